@@ -1,0 +1,70 @@
+// Builds every bundle of Credit Meter: the extension host bundle, the CLI and the webviews.
+// `--production` minifies and drops source maps; `--watch` rebuilds on change.
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+/** Webview entry points: one bundle each, only those that exist yet. */
+const webviewEntries = ['compose', 'history']
+  .map((name) => ({ name, file: path.join('src', 'webview', name, 'main.ts') }))
+  .filter((entry) => fs.existsSync(entry.file));
+
+const builds = [
+  {
+    ...common,
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  ...webviewEntries.map((entry) => ({
+    ...common,
+    entryPoints: [entry.file],
+    outfile: `dist/webview/${entry.name}.js`,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  })),
+];
+
+async function main() {
+  // The tokenizer's rank tables are generated once into dist/ranks (see scripts/buildRanks.js).
+  require('./scripts/buildRanks.js').buildRanks(path.join(__dirname, 'dist', 'ranks'));
+  if (watch) {
+    for (const options of builds) {
+      const context = await esbuild.context(options);
+      await context.watch();
+    }
+    return;
+  }
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  fs.chmodSync('dist/cli.js', 0o755);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

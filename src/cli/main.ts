@@ -1,0 +1,50 @@
+/**
+ * `credit-meter` command line: the same core as the extension, for headless use and CI.
+ * Each verb lives in its own module; this file only dispatches and turns errors into one line.
+ */
+import { CliError, type CliIo, nodeIo } from './io';
+
+type Verb = (args: string[], io: CliIo) => Promise<number>;
+
+const verbs: Record<string, { summary: string; load: () => Promise<Verb> }> = {};
+
+function usage(): string {
+  const lines = ['Usage: credit-meter <command> [options]', '', 'Commands:'];
+  for (const [name, verb] of Object.entries(verbs)) {
+    lines.push(`  ${name.padEnd(10)}${verb.summary}`);
+  }
+  lines.push('', 'Run `credit-meter <command> --help` for the options of a command.');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage() + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  const verb = verbs[name];
+  if (!verb) {
+    io.err(`credit-meter: unknown command '${name}' (try --help)\n`);
+    return 2;
+  }
+  try {
+    return await (await verb.load())(rest, io);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.err(`credit-meter ${name}: ${error.message}\n`);
+      return error.exitCode;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), nodeIo).then(
+    (code) => { process.exitCode = code; },
+    (error: unknown) => {
+      process.stderr.write(`credit-meter: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
