@@ -1,0 +1,25 @@
+export { type CatalogueModel, type ProviderHints, findCatalogueModel } from './catalogue';
+export { type CreditExtras, type CreditQuote, creditsFor, quoteCredits, roundCredits } from './credits';
+export { loadProfile } from './loadProfile';
+export { findModelRule } from './modelRules';
+export {
+  type ModelPricing,
+  type NoPrice,
+  type PriceResult,
+  type PricedUsage,
+  modelPricing,
+  priceRounds,
+  priceUsage,
+  toCatalogueUsage,
+} from './price';
+export { DEFAULT_PROFILE, mergeProfile, parseProfile, parseProfileOverride } from './profile';
+export { ProfileError, formatFieldPath } from './profileError';
+export {
+  type CreditProfile,
+  type ModelPrices,
+  type ModelRule,
+  PROFILE_VERSION,
+  type ProfileOverride,
+  type Surcharges,
+  profileOverrideSchema,
+} from './profileSchema';
