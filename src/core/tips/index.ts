@@ -1,0 +1,7 @@
+export type { PriceRequest, PriorSends, Tip, TipContext, TipDraft, TipEnvironment, TipId, TipSpan } from './tip';
+export { compareTips, computeTips } from './computeTips';
+export { TIP_THRESHOLDS } from './thresholds';
+export { SessionContextLog, contextFingerprint } from './sessionContextLog';
+export { formatSaving, formatTipText } from './formatTip';
+export { formatCredits, formatTokens } from './formatCredits';
+export { findLogBlocks, condenseLog } from './detectLog';

@@ -1,0 +1,46 @@
+import { draftInputTokens, draftUsage } from '../counterfactual';
+import { formatCredits } from '../formatCredits';
+import { findLogBlocks } from '../detectLog';
+import { wordCount } from '../promptClarity';
+import { TIP_THRESHOLDS } from '../thresholds';
+import type { Tip, TipDraft, TipEnvironment } from '../tip';
+
+/** Kinds that need a strong model whatever the prompt's length. */
+const DEMANDING_KINDS = new Set(['generate', 'plan', 'refactor']);
+
+/** A heavy model for a trivial prompt: a lighter configured model would answer it for much less. */
+export function heavyModelTips(draft: TipDraft, env: TipEnvironment): Tip[] {
+  const candidates = (env.alternativeModels ?? []).filter((model) => model !== draft.model);
+  const words = wordCount(draft.prompt);
+  if (candidates.length === 0 || words === 0 || words > TIP_THRESHOLDS.trivialPromptWords) {
+    return [];
+  }
+  if (draftInputTokens(draft) > TIP_THRESHOLDS.trivialInputTokens || (draft.kind !== undefined && DEMANDING_KINDS.has(draft.kind))) {
+    return [];
+  }
+  if (findLogBlocks(draft.prompt, TIP_THRESHOLDS.logMinLines).length > 0) {
+    return [];
+  }
+  const usage = draftUsage(draft);
+  const current = env.price(draft.model, usage);
+  if (current === undefined || current <= 0) {
+    return [];
+  }
+  let best: { model: string; credits: number } | undefined;
+  for (const model of candidates) {
+    const credits = env.price(model, usage);
+    if (credits !== undefined && (best === undefined || credits < best.credits)) {
+      best = { model, credits };
+    }
+  }
+  if (!best || best.credits * TIP_THRESHOLDS.heavyModelRatio > current) {
+    return [];
+  }
+  return [{
+    id: 'heavyModel',
+    title: 'A lighter model is enough',
+    message: `This is a small request. ${best.model} would cost ${formatCredits(best.credits)} cr instead of ${formatCredits(current)} cr with ${draft.model}.`,
+    savingTokens: 0,
+    savingCredits: current - best.credits,
+  }];
+}

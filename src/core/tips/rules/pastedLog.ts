@@ -1,0 +1,37 @@
+import { creditsSaved, draftUsage, withoutInput } from '../counterfactual';
+import { condenseLog, findLogBlocks, type LogBlock } from '../detectLog';
+import { formatTokens } from '../formatCredits';
+import { TIP_THRESHOLDS } from '../thresholds';
+import type { Tip, TipDraft, TipEnvironment, TipSpan } from '../tip';
+
+/** A pasted log or stack trace: the first error and the last frames carry the information. */
+export function pastedLogTips(draft: TipDraft, env: TipEnvironment): Tip[] {
+  const usage = draftUsage(draft);
+  const tipFor = (block: LogBlock, span: TipSpan): Tip[] => {
+    const full = env.countTokens(block.lines.join('\n'));
+    if (full < TIP_THRESHOLDS.logMinTokens) {
+      return [];
+    }
+    const saving = full - env.countTokens(condenseLog(block, TIP_THRESHOLDS.logKeepLastLines));
+    if (saving <= 0) {
+      return [];
+    }
+    return [{
+      id: 'pastedLog',
+      title: 'Trim the pasted log',
+      message: `This log or stack trace is ${block.lines.length} lines (${formatTokens(full)} tokens). Keep the first error and the last ${TIP_THRESHOLDS.logKeepLastLines} frames.`,
+      savingTokens: saving,
+      savingCredits: creditsSaved(env.price, draft.model, usage, withoutInput(usage, saving)),
+      span,
+    }];
+  };
+  const inPrompt = findLogBlocks(draft.prompt, TIP_THRESHOLDS.logMinLines)
+    .flatMap((block) => tipFor(block, { in: 'prompt', start: block.start, end: block.end }));
+  const inContexts = draft.contexts.flatMap((context, index) =>
+    context.text === undefined
+      ? []
+      : findLogBlocks(context.text, TIP_THRESHOLDS.logMinLines)
+        .flatMap((block) => tipFor(block, { in: 'context', index, start: block.start, end: block.end })),
+  );
+  return [...inPrompt, ...inContexts];
+}

@@ -1,0 +1,72 @@
+import type { TokenUsage } from '../usage';
+
+/** Which rule produced a tip; stable ids so the UI can key and dedupe them. */
+export type TipId =
+  | 'hugeContext'
+  | 'pastedLog'
+  | 'repeatedContext'
+  | 'heavyModel'
+  | 'vaguePrompt'
+  | 'longPrompt'
+  | 'bigSystemPrompt'
+  | 'toolDefinitions';
+
+/** Where the cost comes from: offsets (UTF-16, end exclusive) into the prompt or one context item's text. */
+export type TipSpan =
+  | { readonly in: 'prompt'; readonly start: number; readonly end: number }
+  | { readonly in: 'context'; readonly index: number; readonly start: number; readonly end: number }
+  | { readonly in: 'system'; readonly start: number; readonly end: number };
+
+export interface Tip {
+  readonly id: TipId;
+  readonly title: string;
+  readonly message: string;
+  /** Tokens the suggested change would not send (or not generate, for output-side tips). */
+  readonly savingTokens: number;
+  /** Credits saved by that change, priced as the whole request with and without it; undefined when the model has no price. */
+  readonly savingCredits: number | undefined;
+  readonly span?: TipSpan;
+}
+
+/** One piece of context attached to the draft; `tokens` comes from the estimate (already counted). */
+export interface TipContext {
+  readonly label: string;
+  readonly kind: 'selection' | 'file' | 'pasted' | 'other';
+  readonly tokens: number;
+  /** The text, when available: needed to find logs and recognise a context sent before. */
+  readonly text?: string;
+}
+
+/** A draft request reduced to what the rules need: plain values, no editor objects. */
+export interface TipDraft {
+  readonly model: string;
+  readonly prompt: string;
+  readonly promptTokens: number;
+  readonly systemTokens: number;
+  readonly contexts: readonly TipContext[];
+  readonly tools?: { readonly count: number; readonly tokens: number };
+  /** Per-message framing tokens the provider adds. */
+  readonly overheadTokens?: number;
+  /** Predicted answer length. */
+  readonly output: { readonly p50: number; readonly p90: number };
+  /** explain / fix / refactor / generate / plan / other. */
+  readonly kind?: string;
+}
+
+/** Credits for one request of `model` with this usage; undefined when the model has no price. */
+export type PriceRequest = (model: string, usage: TokenUsage) => number | undefined;
+
+/** What a previous send of the same context cost, as recorded in this session. */
+export interface PriorSends {
+  readonly count: number;
+  readonly credits: number;
+}
+
+export interface TipEnvironment {
+  readonly price: PriceRequest;
+  readonly countTokens: (text: string) => number;
+  /** Other models the user has configured, candidates for "a lighter model would cost Y". */
+  readonly alternativeModels?: readonly string[];
+  /** Looks up earlier sends of a context by its text. */
+  readonly priorSends?: (text: string) => PriorSends | undefined;
+}
