@@ -1,0 +1,159 @@
+/**
+ * Credit Meter's settings as typed values. `src/extension/config.ts` reads the raw values from VS Code
+ * (trust-aware, see `effectiveValue.ts`) and passes them here; each key is validated on its own, so one
+ * bad value falls back to its default and is reported by name instead of disabling everything.
+ */
+import { z } from 'zod';
+
+export const SETTINGS_SECTION = 'creditMeter';
+
+export const PROVIDER_KINDS = ['openai', 'anthropic', 'vscode-lm'] as const;
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+
+export const ProviderConfig = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, `_`, `.` or `-` only'),
+  kind: z.enum(PROVIDER_KINDS),
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  models: z.array(z.string().min(1)).default([]),
+  headers: z.record(z.string(), z.string()).default({}),
+  creditsHeader: z.string().min(1).optional(),
+  regionHeader: z.string().min(1).optional(),
+});
+export type ProviderConfig = z.infer<typeof ProviderConfig>;
+
+const providerList = z.array(ProviderConfig).superRefine((providers, ctx) => {
+  const seen = new Set<string>();
+  providers.forEach((provider, index) => {
+    if (seen.has(provider.id)) {
+      ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate provider id "${provider.id}"` });
+    }
+    seen.add(provider.id);
+    if (provider.kind !== 'vscode-lm' && !provider.baseUrl) {
+      ctx.addIssue({ code: 'custom', path: [index, 'baseUrl'], message: `required for kind "${provider.kind}"` });
+    }
+  });
+});
+
+const budget = z.number().nonnegative().nullable();
+
+/** One schema and one default per setting key (the key without the `creditMeter.` prefix). */
+const fields = {
+  providers: {
+    schema: providerList,
+    fallback: [
+      { id: 'anthropic', kind: 'anthropic', baseUrl: 'https://api.anthropic.com', models: ['claude-sonnet-4-5', 'claude-haiku-4-5'], headers: {} },
+      { id: 'openai', kind: 'openai', baseUrl: 'https://api.openai.com/v1', models: ['gpt-4.1', 'gpt-4.1-mini', 'gpt-4o'], headers: {} },
+    ] as ProviderConfig[],
+  },
+  defaultModel: { schema: z.string().regex(/^[A-Za-z0-9_.-]+:.+$/, 'expected "<provider id>:<model id>"'), fallback: 'anthropic:claude-sonnet-4-5' },
+  systemPrompt: { schema: z.string(), fallback: 'You are a concise coding assistant. Answer with the code change and a short explanation.' },
+  maxRetries: { schema: z.number().int().min(0).max(6), fallback: 2 },
+  creditProfilePath: { schema: z.string(), fallback: '' },
+  creditProfile: { schema: z.record(z.string(), z.unknown()), fallback: {} as Record<string, unknown> },
+  'budget.daily': { schema: budget, fallback: null as number | null },
+  'budget.monthly': { schema: budget, fallback: null as number | null },
+  storePrompts: { schema: z.boolean(), fallback: true },
+  includePromptsInExport: { schema: z.boolean(), fallback: false },
+  'hoverTips.enabled': { schema: z.boolean(), fallback: true },
+  'statusBar.showSelectionEstimate': { schema: z.boolean(), fallback: true },
+} as const;
+
+export type SettingKey = keyof typeof fields;
+export const SETTING_KEYS = Object.keys(fields) as SettingKey[];
+
+/** Settings that decide where a key is sent or what things cost: never taken from an untrusted workspace. */
+export const RESTRICTED_SETTING_KEYS: readonly SettingKey[] = ['providers', 'creditProfilePath', 'creditProfile'];
+
+export interface Settings {
+  readonly providers: readonly ProviderConfig[];
+  readonly defaultModel: string;
+  readonly systemPrompt: string;
+  readonly maxRetries: number;
+  readonly creditProfilePath: string;
+  readonly creditProfile: Readonly<Record<string, unknown>>;
+  readonly budget: { readonly daily: number | null; readonly monthly: number | null };
+  readonly storePrompts: boolean;
+  readonly includePromptsInExport: boolean;
+  readonly hoverTipsEnabled: boolean;
+  readonly showSelectionEstimate: boolean;
+}
+
+export interface SettingsProblem {
+  /** Full setting name and path, e.g. `creditMeter.providers[1].baseUrl`. */
+  readonly field: string;
+  readonly message: string;
+}
+
+export interface ParsedSettings {
+  readonly settings: Settings;
+  readonly problems: readonly SettingsProblem[];
+}
+
+export class SettingsError extends Error {
+  constructor(readonly problems: readonly SettingsProblem[]) {
+    super(problems.map((problem) => `${problem.field}: ${problem.message}`).join('; '));
+    this.name = 'SettingsError';
+  }
+}
+
+function fieldName(key: string, path: readonly PropertyKey[]): string {
+  let name = `${SETTINGS_SECTION}.${key}`;
+  for (const part of path) {
+    name += typeof part === 'number' ? `[${part}]` : `.${String(part)}`;
+  }
+  return name;
+}
+
+function parseField<K extends SettingKey>(key: K, raw: unknown, problems: SettingsProblem[]): z.infer<(typeof fields)[K]['schema']> {
+  const field = fields[key];
+  if (raw === undefined) {
+    return structuredClone(field.fallback) as z.infer<(typeof fields)[K]['schema']>;
+  }
+  const result = field.schema.safeParse(raw);
+  if (result.success) {
+    return result.data as z.infer<(typeof fields)[K]['schema']>;
+  }
+  for (const issue of result.error.issues) {
+    problems.push({ field: fieldName(key, issue.path), message: issue.message });
+  }
+  return structuredClone(field.fallback) as z.infer<(typeof fields)[K]['schema']>;
+}
+
+/**
+ * Parses raw setting values keyed like `providers` or `budget.daily`. Missing keys take their default;
+ * an invalid value takes its default too and is reported in `problems`, naming the field.
+ */
+export function parseSettings(raw: Readonly<Record<string, unknown>>): ParsedSettings {
+  const problems: SettingsProblem[] = [];
+  const settings: Settings = {
+    providers: parseField('providers', raw.providers, problems),
+    defaultModel: parseField('defaultModel', raw.defaultModel, problems),
+    systemPrompt: parseField('systemPrompt', raw.systemPrompt, problems),
+    maxRetries: parseField('maxRetries', raw.maxRetries, problems),
+    creditProfilePath: parseField('creditProfilePath', raw.creditProfilePath, problems),
+    creditProfile: parseField('creditProfile', raw.creditProfile, problems),
+    budget: {
+      daily: parseField('budget.daily', raw['budget.daily'], problems),
+      monthly: parseField('budget.monthly', raw['budget.monthly'], problems),
+    },
+    storePrompts: parseField('storePrompts', raw.storePrompts, problems),
+    includePromptsInExport: parseField('includePromptsInExport', raw.includePromptsInExport, problems),
+    hoverTipsEnabled: parseField('hoverTips.enabled', raw['hoverTips.enabled'], problems),
+    showSelectionEstimate: parseField('statusBar.showSelectionEstimate', raw['statusBar.showSelectionEstimate'], problems),
+  };
+  return { settings, problems };
+}
+
+/** Like `parseSettings` but throws a `SettingsError` naming every invalid field. */
+export function parseSettingsStrict(raw: Readonly<Record<string, unknown>>): Settings {
+  const { settings, problems } = parseSettings(raw);
+  if (problems.length > 0) {
+    throw new SettingsError(problems);
+  }
+  return settings;
+}
+
+/** The built-in default of one key (what VS Code's manifest declares too; a test keeps them equal). */
+export function defaultSettingValue(key: SettingKey): unknown {
+  return structuredClone(fields[key].fallback);
+}

@@ -1,0 +1,203 @@
+/**
+ * Runs one turn: sends the draft through a `ChatProvider`, streams the answer, and appends one ledger
+ * record per attempt (same `turnId`, attempt numbers, retries) with the estimate made at send time.
+ * A failed or cancelled request is recorded too. No `vscode` import: unit-tested in plain Node.
+ */
+import { randomUUID } from 'node:crypto';
+import type { UsageRecord } from '../../core/ledger/usageRecord';
+import { ProviderError } from '../../providers/providerError';
+import type { AttemptOutcome, AttemptStatus, ChatProvider } from '../../providers/types';
+import { attemptRecord, type TurnIdentity } from './attemptRecord';
+import { composeUserMessage } from './composeMessage';
+import type { ChargeCalculator, Draft, SendTimeEstimate } from './turnTypes';
+
+/** Where records go: the core `Ledger` fits. */
+export interface TurnLedger {
+  append(record: UsageRecord): Promise<void>;
+}
+
+export interface TurnRequest {
+  readonly provider: ChatProvider;
+  /** Base URL the provider talks to (only its host is recorded). */
+  readonly baseUrl?: string;
+  /** Model id as the provider knows it (without the `<provider id>:` prefix). */
+  readonly model: string;
+  readonly draft: Draft;
+  readonly system: string;
+  readonly estimate: SendTimeEstimate;
+  readonly storePrompts: boolean;
+  readonly maxTokens?: number;
+  /** Aborts the HTTP request (the Stop command, a cancellation token). */
+  readonly signal?: AbortSignal;
+  readonly onText?: (delta: string) => void;
+  readonly onAttempt?: (record: UsageRecord) => void;
+  readonly turnId?: string;
+}
+
+export interface TurnResult {
+  readonly turnId: string;
+  readonly status: AttemptStatus;
+  readonly text: string;
+  /** Every record appended, one per attempt, in order. */
+  readonly records: readonly UsageRecord[];
+  /** Credits of all attempts; null when some attempt had no known price. */
+  readonly credits: number | null;
+  readonly usd: number | null;
+  readonly error?: ProviderError;
+  /** A record could not be written (disk full, …): the answer is fine, the ledger is not. */
+  readonly ledgerError?: Error;
+}
+
+export interface TurnRunnerOptions {
+  readonly ledger: TurnLedger;
+  readonly charges: ChargeCalculator;
+}
+
+type RunningListener = (running: boolean) => void;
+
+export class TurnRunner {
+  private readonly controllers = new Map<string, AbortController>();
+  private readonly listeners = new Set<RunningListener>();
+
+  constructor(private readonly options: TurnRunnerOptions) {}
+
+  get isRunning(): boolean {
+    return this.controllers.size > 0;
+  }
+
+  /** Told when the first turn starts and when the last one ends (drives `creditMeter.requestRunning`). */
+  onDidChangeRunning(listener: RunningListener): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => { this.listeners.delete(listener); } };
+  }
+
+  /** Aborts one turn, or every running turn. Returns whether anything was running. */
+  stop(turnId?: string): boolean {
+    const targets = turnId === undefined ? [...this.controllers.values()] : [this.controllers.get(turnId)].filter((c) => c !== undefined);
+    for (const controller of targets) {
+      controller.abort();
+    }
+    return targets.length > 0;
+  }
+
+  async run(request: TurnRequest): Promise<TurnResult> {
+    const turnId = request.turnId ?? randomUUID();
+    const controller = new AbortController();
+    const onOuterAbort = (): void => controller.abort();
+    if (request.signal?.aborted) {
+      controller.abort();
+    }
+    request.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    this.setRunning(turnId, controller);
+
+    const turn: TurnIdentity = {
+      turnId,
+      round: 0,
+      provider: request.provider.kind,
+      baseUrl: request.baseUrl,
+      model: request.model,
+      kind: request.draft.kind,
+      prompt: request.draft.prompt,
+      system: request.system,
+      storePrompts: request.storePrompts,
+      contexts: request.draft.contexts,
+      estimate: request.estimate,
+    };
+    const records: UsageRecord[] = [];
+    const writes: Promise<void>[] = [];
+    let ledgerError: Error | undefined;
+    const recordAttempt = (outcome: AttemptOutcome): void => {
+      const record = attemptRecord(turn, outcome, this.options.charges);
+      records.push(record);
+      request.onAttempt?.(record);
+      writes.push(this.options.ledger.append(record).catch((error: unknown) => {
+        ledgerError ??= error instanceof Error ? error : new Error(String(error));
+      }));
+    };
+
+    const startedAt = new Date();
+    try {
+      const result = await request.provider.send({
+        model: request.model,
+        ...(request.system ? { system: request.system } : {}),
+        messages: [{ role: 'user', content: composeUserMessage(request.draft.prompt, request.draft.contexts) }],
+        ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
+        inputTokenEstimate: request.estimate.counts.inputTokens,
+        signal: controller.signal,
+      }, {
+        onText: (delta) => request.onText?.(delta),
+        onAttempt: recordAttempt,
+      });
+      if (records.length === 0) {
+        // An adapter that reported no attempt still sent something: record its last word.
+        for (const outcome of result.attempts) {
+          recordAttempt(outcome);
+        }
+      }
+      await Promise.all(writes);
+      return summarize(turnId, result.status, result.text, records, result.error, ledgerError);
+    } catch (error) {
+      // A programming error in an adapter: the request may have gone out, so it is still recorded.
+      const failure = new ProviderError({
+        errorClass: 'protocol',
+        message: `Credit Meter could not complete the request: ${error instanceof Error ? error.message : String(error)}`,
+        retryable: false,
+      });
+      recordAttempt({
+        attempt: records.length + 1,
+        status: controller.signal.aborted ? 'cancelled' : 'error',
+        usageSource: 'estimated',
+        chargeSource: 'computed',
+        error: failure,
+        startedAt,
+        finishedAt: new Date(),
+        text: '',
+      });
+      await Promise.all(writes);
+      return summarize(turnId, controller.signal.aborted ? 'cancelled' : 'error', '', records, failure, ledgerError);
+    } finally {
+      request.signal?.removeEventListener('abort', onOuterAbort);
+      this.setRunning(turnId, undefined);
+    }
+  }
+
+  private setRunning(turnId: string, controller: AbortController | undefined): void {
+    const before = this.isRunning;
+    if (controller) {
+      this.controllers.set(turnId, controller);
+    } else {
+      this.controllers.delete(turnId);
+    }
+    if (before !== this.isRunning) {
+      for (const listener of [...this.listeners]) {
+        listener(this.isRunning);
+      }
+    }
+  }
+}
+
+function summarize(
+  turnId: string,
+  status: AttemptStatus,
+  text: string,
+  records: UsageRecord[],
+  error: ProviderError | undefined,
+  ledgerError: Error | undefined,
+): TurnResult {
+  let credits: number | null = 0;
+  let usd: number | null = 0;
+  for (const record of records) {
+    credits = credits === null || record.cost.credits === null ? null : credits + record.cost.credits;
+    usd = usd === null || record.cost.usd === null ? null : usd + record.cost.usd;
+  }
+  return {
+    turnId,
+    status,
+    text,
+    records,
+    credits,
+    usd,
+    ...(error ? { error } : {}),
+    ...(ledgerError ? { ledgerError } : {}),
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * The plain values a turn is made of. No `vscode` here: the turn runner is unit-tested in plain Node.
+ */
+import type { RecordEstimate, RequestKind } from '../../core/ledger/usageRecord';
+import type { TokenUsage } from '../../core/usage';
+
+/** One piece of context sent with the prompt. `text` is sent, never stored: the ledger keeps the label and size. */
+export interface DraftContext {
+  /** `selection`, `file`, `pasted`, … */
+  readonly kind: string;
+  /** Where it came from: a workspace-relative path and range. */
+  readonly label: string;
+  readonly text: string;
+}
+
+export type DraftSource = 'compose' | 'inputBox' | 'selection';
+
+/** What the user is about to send. */
+export interface Draft {
+  readonly prompt: string;
+  readonly contexts: readonly DraftContext[];
+  /** `<provider id>:<model id>`. */
+  readonly modelRef: string;
+  readonly kind: RequestKind;
+  readonly source: DraftSource;
+}
+
+/** Token counts made when the estimate was taken, reused for the record's system / tools / context fields. */
+export interface SendTimeCounts {
+  readonly systemTokens: number;
+  readonly toolsTokens: number;
+  /** One count per draft context, in order. */
+  readonly contextTokens: readonly number[];
+  /** Whole input as estimated; used by the adapter when a stream ends before the usage report. */
+  readonly inputTokens: number;
+}
+
+/** The estimate shown when the user pressed Send, kept with every attempt so accuracy can be measured. */
+export interface SendTimeEstimate {
+  readonly record: RecordEstimate | null;
+  readonly counts: SendTimeCounts;
+}
+
+export interface Charge {
+  readonly usd: number | null;
+  readonly credits: number | null;
+  readonly profileVersion: string | null;
+}
+
+/** Turns usage (or a provider-reported USD cost) into credits under the active credit profile. */
+export interface ChargeCalculator {
+  /** Computed from usage x price x profile. `credits: null` when the model has no known price. */
+  fromUsage(model: string, usage: TokenUsage): Charge;
+  /** A provider-reported USD cost (OpenRouter `usage.cost`) converted to credits. */
+  fromUsd(model: string, usd: number): Charge;
+  /** Credits the service itself reported as charged. */
+  fromCredits(credits: number): Charge;
+}

@@ -1,0 +1,132 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { effectiveValue, ignoredWorkspaceValue } from '../../../src/core/settings/effectiveValue';
+import { parseModelRef } from '../../../src/core/settings/modelRef';
+import {
+  defaultSettingValue, parseSettings, parseSettingsStrict, RESTRICTED_SETTING_KEYS, SETTING_KEYS, SettingsError,
+} from '../../../src/core/settings/settings';
+
+const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+  contributes: { configuration: { properties: Record<string, { default?: unknown }> }[] };
+  capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
+};
+const declared = Object.assign({}, ...manifest.contributes.configuration.map((group) => group.properties)) as Record<string, { default?: unknown }>;
+
+describe('settings', () => {
+  it('fills every default when nothing is set', () => {
+    const { settings, problems } = parseSettings({});
+    assert.deepEqual(problems, []);
+    assert.equal(settings.defaultModel, 'anthropic:claude-sonnet-4-5');
+    assert.equal(settings.maxRetries, 2);
+    assert.deepEqual(settings.budget, { daily: null, monthly: null });
+    assert.deepEqual(settings.providers.map((provider) => provider.id), ['anthropic', 'openai']);
+  });
+
+  it('declares exactly the keys the manifest declares, with the same defaults', () => {
+    assert.deepEqual([...SETTING_KEYS].sort(), Object.keys(declared).map((key) => key.replace(/^creditMeter\./, '')).sort());
+    for (const key of SETTING_KEYS) {
+      const manifestDefault = declared[`creditMeter.${key}`].default;
+      const normalised = key === 'providers'
+        ? (manifestDefault as object[]).map((provider) => ({ headers: {}, ...provider }))
+        : manifestDefault;
+      assert.deepEqual(defaultSettingValue(key), normalised, key);
+    }
+  });
+
+  it('restricts the same keys as the manifest', () => {
+    assert.deepEqual(
+      RESTRICTED_SETTING_KEYS.map((key) => `creditMeter.${key}`).sort(),
+      [...manifest.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(),
+    );
+  });
+
+  it('names the offending field and keeps the other settings', () => {
+    const { settings, problems } = parseSettings({
+      providers: [
+        { id: 'local', kind: 'openai', baseUrl: 'http://127.0.0.1:8080/v1', models: ['m'] },
+        { id: 'bad', kind: 'openai', baseUrl: 'not a url' },
+      ],
+      'budget.daily': 5,
+    });
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0].field, 'creditMeter.providers[1].baseUrl');
+    assert.equal(settings.budget.daily, 5);
+    assert.deepEqual(settings.providers.map((provider) => provider.id), ['anthropic', 'openai'], 'an invalid list falls back to the default');
+  });
+
+  it('rejects negative budgets, unknown provider kinds, duplicate ids and missing base URLs by name', () => {
+    const { problems } = parseSettings({
+      'budget.monthly': -1,
+      providers: [
+        { id: 'a', kind: 'openai', baseUrl: 'https://x.test/v1' },
+        { id: 'a', kind: 'vscode-lm' },
+        { id: 'b', kind: 'anthropic' },
+        { id: 'c', kind: 'gemini', baseUrl: 'https://x.test' },
+      ],
+    });
+    const fields = problems.map((problem) => problem.field).sort();
+    assert.ok(fields.includes('creditMeter.budget.monthly'), fields.join());
+    assert.ok(fields.includes('creditMeter.providers[3].kind'), fields.join());
+  });
+
+  it('reports duplicate ids and missing base URLs with their index', () => {
+    const { problems } = parseSettings({
+      providers: [
+        { id: 'a', kind: 'openai', baseUrl: 'https://x.test/v1' },
+        { id: 'a', kind: 'vscode-lm' },
+        { id: 'b', kind: 'anthropic' },
+      ],
+    });
+    assert.deepEqual(problems.map((problem) => problem.field), ['creditMeter.providers[1].id', 'creditMeter.providers[2].baseUrl']);
+  });
+
+  it('refuses an API key smuggled into a provider entry', () => {
+    const { problems } = parseSettings({ providers: [{ id: 'a', kind: 'openai', baseUrl: 'https://x.test', apiKey: 'sk-123' }] });
+    assert.equal(problems.length, 1);
+    assert.match(problems[0].field, /^creditMeter\.providers\[0\]/);
+  });
+
+  it('throws a SettingsError listing each field in strict mode', () => {
+    assert.throws(() => parseSettingsStrict({ maxRetries: 99, defaultModel: 'no-colon' }), (error: unknown) => {
+      assert.ok(error instanceof SettingsError);
+      assert.match(error.message, /creditMeter\.maxRetries/);
+      assert.match(error.message, /creditMeter\.defaultModel/);
+      return true;
+    });
+  });
+
+  it('splits model references at the first colon', () => {
+    assert.deepEqual(parseModelRef('ollama:llama3.1:8b'), { providerId: 'ollama', model: 'llama3.1:8b' });
+    assert.equal(parseModelRef('gpt-4o'), undefined);
+    assert.equal(parseModelRef(':x'), undefined);
+  });
+});
+
+describe('effective setting values under workspace trust', () => {
+  const inspected = {
+    defaultValue: 'https://api.default.test',
+    globalValue: 'https://user.test',
+    workspaceValue: 'https://evil.test',
+  };
+
+  it('takes the workspace value in a trusted workspace', () => {
+    assert.equal(effectiveValue(inspected, { trusted: true, restricted: true }), 'https://evil.test');
+  });
+
+  it('never takes a workspace value of a restricted key in an untrusted workspace', () => {
+    assert.equal(effectiveValue(inspected, { trusted: false, restricted: true }), 'https://user.test');
+    assert.equal(effectiveValue({ ...inspected, globalValue: undefined }, { trusted: false, restricted: true }), 'https://api.default.test');
+    assert.equal(effectiveValue({ ...inspected, workspaceFolderValue: 'https://evil2.test' }, { trusted: false, restricted: true }), 'https://user.test');
+    assert.ok(ignoredWorkspaceValue(inspected, { trusted: false, restricted: true }));
+  });
+
+  it('still takes workspace values of unrestricted keys in an untrusted workspace', () => {
+    assert.equal(effectiveValue(inspected, { trusted: false, restricted: false }), 'https://evil.test');
+    assert.ok(!ignoredWorkspaceValue(inspected, { trusted: false, restricted: false }));
+  });
+
+  it('prefers the folder value over the workspace value', () => {
+    assert.equal(effectiveValue({ ...inspected, workspaceFolderValue: 'f' }, { trusted: true, restricted: true }), 'f');
+  });
+});
