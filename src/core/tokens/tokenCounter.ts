@@ -1,0 +1,26 @@
+/**
+ * One memoised counter per encoding. Loading is synchronous (a few ms from the prebuilt rank file);
+ * `warmUp` does it on a later tick so extension activation never waits for it.
+ */
+import { BpeCounter, type TokenCounter } from './bpeCounter';
+import type { EncodingName } from './encodingName';
+import { loadRankTable } from './loadRankTable';
+
+const counters = new Map<EncodingName, BpeCounter>();
+
+export function loadCounter(encoding: EncodingName): TokenCounter {
+  let counter = counters.get(encoding);
+  if (counter === undefined) {
+    counter = new BpeCounter(encoding, loadRankTable(encoding));
+    counters.set(encoding, counter);
+  }
+  return counter;
+}
+
+/** Loads the encodings' tables off the caller's tick, one per macrotask. */
+export async function warmUp(encodings: EncodingName[] = ['o200k_base']): Promise<void> {
+  for (const encoding of encodings) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    loadCounter(encoding);
+  }
+}
