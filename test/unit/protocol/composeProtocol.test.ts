@@ -1,0 +1,89 @@
+import { strict as assert } from 'node:assert';
+import { ComposeViewState, parseFromComposeView, parseToComposeView, type ComposeState } from '../../../src/protocol/compose';
+
+const state: ComposeState = {
+  prompt: 'explain this',
+  contexts: [{ id: 'sel', kind: 'selection', label: 'src/a.ts:1-20', tokens: 120, auto: true }],
+  models: [{ ref: 'anthropic:claude-sonnet-4-5', label: 'claude-sonnet-4-5 (anthropic)' }],
+  model: 'anthropic:claude-sonnet-4-5',
+  kind: 'auto',
+  estimate: {
+    credits: { low: 0.1, expected: 0.2, high: 0.4 },
+    inputTokens: 180,
+    output: { p50: 300, p90: 900 },
+    exact: false,
+    parts: [{ label: 'prompt', tokens: 3, exact: false }],
+    kind: 'explain',
+  },
+  tips: [],
+  turn: null,
+};
+
+describe('protocol: compose', () => {
+  it('accepts every message the view sends', () => {
+    const messages = [
+      { type: 'ready' },
+      { type: 'ready', prompt: 'draft' },
+      { type: 'draft', seq: 3, prompt: 'hello' },
+      { type: 'setModel', model: 'openai:gpt-4.1-mini' },
+      { type: 'setKind', kind: 'fix' },
+      { type: 'removeContext', id: 'file-1' },
+      { type: 'addActiveFile' },
+      { type: 'pickFiles' },
+      { type: 'send', requestId: 'r1', prompt: 'go' },
+      { type: 'stop' },
+      { type: 'copy', requestId: 'r2', text: 'const a = 1;' },
+    ];
+    for (const message of messages) {
+      const parsed = parseFromComposeView(message);
+      assert.ok(parsed.ok, `${message.type}: ${parsed.ok ? '' : parsed.reason}`);
+      assert.deepEqual(parsed.message, message);
+    }
+  });
+
+  it('rejects malformed messages from the view, naming the field', () => {
+    const cases: [unknown, RegExp][] = [
+      [null, /message/],
+      ['ready', /message/],
+      [{ type: 'launchMissiles' }, /type/],
+      [{ type: 'draft', prompt: 'x' }, /seq/],
+      [{ type: 'draft', seq: -1, prompt: 'x' }, /seq/],
+      [{ type: 'draft', seq: 1.5, prompt: 'x' }, /seq/],
+      [{ type: 'draft', seq: 1, prompt: 42 }, /prompt/],
+      [{ type: 'setKind', kind: 'hack' }, /kind/],
+      [{ type: 'removeContext', id: '' }, /id/],
+      [{ type: 'send', prompt: 'go' }, /requestId/],
+      [{ type: 'stop', extra: true }, /extra|Unrecognized/i],
+      [{ type: 'copy', requestId: 'r', text: 'x'.repeat(4_000_001) }, /text/],
+    ];
+    for (const [raw, field] of cases) {
+      const parsed = parseFromComposeView(raw);
+      assert.equal(parsed.ok, false, JSON.stringify(raw)?.slice(0, 80));
+      if (!parsed.ok) {
+        assert.match(parsed.reason, field);
+      }
+    }
+  });
+
+  it('accepts the extension\'s full state and rejects a broken one', () => {
+    assert.ok(parseToComposeView({ type: 'state', state, restorePrompt: true }).ok);
+    const noPrice = { ...state, estimate: { ...state.estimate, credits: null, noPriceReason: 'no price for model x' } };
+    assert.ok(parseToComposeView({ type: 'state', state: noPrice, restorePrompt: false }).ok);
+    const broken = parseToComposeView({ type: 'state', state: { ...state, kind: 'everything' }, restorePrompt: true });
+    assert.equal(broken.ok, false);
+    const nan = parseToComposeView({ type: 'estimate', seq: 1, estimate: { ...state.estimate, inputTokens: Number.NaN }, tips: [] });
+    assert.equal(nan.ok, false);
+  });
+
+  it('checks streamed answers and turn results', () => {
+    assert.ok(parseToComposeView({ type: 'answerDelta', turnId: 't1', text: '```ts\nx\n```' }).ok);
+    const turn = { turnId: 't1', status: 'ok', text: 'done', estimated: { low: 0.1, expected: 0.2, high: 0.3 }, charged: 0.25, chargeSource: 'computed' };
+    assert.ok(parseToComposeView({ type: 'turn', turn }).ok);
+    assert.equal(parseToComposeView({ type: 'turn', turn: { ...turn, status: 'exploded' } }).ok, false);
+  });
+
+  it('restores view state only when it is well formed', () => {
+    assert.ok(ComposeViewState.safeParse({ prompt: 'kept', turn: null }).success);
+    assert.equal(ComposeViewState.safeParse({ prompt: 3, turn: null }).success, false);
+  });
+});
