@@ -1,0 +1,3 @@
+export type { Block, Inline } from './markdownTree';
+export { parseMarkdown } from './parseMarkdown';
+export { parseInline } from './parseInline';

@@ -1,0 +1,68 @@
+import { strict as assert } from 'node:assert';
+import { parseInline, parseMarkdown } from '../../../src/core/markdown';
+
+describe('markdown: parseMarkdown', () => {
+  it('parses headings, paragraphs, fenced code and rules', () => {
+    const blocks = parseMarkdown('# Fix\n\nUse `map`\ninstead.\n\n```ts\nconst a = 1;\n\nconst b = 2;\n```\n---');
+    assert.deepEqual(blocks, [
+      { type: 'heading', level: 1, children: [{ type: 'text', text: 'Fix' }] },
+      { type: 'paragraph', children: [{ type: 'text', text: 'Use ' }, { type: 'code', text: 'map' }, { type: 'text', text: ' instead.' }] },
+      { type: 'code', lang: 'ts', text: 'const a = 1;\n\nconst b = 2;', closed: true },
+      { type: 'rule' },
+    ]);
+  });
+
+  it('renders an unclosed fence (a streamed answer) as code so far', () => {
+    assert.deepEqual(parseMarkdown('Here:\n```py\nprint(1)'), [
+      { type: 'paragraph', children: [{ type: 'text', text: 'Here:' }] },
+      { type: 'code', lang: 'py', text: 'print(1)', closed: false },
+    ]);
+  });
+
+  it('parses ordered and bulleted lists with nested content', () => {
+    const [list] = parseMarkdown('3. one\n4. two\n   - a\n   - b\n');
+    assert.equal(list.type, 'list');
+    if (list.type === 'list') {
+      assert.equal(list.ordered, true);
+      assert.equal(list.start, 3);
+      assert.equal(list.items.length, 2);
+      assert.deepEqual(list.items[1][1], { type: 'list', ordered: false, start: 1, items: [
+        [{ type: 'paragraph', children: [{ type: 'text', text: 'a' }] }],
+        [{ type: 'paragraph', children: [{ type: 'text', text: 'b' }] }],
+      ] });
+    }
+  });
+
+  it('parses quotes recursively', () => {
+    assert.deepEqual(parseMarkdown('> **note**\n> more'), [
+      { type: 'quote', children: [{ type: 'paragraph', children: [{ type: 'strong', children: [{ type: 'text', text: 'note' }] }, { type: 'text', text: ' more' }] }] },
+    ]);
+  });
+
+  it('keeps raw HTML as text: nothing becomes markup', () => {
+    const source = '<img src=x onerror=alert(1)> <script>alert(2)</script>';
+    assert.deepEqual(parseMarkdown(source), [{ type: 'paragraph', children: [{ type: 'text', text: source }] }]);
+  });
+});
+
+describe('markdown: parseInline', () => {
+  it('parses strong, emphasis and code, and leaves snake_case alone', () => {
+    assert.deepEqual(parseInline('**bold** and *it* and my_var_name and `a*b`'), [
+      { type: 'strong', children: [{ type: 'text', text: 'bold' }] },
+      { type: 'text', text: ' and ' },
+      { type: 'em', children: [{ type: 'text', text: 'it' }] },
+      { type: 'text', text: ' and my_var_name and ' },
+      { type: 'code', text: 'a*b' },
+    ]);
+  });
+
+  it('keeps http(s) and mailto links, and drops the target of any other scheme', () => {
+    assert.deepEqual(parseInline('[docs](https://example.com/a)'), [{ type: 'link', href: 'https://example.com/a', children: [{ type: 'text', text: 'docs' }] }]);
+    assert.deepEqual(parseInline('[click](javascript:alert(1))'), [{ type: 'text', text: 'click' }, { type: 'text', text: ')' }]);
+    assert.deepEqual(parseInline('[run](command:workbench.action.quit)'), [{ type: 'text', text: 'run' }]);
+  });
+
+  it('handles escapes and hard breaks', () => {
+    assert.deepEqual(parseInline('\\*not em\\*  \nnext'), [{ type: 'text', text: '*not em*' }, { type: 'break' }, { type: 'text', text: 'next' }]);
+  });
+});
