@@ -1,4 +1,4 @@
-import { formatCredits, formatTokens } from './formatCredits';
+import { formatCredits, formatTokens } from '../format/credits';
 import type { Tip } from './tip';
 
 /** "saves ≈ 3,000 tokens, 0.36 cr" — the part every surface shows after a tip's title. */

@@ -3,5 +3,4 @@ export { compareTips, computeTips } from './computeTips';
 export { TIP_THRESHOLDS } from './thresholds';
 export { SessionContextLog, contextFingerprint } from './sessionContextLog';
 export { formatSaving, formatTipText } from './formatTip';
-export { formatCredits, formatTokens } from './formatCredits';
 export { findLogBlocks, condenseLog } from './detectLog';

@@ -26,7 +26,7 @@ describe('tips: computeTips', () => {
       assert.equal(tips[0].savingTokens, tokens - TIP_THRESHOLDS.focusedContextTokens);
       approx(tips[0].savingCredits, sonnetInputCredits(tokens - TIP_THRESHOLDS.focusedContextTokens));
       assert.deepEqual(tips[0].span, { in: 'context', index: 0, start: 0, end: text.length });
-      assert.match(tips[0].message, /src\/big\.ts is 12,000 tokens/);
+      assert.match(tips[0].message, /src\/big\.ts is 12k tokens/);
     });
 
     it('does not fire just below the threshold', () => {
@@ -80,7 +80,7 @@ describe('tips: computeTips', () => {
       const env = environment({ priorSends: (candidate) => (candidate === text ? { count: 3, credits: 0.75 } : undefined) });
       const tips = only(computeTips(draft({ contexts: [{ label: 'math.ts:1-3', kind: 'selection', tokens: 2_000, text }] }), env), 'repeatedContext');
       assert.equal(tips.length, 1);
-      assert.match(tips[0].message, /already sent 3 times in this session \(0\.75 cr\)/);
+      assert.match(tips[0].message, /already sent 3 times in this session \(0\.8 cr\)/);
       assert.equal(tips[0].savingTokens, 2_000);
       approx(tips[0].savingCredits, sonnetInputCredits(2_000));
     });

@@ -22,9 +22,9 @@ describe('tips: session context log', () => {
 describe('tips: formatSaving', () => {
   const tip: Tip = { id: 'hugeContext', title: 't', message: 'm', savingTokens: 11_000, savingCredits: 0.8256 };
   it('shows tokens and credits', () => {
-    assert.equal(formatSaving(tip), 'saves ≈ 11,000 tokens, 0.83 cr');
+    assert.equal(formatSaving(tip), 'saves ≈ 11k tokens, 0.8 cr');
   });
   it('says when there is no price', () => {
-    assert.equal(formatSaving({ ...tip, savingCredits: undefined }), 'saves ≈ 11,000 tokens, no price for this model');
+    assert.equal(formatSaving({ ...tip, savingCredits: undefined }), 'saves ≈ 11k tokens, no price for this model');
   });
 });

@@ -1,5 +1,5 @@
 import { draftInputTokens, draftUsage } from '../counterfactual';
-import { formatCredits } from '../formatCredits';
+import { formatCredits } from '../../format/credits';
 import { findLogBlocks } from '../detectLog';
 import { wordCount } from '../promptClarity';
 import { TIP_THRESHOLDS } from '../thresholds';

@@ -1,5 +1,5 @@
 import { creditsSaved, draftUsage, withoutInput } from '../counterfactual';
-import { formatTokens } from '../formatCredits';
+import { formatTokens } from '../../format/credits';
 import { TIP_THRESHOLDS } from '../thresholds';
 import type { Tip, TipDraft, TipEnvironment } from '../tip';
 

@@ -1,6 +1,6 @@
 import { creditsSaved, draftUsage, withoutInput } from '../counterfactual';
 import { condenseLog, findLogBlocks, type LogBlock } from '../detectLog';
-import { formatTokens } from '../formatCredits';
+import { formatTokens } from '../../format/credits';
 import { TIP_THRESHOLDS } from '../thresholds';
 import type { Tip, TipDraft, TipEnvironment, TipSpan } from '../tip';
 

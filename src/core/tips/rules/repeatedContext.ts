@@ -1,5 +1,5 @@
 import { creditsSaved, draftUsage, withoutInput } from '../counterfactual';
-import { formatCredits, formatTokens } from '../formatCredits';
+import { formatCredits, formatTokens } from '../../format/credits';
 import type { Tip, TipDraft, TipEnvironment } from '../tip';
 
 /** The same context sent again in this session: each resend pays for it in full. */
