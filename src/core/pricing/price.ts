@@ -39,6 +39,10 @@ export type ModelPricing =
   | {
       readonly kind: 'priced';
       readonly modelId: string;
+      /** The priced model and provider, as `PricedUsage` reports them. */
+      readonly model: string;
+      readonly provider: string;
+      readonly source: PricedUsage['source'];
       readonly catalogue?: CatalogueModel;
       readonly rule?: ModelRule;
       price(usage: TokenUsage, at?: Date): PricedUsage;
@@ -134,6 +138,9 @@ function resolve(modelId: string, profile: CreditProfile, hints: ProviderHints):
   return {
     kind: 'priced',
     modelId,
+    model,
+    provider: provider.id,
+    source,
     price,
     priceRounds: priceRoundsOf,
     ...(catalogue ? { catalogue } : {}),

@@ -1,0 +1,101 @@
+/** The plain values an estimate is made from and made of. */
+import type { ProviderHints } from '../pricing';
+import type { CreditProfile } from '../pricing';
+import type { EncodingName } from '../tokens';
+import type { HistoryRecord, OutputPrediction } from './outputModel';
+import type { RequestKind } from './requestKind';
+
+export type ContextKind = 'selection' | 'file' | 'paste' | 'other';
+
+/** One piece of context sent with the prompt. */
+export interface ContextItem {
+  readonly kind: ContextKind;
+  /** Where it came from, e.g. `src/a.ts:10-40`. */
+  readonly label: string;
+  readonly text: string;
+  /**
+   * Identifies the content cheaply (e.g. document URI + version) so an unchanged item is never
+   * recounted; the text itself is the key when absent.
+   */
+  readonly key?: string;
+}
+
+/** A tool the model may call; its definition (JSON schema included) is sent as input. */
+export interface ToolDefinition {
+  readonly name: string;
+  readonly description?: string;
+  /** JSON schema of the arguments. */
+  readonly parameters?: unknown;
+}
+
+export interface EstimateInput {
+  readonly model: string;
+  readonly system?: readonly string[];
+  readonly prompt: string;
+  readonly context?: readonly ContextItem[];
+  readonly tools?: readonly ToolDefinition[];
+  /** Rounds (agent iterations) expected; 1 when absent. */
+  readonly rounds?: number;
+  /** Classified from `command` or the prompt's wording when absent. */
+  readonly kind?: RequestKind;
+  /** The command used (`/explain`, `fix`), which decides the kind when it names one. */
+  readonly command?: string;
+}
+
+export interface EstimateOptions {
+  readonly profile?: CreditProfile;
+  readonly history?: readonly HistoryRecord[];
+  readonly providerHints?: ProviderHints;
+}
+
+export type PartKind = 'system' | 'prompt' | 'context' | 'tools' | 'overhead';
+
+export interface EstimatePart {
+  readonly kind: PartKind;
+  /** `system`, `prompt`, a context label, `tools (3)`, `message overhead`. */
+  readonly label: string;
+  /** Tokens as the provider will count them: exact, or the proxy count times the calibration factor. */
+  readonly tokens: number;
+  /** False when the count is a calibrated proxy (or an approximation such as tool schemas). */
+  readonly exact: boolean;
+}
+
+export interface CreditRange {
+  readonly low: number;
+  readonly expected: number;
+  readonly high: number;
+}
+
+export type EstimateCost =
+  | {
+      readonly kind: 'priced';
+      readonly credits: CreditRange;
+      readonly usd: CreditRange;
+      /** The catalogue model (or profile rule) that priced it. */
+      readonly pricedModel: string;
+      readonly provider: string;
+    }
+  | { readonly kind: 'noPrice'; readonly reason: string; readonly credits: undefined; readonly usd: undefined };
+
+export interface Estimate {
+  readonly model: string;
+  readonly family: string;
+  readonly encoding: EncodingName;
+  /** Factor applied to the proxy counts (1 when exact). */
+  readonly calibration: number;
+  readonly kind: RequestKind;
+  readonly kindSource: 'given' | 'classified';
+  readonly rounds: number;
+  /** Rounds the high end assumes (agent loops overrun). */
+  readonly highRounds: number;
+  readonly parts: readonly EstimatePart[];
+  /** Input tokens of one round. */
+  readonly inputTokens: number;
+  /** True when every part is exact. */
+  readonly exact: boolean;
+  /** Output tokens of one response. */
+  readonly outputTokens: OutputPrediction;
+  /** The part with the most tokens (overhead aside); undefined when there is nothing to send. */
+  readonly dominant: EstimatePart | undefined;
+  readonly cost: EstimateCost;
+}
