@@ -1,0 +1,23 @@
+/** The usage ledger: record schema, crash-safe storage, queries and aggregates. */
+export {
+  SCHEMA_VERSION, REQUEST_KINDS, OUTCOME_STATUSES, USAGE_SOURCES, CHARGE_SOURCES,
+  UsageRecord, RecordTokens, ContextItem, RecordCost, RecordEstimate, RecordOutcome,
+  totalInput, hostOf,
+} from './usageRecord';
+export type { RequestKind, OutcomeStatus, UsageSource, ChargeSource } from './usageRecord';
+export { migrateRecord, parseRecord, InvalidRecordError, NewerSchemaError } from './migrateRecord';
+export { redactSecrets, looksLikeSecret } from './redactSecrets';
+export { Ledger } from './ledger';
+export type { LedgerOpenOptions, LedgerScanReport, QueryOptions, Disposable } from './ledger';
+export { summarize } from './recordSummary';
+export type { RecordSummary } from './recordSummary';
+export { SNAPSHOT_FILE } from './ledgerSnapshot';
+export { compileFilter, describeFilter, toEpochMs } from './ledgerFilter';
+export type { LedgerFilter, CompiledFilter } from './ledgerFilter';
+export { aggregateRecords, totalsOf, TotalsAccumulator, median, groupKey } from './aggregate';
+export type { GroupBy, Totals, AggregateRow, Accuracy, AggregateOptions } from './aggregate';
+export { QUARANTINE_FILE, SEGMENTS_DIR } from './segmentFiles';
+export type { QuarantinedLine } from './quarantine';
+export { writeFileAtomic } from './quarantine';
+export { SegmentWriter } from './segmentWriter';
+export { recordTokensFromUsage } from './recordTokens';

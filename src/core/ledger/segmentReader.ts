@@ -1,0 +1,60 @@
+/**
+ * Reads the complete lines of a segment from a byte offset on, in chunks (a segment can hold
+ * hundreds of thousands of records). A last line without its newline is returned as `tail`: either
+ * a writer is in the middle of it, or the writer died mid-write (a torn line).
+ */
+import { promises as fsp } from 'node:fs';
+
+export interface SegmentLine {
+  readonly text: string;
+  /** 1-based line number in the segment. */
+  readonly lineNo: number;
+  readonly byteOffset: number;
+}
+
+export interface SegmentChunk {
+  readonly lines: SegmentLine[];
+  readonly tail: SegmentLine | undefined;
+  /** Offset just past the last complete line: where the next read starts. */
+  readonly endOffset: number;
+  readonly endLineNo: number;
+  readonly ino: number;
+}
+
+const CHUNK = 1 << 20;
+const NEWLINE = 0x0a;
+
+export async function readSegmentLines(file: string, fromOffset: number, fromLineNo: number): Promise<SegmentChunk> {
+  const handle = await fsp.open(file, 'r');
+  try {
+    const stat = await handle.stat();
+    const lines: SegmentLine[] = [];
+    let position = fromOffset;
+    let lineNo = fromLineNo;
+    let carry: Buffer = Buffer.alloc(0);
+    let carryOffset = fromOffset;
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK, position);
+      if (bytesRead === 0) {
+        break;
+      }
+      position += bytesRead;
+      const data = carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
+      let start = 0;
+      for (let end = data.indexOf(NEWLINE, start); end !== -1; end = data.indexOf(NEWLINE, start)) {
+        lineNo += 1;
+        if (end > start) {
+          lines.push({ text: data.toString('utf8', start, end), lineNo, byteOffset: carryOffset + start });
+        }
+        start = end + 1;
+      }
+      carryOffset += start;
+      carry = Buffer.from(data.subarray(start));
+    }
+    const tail = carry.length > 0 ? { text: carry.toString('utf8'), lineNo: lineNo + 1, byteOffset: carryOffset } : undefined;
+    return { lines, tail, endOffset: carryOffset, endLineNo: lineNo, ino: stat.ino };
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,187 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Ledger, SEGMENTS_DIR, SNAPSHOT_FILE, type UsageRecord } from '../../../src/core/ledger';
+import { makeRecord, makeRecords } from '../../support/ledgerFixtures';
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'cm-ledger-'));
+}
+
+function segmentFiles(dir: string): string[] {
+  return fs.readdirSync(path.join(dir, SEGMENTS_DIR)).filter((name) => name.endsWith('.jsonl')).map((name) => path.join(dir, SEGMENTS_DIR, name));
+}
+
+function sumCredits(records: readonly UsageRecord[]): number {
+  return Math.round(records.reduce((sum, record) => sum + (record.cost.credits ?? 0), 0) * 1e9) / 1e9;
+}
+
+describe('Ledger', () => {
+  let dir: string;
+  beforeEach(() => { dir = tempDir(); });
+  afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+  it('appends, indexes without rereading, and reads everything back after reopening', async () => {
+    const records = makeRecords(50, { seed: 11 });
+    const { ledger, report } = await Ledger.open(dir, { writerId: 'window-1' });
+    assert.equal(report.records, 0);
+    const seen: string[] = [];
+    ledger.onDidAppend((record) => seen.push(record.id));
+    for (const record of records) {
+      await ledger.append(record);
+    }
+    assert.deepEqual(seen, records.map((record) => record.id));
+    assert.equal((await ledger.totals()).credits, sumCredits(records));
+    await ledger.close();
+
+    const reopened = await Ledger.open(dir);
+    assert.equal(reopened.report.records, 50);
+    assert.equal(reopened.report.quarantined, 0);
+    const back = await reopened.ledger.query();
+    assert.deepEqual(back.map((record) => record.id), [...records].sort((a, b) => a.startedAt.localeCompare(b.startedAt)).map((record) => record.id));
+    assert.deepEqual(back.find((record) => record.id === records[3].id), records[3]);
+    await reopened.ledger.close();
+  });
+
+  it('bills a replayed record once, whether replayed in memory or found twice on disk', async () => {
+    const [record] = makeRecords(1, { seed: 12 });
+    const first = await Ledger.open(dir);
+    await first.ledger.append(record);
+    await first.ledger.append(record);
+    await first.ledger.close();
+    const second = await Ledger.open(dir);
+    await second.ledger.append(record);
+    await second.ledger.close();
+    // A copy of the same line in another segment (e.g. a restored backup).
+    fs.writeFileSync(path.join(dir, SEGMENTS_DIR, 'restored.jsonl'), JSON.stringify(record) + '\n');
+    fs.rmSync(path.join(dir, SNAPSHOT_FILE), { force: true });
+    const { ledger, report } = await Ledger.open(dir);
+    assert.equal(report.records, 1);
+    assert.equal(report.duplicates, 1);
+    assert.equal((await ledger.totals()).credits, record.cost.credits);
+    await ledger.close();
+  });
+
+  it('quarantines a torn last line and a schema-failing line, and rewrites the segment without them', async () => {
+    const records = makeRecords(3, { seed: 13 });
+    const segment = path.join(dir, SEGMENTS_DIR, '20260101T000000000Z-999999999-dead.jsonl');
+    fs.mkdirSync(path.dirname(segment), { recursive: true });
+    const bad = JSON.stringify({ ...records[1], tokens: { ...records[1].tokens, output: -5 } });
+    fs.writeFileSync(segment, [JSON.stringify(records[0]), bad, JSON.stringify(records[2]), '{"schemaVersion":2,"id":"tor'].join('\n'));
+
+    const { ledger, report } = await Ledger.open(dir);
+    assert.equal(report.records, 2);
+    assert.equal(report.quarantined, 2);
+    const quarantined = fs.readFileSync(report.quarantineFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { line: number; reason: string; segment: string; text: string });
+    assert.deepEqual(quarantined.map((entry) => entry.line), [2, 4]);
+    assert.match(quarantined[0].reason, /^tokens\.output: /);
+    assert.match(quarantined[1].reason, /torn/);
+    assert.equal(quarantined[1].text, '{"schemaVersion":2,"id":"tor');
+    assert.equal(quarantined[0].segment, path.basename(segment));
+    assert.equal(fs.readFileSync(segment, 'utf8'), JSON.stringify(records[0]) + '\n' + JSON.stringify(records[2]) + '\n');
+    // Records still read back correctly from the rewritten segment.
+    assert.deepEqual((await ledger.get(records[2].id))?.id, records[2].id);
+    await ledger.close();
+
+    const again = await Ledger.open(dir);
+    assert.equal(again.report.quarantined, 0);
+    assert.equal(again.report.records, 2);
+    await again.ledger.close();
+  });
+
+  it('leaves a live writer\'s unfinished line alone and picks it up once complete', async () => {
+    const records = makeRecords(2, { seed: 14 });
+    const segment = path.join(dir, SEGMENTS_DIR, `20260101T000000000Z-${process.ppid}-live.jsonl`);
+    fs.mkdirSync(path.dirname(segment), { recursive: true });
+    const second = JSON.stringify(records[1]);
+    fs.writeFileSync(segment, JSON.stringify(records[0]) + '\n' + second.slice(0, 40));
+    const { ledger, report } = await Ledger.open(dir);
+    assert.equal(report.records, 1);
+    assert.equal(report.quarantined, 0);
+    const added: string[] = [];
+    ledger.onDidAppend((record) => added.push(record.id));
+    fs.appendFileSync(segment, second.slice(40) + '\n');
+    const refreshed = await ledger.refresh();
+    assert.equal(refreshed.records, 2);
+    assert.deepEqual(added, [records[1].id]);
+    await ledger.close();
+  });
+
+  it('picks up records other writers append, incrementally', async () => {
+    const records = makeRecords(20, { seed: 15 });
+    const reader = await Ledger.open(dir, { writerId: 'reader' });
+    const writer = await Ledger.open(dir, { writerId: 'writer' });
+    for (const record of records.slice(0, 10)) {
+      await writer.ledger.append(record);
+    }
+    assert.equal((await reader.ledger.refresh()).records, 10);
+    for (const record of records.slice(10)) {
+      await writer.ledger.append(record);
+    }
+    assert.equal((await reader.ledger.refresh()).records, 20);
+    assert.equal((await reader.ledger.totals()).credits, sumCredits(records));
+    await writer.ledger.close();
+    await reader.ledger.close();
+  });
+
+  it('migrates v1 records (charge at the top level) without changing totals', async () => {
+    const records = makeRecords(5, { seed: 16 });
+    const v1Lines = records.map(({ cost, ...rest }) => JSON.stringify({ ...rest, schemaVersion: 1, credits: cost.credits, usd: cost.usd, chargeSource: cost.chargeSource, profileVersion: cost.profileVersion }));
+    fs.mkdirSync(path.join(dir, SEGMENTS_DIR), { recursive: true });
+    fs.writeFileSync(path.join(dir, SEGMENTS_DIR, 'old.jsonl'), v1Lines.join('\n') + '\n');
+    const { ledger, report } = await Ledger.open(dir);
+    assert.equal(report.migrated, 5);
+    assert.equal(report.quarantined, 0);
+    const totals = await ledger.totals();
+    assert.equal(totals.credits, sumCredits(records));
+    assert.deepEqual(await ledger.get(records[0].id), records[0]);
+    await ledger.close();
+  });
+
+  it('leaves records of a newer schema in place and does not count them', async () => {
+    const [record] = makeRecords(1, { seed: 17 });
+    fs.mkdirSync(path.join(dir, SEGMENTS_DIR), { recursive: true });
+    const line = JSON.stringify({ ...record, schemaVersion: 99 });
+    const file = path.join(dir, SEGMENTS_DIR, 'future.jsonl');
+    fs.writeFileSync(file, line + '\n');
+    const { ledger, report } = await Ledger.open(dir);
+    assert.equal(report.records, 0);
+    assert.equal(report.newer, 1);
+    assert.equal(report.quarantined, 0);
+    assert.equal(fs.readFileSync(file, 'utf8'), line + '\n');
+    await ledger.close();
+  });
+
+  it('rejects an invalid record naming the field, and keeps it out of the index', async () => {
+    const { ledger } = await Ledger.open(dir);
+    await assert.rejects(ledger.append({ ...makeRecord(), kind: 'chat' as never }), /kind/);
+    await assert.rejects(ledger.append({ ...makeRecord(), id: 'not-a-uuid' }), /^InvalidRecordError: id:/);
+    assert.equal(ledger.size, 0);
+    await ledger.close();
+  });
+
+  it('opens from the snapshot and still sees lines appended after it', async () => {
+    const records = makeRecords(1500, { seed: 18 });
+    const first = await Ledger.open(dir, { writerId: 'a' });
+    for (const record of records.slice(0, 1400)) {
+      await first.ledger.append(record);
+    }
+    await first.ledger.close();
+    assert.ok(fs.existsSync(path.join(dir, SNAPSHOT_FILE)));
+    const later = await Ledger.open(dir, { writerId: 'b' });
+    for (const record of records.slice(1400)) {
+      await later.ledger.append(record);
+    }
+    await later.ledger.close();
+    const extra = makeRecords(1, { seed: 99 })[0];
+    fs.appendFileSync(segmentFiles(dir).sort()[0], JSON.stringify(extra) + '\n');
+    const { ledger, report } = await Ledger.open(dir);
+    assert.equal(report.records, 1501);
+    const all = [...records, extra];
+    assert.equal((await ledger.totals({ models: ['gpt-4.1'] })).requests, all.filter((record) => record.modelRequested === 'gpt-4.1').length);
+    assert.equal((await ledger.totals()).credits, sumCredits(all));
+    assert.deepEqual(await ledger.get(records[1450].id), records[1450]);
+    await ledger.close();
+  });
+});
