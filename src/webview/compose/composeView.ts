@@ -1,0 +1,316 @@
+import { parseMarkdown } from '../../core/markdown';
+import {
+  COMPOSE_KINDS,
+  type ComposeKind,
+  type ComposeState,
+  type ContextChip,
+  type EstimateView,
+  type FromWebview,
+  type ModelOption,
+  type TipView,
+  type ToWebview,
+  type TurnView,
+} from '../../protocol/compose';
+import { h, replaceChildren } from './dom';
+import { STATUS_LABELS, chargeSummary, estimateHeadline, formatTokens } from './format';
+import { renderBlocks } from './renderMarkdown';
+
+export interface ComposeHost {
+  post(message: FromWebview): void;
+  /** Saves the UI state (the draft prompt, the last answer) so it survives hide/show. */
+  save(prompt: string, turn: TurnView | null): void;
+}
+
+const KIND_LABELS: Record<ComposeKind, string> = {
+  auto: 'Auto',
+  explain: 'Explain',
+  fix: 'Fix',
+  refactor: 'Refactor',
+  generate: 'Generate',
+  plan: 'Plan',
+  other: 'Other',
+};
+
+/** The Compose view: builds its DOM once, then applies the extension's messages to it. */
+export class ComposeView {
+  private readonly prompt: HTMLTextAreaElement;
+  private readonly chips = h('ul', { class: 'chips', 'aria-label': 'Context sent with the prompt' });
+  private readonly model = h('select', { 'aria-label': 'Model', class: 'model' });
+  private readonly kind = h('select', { 'aria-label': 'Request kind', class: 'kind' });
+  private readonly send = h('button', { type: 'button', class: 'primary send', title: 'Send (Ctrl+Enter)' }, 'Send');
+  private readonly stop = h('button', { type: 'button', class: 'secondary stop', title: 'Stop the answer' }, 'Stop');
+  private readonly estimate = h('section', { class: 'estimate', 'aria-label': 'Estimate', 'aria-live': 'polite' });
+  private readonly tips = h('section', { class: 'tips', 'aria-label': 'Ways to cut the cost' });
+  private readonly answer = h('section', { class: 'answer', 'aria-label': 'Answer', hidden: true });
+  private readonly error = h('p', { class: 'error', role: 'alert', hidden: true });
+
+  private seq = 0;
+  private appliedSeq = 0;
+  private frame = 0;
+  private requests = 0;
+  private turn: TurnView | null = null;
+  private answerFrame = 0;
+  private readonly copies = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
+
+  constructor(root: HTMLElement, private readonly host: ComposeHost, restoredPrompt: string, restoredTurn: TurnView | null) {
+    this.prompt = h('textarea', {
+      class: 'prompt',
+      rows: '5',
+      'aria-label': 'Prompt',
+      placeholder: 'Ask about your code. Ctrl+Enter sends.',
+      spellcheck: 'true',
+    });
+    this.prompt.value = restoredPrompt;
+    this.turn = restoredTurn;
+    for (const kind of COMPOSE_KINDS) {
+      this.kind.append(h('option', { value: kind }, KIND_LABELS[kind]));
+    }
+    const addActive = h('button', { type: 'button', class: 'link', title: 'Attach the file open in the editor' }, '+ Active file');
+    const pick = h('button', { type: 'button', class: 'link', title: 'Pick files from the workspace' }, '+ Files…');
+    addActive.addEventListener('click', () => this.host.post({ type: 'addActiveFile' }));
+    pick.addEventListener('click', () => this.host.post({ type: 'pickFiles' }));
+
+    root.append(
+      h('div', { class: 'context' }, this.chips, h('div', { class: 'context-actions' }, addActive, pick)),
+      this.prompt,
+      h('div', { class: 'controls' }, this.model, this.kind, h('span', { class: 'spacer' }), this.stop, this.send),
+      this.error,
+      this.estimate,
+      this.tips,
+      this.answer,
+    );
+    this.stop.hidden = true;
+
+    this.prompt.addEventListener('input', () => this.schedulePromptPost());
+    this.prompt.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        this.submit();
+      }
+    });
+    this.send.addEventListener('click', () => this.submit());
+    this.stop.addEventListener('click', () => this.host.post({ type: 'stop' }));
+    this.model.addEventListener('change', () => this.host.post({ type: 'setModel', model: this.model.value }));
+    this.kind.addEventListener('change', () => this.host.post({ type: 'setKind', kind: this.kind.value as ComposeKind }));
+    this.renderTurn();
+  }
+
+  get promptText(): string {
+    return this.prompt.value;
+  }
+
+  focus(): void {
+    this.prompt.focus();
+  }
+
+  apply(message: ToWebview): void {
+    switch (message.type) {
+      case 'state':
+        this.applyState(message.state, message.restorePrompt);
+        break;
+      case 'estimate':
+        if (message.seq === 0 || message.seq >= this.appliedSeq) {
+          this.appliedSeq = Math.max(this.appliedSeq, message.seq);
+          this.renderEstimate(message.estimate);
+          this.renderTips(message.tips);
+        }
+        break;
+      case 'contexts':
+        this.renderChips(message.contexts);
+        break;
+      case 'models':
+        this.renderModels(message.models, message.model);
+        break;
+      case 'setPrompt':
+        this.prompt.value = message.prompt;
+        this.schedulePromptPost();
+        this.prompt.focus();
+        break;
+      case 'turn':
+        this.turn = message.turn;
+        this.renderTurn();
+        this.host.save(this.prompt.value, this.turn);
+        break;
+      case 'answerDelta':
+        if (this.turn && this.turn.turnId === message.turnId) {
+          this.turn = { ...this.turn, text: this.turn.text + message.text };
+          this.scheduleAnswerRender();
+        }
+        break;
+      case 'reply': {
+        const pending = this.copies.get(message.requestId);
+        this.copies.delete(message.requestId);
+        if (message.error) {
+          pending?.reject(new Error(message.error));
+          this.showError(message.error);
+        } else {
+          pending?.resolve();
+        }
+        break;
+      }
+      default: {
+        const unreachable: never = message;
+        throw new Error(`unhandled message ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  private applyState(state: ComposeState, restorePrompt: boolean): void {
+    if (restorePrompt) {
+      this.prompt.value = state.prompt;
+    }
+    this.renderChips(state.contexts);
+    this.renderModels(state.models, state.model);
+    this.kind.value = state.kind;
+    this.renderEstimate(state.estimate);
+    this.renderTips(state.tips);
+    // A restored answer (from setState) is kept unless the extension knows a newer turn.
+    if (state.turn) {
+      this.turn = state.turn;
+    }
+    this.renderTurn();
+  }
+
+  /** Posts the prompt at most once per animation frame: typing never waits for the extension. */
+  private schedulePromptPost(): void {
+    if (this.frame !== 0) {
+      return;
+    }
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.seq += 1;
+      this.host.post({ type: 'draft', seq: this.seq, prompt: this.prompt.value });
+      this.host.save(this.prompt.value, this.turn);
+    });
+  }
+
+  private submit(): void {
+    if (this.turn?.status === 'running') {
+      return;
+    }
+    if (this.prompt.value.trim() === '') {
+      this.showError('Write a prompt first.');
+      return;
+    }
+    this.showError(undefined);
+    this.requests += 1;
+    this.host.post({ type: 'send', requestId: `send-${this.requests}`, prompt: this.prompt.value });
+  }
+
+  copy(text: string): Promise<void> {
+    this.requests += 1;
+    const requestId = `copy-${this.requests}`;
+    return new Promise((resolve, reject) => {
+      this.copies.set(requestId, { resolve, reject });
+      this.host.post({ type: 'copy', requestId, text });
+    });
+  }
+
+  private showError(text: string | undefined): void {
+    this.error.hidden = text === undefined;
+    this.error.textContent = text ?? '';
+  }
+
+  private renderChips(contexts: readonly ContextChip[]): void {
+    const items = contexts.map((chip) => {
+      const remove = h('button', { type: 'button', class: 'remove', 'aria-label': `Remove ${chip.label}`, title: 'Remove' }, '×');
+      remove.addEventListener('click', () => this.host.post({ type: 'removeContext', id: chip.id }));
+      const tokens = chip.tokens === null ? '' : formatTokens(chip.tokens);
+      return h('li', { class: `chip ${chip.kind}`, title: chip.auto ? 'The editor selection, attached automatically' : chip.label },
+        h('span', { class: 'chip-label' }, chip.label),
+        tokens ? h('span', { class: 'chip-tokens' }, tokens) : null,
+        remove);
+    });
+    replaceChildren(this.chips, ...items);
+    this.chips.hidden = items.length === 0;
+  }
+
+  private renderModels(models: readonly ModelOption[], selected: string): void {
+    const options = models.map((model) => h('option', { value: model.ref, selected: model.ref === selected }, model.label));
+    if (!models.some((model) => model.ref === selected) && selected) {
+      options.unshift(h('option', { value: selected, selected: true }, selected));
+    }
+    replaceChildren(this.model, ...options);
+    this.model.value = selected;
+  }
+
+  private renderEstimate(estimate: EstimateView | null): void {
+    if (!estimate) {
+      replaceChildren(this.estimate, h('p', { class: 'muted' }, 'Type a prompt to see what it will cost.'));
+      return;
+    }
+    const headline = estimateHeadline(estimate);
+    const marker = estimate.exact ? 'exact' : 'calibrated';
+    const markerTitle = estimate.exact ? 'Token counts are exact for this model' : 'Token counts come from a proxy tokenizer, calibrated for this model';
+    const summary = h('div', { class: 'estimate-summary' },
+      h('span', { class: `credits${estimate.credits ? '' : ' no-price'}` }, headline.main),
+      h('span', { class: 'range' }, headline.range),
+      h('span', { class: `marker ${marker}`, title: markerTitle }, marker),
+      h('span', { class: 'kind-used', title: 'Request kind used for the answer length' }, estimate.kind));
+    const rows = estimate.parts.map((part) =>
+      h('tr', { class: part.label === estimate.dominant ? 'dominant' : undefined },
+        h('th', { scope: 'row' }, part.label),
+        h('td', {}, formatTokens(part.tokens)),
+        h('td', { class: 'muted' }, part.exact ? 'exact' : '≈')));
+    rows.push(h('tr', { class: 'output' },
+      h('th', { scope: 'row' }, 'expected answer'),
+      h('td', {}, `${formatTokens(estimate.output.p50)}–${formatTokens(estimate.output.p90)}`),
+      h('td', { class: 'muted' }, 'p50–p90')));
+    const table = h('table', { class: 'parts' },
+      h('caption', { class: 'visually-hidden' }, 'Tokens by part'),
+      h('tbody', {}, ...rows));
+    const children: Node[] = [summary];
+    if (!estimate.credits && estimate.noPriceReason) {
+      children.push(h('p', { class: 'muted' }, estimate.noPriceReason));
+    }
+    children.push(table);
+    replaceChildren(this.estimate, ...children);
+  }
+
+  private renderTips(tips: readonly TipView[]): void {
+    if (tips.length === 0) {
+      replaceChildren(this.tips);
+      this.tips.hidden = true;
+      return;
+    }
+    this.tips.hidden = false;
+    replaceChildren(this.tips,
+      h('h2', {}, 'Cut the cost'),
+      h('ul', {}, ...tips.map((tip) => h('li', { class: 'tip', 'data-tip': tip.id },
+        h('div', {}, h('strong', {}, tip.title), ' ', h('span', { class: 'saving' }, tip.saving)),
+        h('div', { class: 'message' }, tip.message)))));
+  }
+
+  private scheduleAnswerRender(): void {
+    if (this.answerFrame !== 0) {
+      return;
+    }
+    this.answerFrame = requestAnimationFrame(() => {
+      this.answerFrame = 0;
+      this.renderTurn();
+    });
+  }
+
+  private renderTurn(): void {
+    const turn = this.turn;
+    const running = turn?.status === 'running';
+    this.send.disabled = running;
+    this.stop.hidden = !running;
+    if (!turn) {
+      this.answer.hidden = true;
+      replaceChildren(this.answer);
+      return;
+    }
+    this.answer.hidden = false;
+    const header = h('div', { class: `answer-header ${turn.status}` },
+      h('span', { class: 'status' }, STATUS_LABELS[turn.status]),
+      h('span', { class: 'charge' }, chargeSummary(turn)));
+    const body = h('div', { class: 'markdown' }, renderBlocks(parseMarkdown(turn.text), (text) => this.copy(text)));
+    const children: Node[] = [header];
+    if (turn.error) {
+      children.push(h('p', { class: 'error', role: 'alert' }, turn.error));
+    }
+    children.push(body);
+    replaceChildren(this.answer, ...children);
+  }
+}
