@@ -95,6 +95,11 @@ function pieces(body: Buffer, splitAt: readonly number[]): Buffer[] {
   return out.filter((piece) => piece.length > 0);
 }
 
+/** Read through a function so the check is not narrowed away across awaits. */
+function clientGone(record: RecordedRequest): boolean {
+  return record.outcome === 'client-closed';
+}
+
 async function respond(res: http.ServerResponse, script: ScriptedResponse, record: RecordedRequest): Promise<void> {
   const socket = res.socket;
   if (script.resetConnection) {
@@ -104,7 +109,7 @@ async function respond(res: http.ServerResponse, script: ScriptedResponse, recor
   }
   socket?.setNoDelay(true);
   await delay(script.headerDelayMs ?? 0);
-  if (record.outcome === 'client-closed') {
+  if (clientGone(record)) {
     return;
   }
   const status = script.status ?? 200;
@@ -130,7 +135,7 @@ async function respond(res: http.ServerResponse, script: ScriptedResponse, recor
     if (i > 0) {
       await delay(gap);
     }
-    if (record.outcome === 'client-closed' || res.destroyed) {
+    if (clientGone(record) || res.destroyed) {
       return;
     }
     res.write(piece);
