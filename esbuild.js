@@ -50,7 +50,17 @@ const builds = [
   })),
 ];
 
+/** Third-party webview assets (codicon font, uPlot styles), copied to git-ignored media/vendor so webviews can load them. */
+function copyVendorAssets() {
+  const assets = ['@vscode/codicons/dist/codicon.css', '@vscode/codicons/dist/codicon.ttf', 'uplot/dist/uPlot.min.css'];
+  fs.mkdirSync(path.join(__dirname, 'media', 'vendor'), { recursive: true });
+  for (const asset of assets) {
+    fs.copyFileSync(require.resolve(asset), path.join(__dirname, 'media', 'vendor', path.basename(asset)));
+  }
+}
+
 async function main() {
+  copyVendorAssets();
   // The tokenizer's rank tables are generated once into dist/ranks (see scripts/buildRanks.js).
   require('./scripts/buildRanks.js').buildRanks(path.join(__dirname, 'dist', 'ranks'));
   if (watch) {

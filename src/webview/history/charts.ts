@@ -1,0 +1,137 @@
+/**
+ * The three charts (uPlot): credits per day stacked by model, estimated vs charged per request, and
+ * tokens per day by part. Colours come from the theme's `--vscode-charts-*` variables and are read
+ * again when the theme changes.
+ */
+import uPlot from 'uplot';
+import { h } from './dom';
+import { formatCredits, formatTokens } from './format';
+import type { HistoryRows } from './historyRows';
+import { creditsPerDayByModel, estimateVsCharged, stack, tokensPerDay, type DailySeries } from './viewModel';
+
+const PALETTE = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
+/** The estimate chart shows the most recent requests only: beyond a few hundred points it is noise. */
+const ESTIMATE_POINTS = 400;
+const HEIGHT = 160;
+
+interface Theme {
+  readonly colors: string[];
+  readonly foreground: string;
+  readonly grid: string;
+  readonly font: string;
+}
+
+function readTheme(): Theme {
+  const style = getComputedStyle(document.body);
+  const value = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+  return {
+    colors: PALETTE.map((name, index) => value(name, ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'][index])),
+    foreground: value('--vscode-foreground', '#cccccc'),
+    grid: value('--vscode-charts-lines', 'rgba(128,128,128,0.35)'),
+    font: `11px ${value('--vscode-font-family', 'sans-serif')}`,
+  };
+}
+
+function axes(theme: Theme, yFormat: (value: number) => string): uPlot.Axis[] {
+  const common = { stroke: theme.foreground, font: theme.font, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid, width: 1 } };
+  return [common, { ...common, size: 56, values: (_self: uPlot, ticks: number[]) => ticks.map(yFormat) }];
+}
+
+interface ChartSlot {
+  readonly element: HTMLElement;
+  readonly plotArea: HTMLElement;
+  plot: uPlot | null;
+}
+
+export class Charts {
+  readonly element: HTMLElement;
+  private readonly slots: ChartSlot[];
+  private theme = readTheme();
+  private lastRows: HistoryRows | null = null;
+  private lastSelection: Uint32Array = new Uint32Array(0);
+
+  constructor() {
+    const slot = (title: string): ChartSlot => {
+      const plotArea = h('div', { className: 'chart-plot' });
+      return { element: h('figure', { className: 'chart' }, [h('figcaption', { text: title }), plotArea]), plotArea, plot: null };
+    };
+    this.slots = [slot('Credits per day, by model'), slot('Estimated vs charged credits, recent requests'), slot('Tokens per day, by part')];
+    this.element = h('section', { className: 'charts', attrs: { 'aria-label': 'Charts' } }, this.slots.map((s) => s.element));
+    // The body's class names the theme kind (vscode-light / vscode-dark / vscode-high-contrast).
+    new MutationObserver(() => {
+      this.theme = readTheme();
+      this.rebuild();
+    }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    new ResizeObserver(() => this.resize()).observe(this.element);
+  }
+
+  update(rows: HistoryRows, selection: Uint32Array): void {
+    this.lastRows = rows;
+    this.lastSelection = selection;
+    this.rebuild();
+  }
+
+  private rebuild(): void {
+    const rows = this.lastRows;
+    if (!rows) {
+      return;
+    }
+    const byModel = creditsPerDayByModel(rows, this.lastSelection);
+    this.draw(this.slots[0], this.stackedOptions(this.slots[0], byModel, formatCredits), this.stackedData(byModel));
+    const estimates = estimateVsCharged(rows, this.lastSelection, ESTIMATE_POINTS);
+    const [estimateColor, chargeColor] = this.theme.colors;
+    this.draw(this.slots[1], {
+      ...this.baseOptions(this.slots[1]),
+      axes: axes(this.theme, (value) => formatCredits(value)),
+      series: [
+        {},
+        { label: 'estimated', stroke: estimateColor, width: 1, points: { show: false } },
+        { label: 'charged', stroke: chargeColor, width: 1, points: { show: true, size: 3, fill: chargeColor } },
+      ],
+    }, [estimates.times.map((ms) => ms / 1000), estimates.estimated, estimates.charged]);
+    const tokens = tokensPerDay(rows, this.lastSelection);
+    this.draw(this.slots[2], this.stackedOptions(this.slots[2], tokens, (value) => formatTokens(value)), this.stackedData(tokens));
+  }
+
+  private baseOptions(slot: ChartSlot): Omit<uPlot.Options, 'series'> {
+    return {
+      width: Math.max(200, slot.plotArea.clientWidth || 320),
+      height: HEIGHT,
+      legend: { show: true, live: false },
+      cursor: { show: true, drag: { x: false, y: false } },
+      scales: { x: { time: true } },
+    };
+  }
+
+  /** Stacked bars: each series drawn as the running sum from itself down, biggest first, so every band shows. */
+  private stackedOptions(slot: ChartSlot, series: DailySeries, yFormat: (value: number) => string): uPlot.Options {
+    const bars = uPlot.paths.bars ? uPlot.paths.bars({ size: [0.8, 40] }) : undefined;
+    return {
+      ...this.baseOptions(slot),
+      axes: axes(this.theme, yFormat),
+      series: [
+        {},
+        ...series.names.map((name, index) => {
+          const color = this.theme.colors[index % this.theme.colors.length];
+          return { label: name, stroke: color, fill: color, width: 0, paths: bars, points: { show: false } };
+        }),
+      ],
+    };
+  }
+
+  private stackedData(series: DailySeries): uPlot.AlignedData {
+    return [series.days.map((ms) => ms / 1000), ...stack(series.values)];
+  }
+
+  private draw(slot: ChartSlot, options: uPlot.Options, data: uPlot.AlignedData): void {
+    slot.plot?.destroy();
+    slot.plotArea.replaceChildren();
+    slot.plot = new uPlot(options, data, slot.plotArea);
+  }
+
+  private resize(): void {
+    for (const slot of this.slots) {
+      slot.plot?.setSize({ width: Math.max(200, slot.plotArea.clientWidth || 320), height: HEIGHT });
+    }
+  }
+}

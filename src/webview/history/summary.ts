@@ -1,0 +1,60 @@
+/** The summary strip: today / this week / this month / filtered range, accuracy and budget use. */
+import type { Budget, Selection, SelectionTotals } from '../../protocol/history';
+import { h } from './dom';
+import { formatCredits, formatPercentValue, formatShare, formatTokens, formatUsd } from './format';
+import { budgetUse, type BudgetUse } from './viewModel';
+
+function card(title: string, lines: readonly [string, string][], testId: string): HTMLElement {
+  return h('div', { className: 'card', attrs: { 'data-testid': testId } }, [
+    h('h3', { text: title }),
+    ...lines.map(([label, value]) => h('div', { className: 'card-line' }, [h('span', { className: 'card-label', text: label }), h('span', { className: 'card-value', text: value })])),
+  ]);
+}
+
+function totalsCard(title: string, totals: SelectionTotals, testId: string): HTMLElement {
+  return card(title, [
+    ['Credits', formatCredits(totals.credits)],
+    ['USD', formatUsd(totals.usd)],
+    ['Requests', formatTokens(totals.requests)],
+  ], testId);
+}
+
+function budgetLine(label: string, use: BudgetUse | null): HTMLElement {
+  if (use === null) {
+    return h('div', { className: 'card-line' }, [h('span', { className: 'card-label', text: label }), h('span', { className: 'card-value muted', text: 'no budget' })]);
+  }
+  const meter = h('meter', { attrs: { min: '0', max: '1', low: '0.8', high: '0.99', optimum: '0', value: String(Math.min(1, use.share)), 'aria-label': `${label} budget used` } });
+  return h('div', { className: 'card-line budget' + (use.share >= 1 ? ' exceeded' : use.share >= 0.8 ? ' warning' : '') }, [
+    h('span', { className: 'card-label', text: label }),
+    meter,
+    h('span', { className: 'card-value', text: `${formatCredits(use.used)} / ${formatCredits(use.budget)} (${formatShare(use.share)})` }),
+  ]);
+}
+
+export function renderSummary(target: HTMLElement, selection: Selection, budget: Budget): void {
+  const { totals, periods } = selection;
+  const accuracy = totals.accuracy;
+  const budgetCard = h('div', { className: 'card', attrs: { 'data-testid': 'summary-budget' } }, [
+    h('h3', { text: 'Budget' }),
+    budgetLine('Today', budgetUse(periods.today.credits, budget.daily)),
+    budgetLine('Month', budgetUse(periods.month.credits, budget.monthly)),
+  ]);
+  const filtered = card('Filtered range', [
+    ['Credits', formatCredits(totals.credits)],
+    ['USD', formatUsd(totals.usd)],
+    ['Requests', formatTokens(totals.requests) + (totals.unpricedRequests > 0 ? ` (${formatTokens(totals.unpricedRequests)} unpriced)` : '')],
+  ], 'summary-filtered');
+  const accuracyCard = card('Estimate accuracy', [
+    ['Median error', formatPercentValue(accuracy.medianAbsPctError)],
+    ['Inside range', formatShare(accuracy.withinRangeShare)],
+    ['Compared', formatTokens(accuracy.samples)],
+  ], 'summary-accuracy');
+  target.replaceChildren(
+    totalsCard('Today', periods.today, 'summary-today'),
+    totalsCard('This week', periods.week, 'summary-week'),
+    totalsCard('This month', periods.month, 'summary-month'),
+    filtered,
+    accuracyCard,
+    budgetCard,
+  );
+}

@@ -1,0 +1,218 @@
+/**
+ * The request table: a virtualised grid. Only the rows in view (plus a few either side) exist in the
+ * DOM, recycled as it scrolls, so 100,000 rows scroll like 50. Cells are filled with textContent.
+ */
+import { h } from './dom';
+import { formatCredits, formatDifference, formatLatency, formatTime, formatTokens } from './format';
+import type { HistoryRows } from './historyRows';
+import { scrollToReveal, virtualWindow, type SortColumn } from './viewModel';
+
+export const ROW_HEIGHT = 24;
+const OVERSCAN = 8;
+
+interface TableColumn {
+  readonly id: SortColumn;
+  readonly title: string;
+  readonly tooltip: string;
+  readonly numeric: boolean;
+  text(rows: HistoryRows, index: number): string;
+}
+
+const columns: readonly TableColumn[] = [
+  { id: 'time', title: 'Time', tooltip: 'When the request started (local time)', numeric: false, text: (r, i) => formatTime(r.columns.startedAt[i]) },
+  { id: 'kind', title: 'Kind', tooltip: 'Request kind', numeric: false, text: (r, i) => r.kindAt(i) },
+  { id: 'model', title: 'Model', tooltip: 'Model requested', numeric: false, text: (r, i) => r.modelAt(i) },
+  { id: 'input', title: 'Input', tooltip: 'Input tokens billed at the input price (uncached, incl. cache writes)', numeric: true, text: (r, i) => formatTokens(r.columns.inputTokens[i]) },
+  { id: 'cached', title: 'Cached', tooltip: 'Input tokens read from the prompt cache', numeric: true, text: (r, i) => formatTokens(r.columns.cachedTokens[i]) },
+  { id: 'output', title: 'Output', tooltip: 'Output tokens, reasoning included', numeric: true, text: (r, i) => formatTokens(r.columns.outputTokens[i]) },
+  { id: 'estimated', title: 'Estimated', tooltip: 'Credits expected when it was sent', numeric: true, text: (r, i) => formatCredits(r.columns.estimated[i]) },
+  { id: 'charged', title: 'Charged', tooltip: 'Credits charged', numeric: true, text: (r, i) => formatCredits(r.columns.charged[i]) },
+  { id: 'difference', title: 'Diff.', tooltip: 'Charged minus estimated credits', numeric: true, text: (r, i) => formatDifference(r.differenceAt(i)) },
+  { id: 'status', title: 'Status', tooltip: 'Outcome', numeric: false, text: (r, i) => r.statusAt(i) },
+  { id: 'latency', title: 'Latency', tooltip: 'Time to the last token', numeric: true, text: (r, i) => formatLatency(r.columns.latencyMs[i]) },
+  { id: 'retries', title: 'Retries / round', tooltip: 'Retries of this attempt / tool round of the request', numeric: true, text: (r, i) => `${r.columns.retries[i]} / ${r.columns.round[i] + 1}` },
+];
+
+export interface TableEvents {
+  onSort(column: SortColumn): void;
+  onSelect(index: number | null): void;
+  onOpen(index: number): void;
+  onClose(): void;
+  onScroll(scrollTop: number): void;
+}
+
+export class VirtualTable {
+  readonly element: HTMLElement;
+  private readonly head: HTMLElement;
+  private readonly viewport: HTMLElement;
+  private readonly spacer: HTMLElement;
+  private readonly pool: HTMLElement[] = [];
+  private order: Uint32Array = new Uint32Array(0);
+  private selected: number | null = null;
+  private frame = 0;
+
+  constructor(private readonly rows: HistoryRows, private readonly events: TableEvents) {
+    this.head = h('div', { className: 'table-row table-head', attrs: { role: 'row' } }, columns.map((column) =>
+      h('button', { className: `cell${column.numeric ? ' numeric' : ''}`, text: column.title, attrs: { role: 'columnheader', title: column.tooltip, 'data-column': column.id, 'aria-sort': 'none' } })));
+    this.head.addEventListener('click', (event) => {
+      const column = (event.target as HTMLElement).closest('button')?.dataset.column as SortColumn | undefined;
+      if (column) {
+        this.events.onSort(column);
+      }
+    });
+    this.spacer = h('div', { className: 'table-spacer', attrs: { role: 'rowgroup' } });
+    this.viewport = h('div', { className: 'table-viewport', attrs: { tabindex: '0', 'aria-label': 'Requests' } }, [this.spacer]);
+    this.viewport.addEventListener('scroll', () => this.schedule());
+    this.viewport.addEventListener('keydown', (event) => this.onKey(event));
+    this.spacer.addEventListener('click', (event) => {
+      const index = this.indexOfRowElement(event.target);
+      if (index !== null) {
+        this.select(index);
+      }
+    });
+    this.spacer.addEventListener('dblclick', (event) => {
+      const index = this.indexOfRowElement(event.target);
+      if (index !== null) {
+        this.events.onOpen(index);
+      }
+    });
+    new ResizeObserver(() => this.schedule()).observe(this.viewport);
+    this.element = h('div', { className: 'table', attrs: { role: 'grid', 'aria-rowcount': '0' } }, [this.head, this.viewport]);
+  }
+
+  /** Shows these rows, in this order; keeps the selection if it is still among them. */
+  setOrder(order: Uint32Array, sort: { column: SortColumn; descending: boolean }): void {
+    this.order = order;
+    this.element.setAttribute('aria-rowcount', String(order.length));
+    for (const button of this.head.querySelectorAll<HTMLElement>('button')) {
+      const active = button.dataset.column === sort.column;
+      button.setAttribute('aria-sort', active ? (sort.descending ? 'descending' : 'ascending') : 'none');
+      button.classList.toggle('sorted', active);
+    }
+    this.render();
+  }
+
+  get scrollTop(): number {
+    return this.viewport.scrollTop;
+  }
+
+  set scrollTop(value: number) {
+    this.viewport.scrollTop = value;
+    this.render();
+  }
+
+  get selectedIndex(): number | null {
+    return this.selected;
+  }
+
+  focus(): void {
+    this.viewport.focus();
+  }
+
+  select(index: number | null, reveal = false): void {
+    this.selected = index;
+    if (reveal && index !== null) {
+      const position = this.order.indexOf(index);
+      if (position >= 0) {
+        this.viewport.scrollTop = scrollToReveal(position, this.viewport.scrollTop, this.viewportHeight(), ROW_HEIGHT);
+      }
+    }
+    this.render();
+    this.events.onSelect(index);
+  }
+
+  /** Draws the rows in view now (the first paint and tests call it directly). */
+  render(): void {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    const window = virtualWindow({ scrollTop: this.viewport.scrollTop, viewportHeight: this.viewportHeight(), rowHeight: ROW_HEIGHT, rowCount: this.order.length, overscan: OVERSCAN });
+    this.spacer.style.height = `${window.totalHeight}px`;
+    const needed = window.end - window.first;
+    while (this.pool.length < needed) {
+      const row = h('div', { className: 'table-row', attrs: { role: 'row' } }, columns.map((column) => h('span', { className: `cell${column.numeric ? ' numeric' : ''}`, attrs: { role: 'gridcell' } })));
+      this.pool.push(row);
+      this.spacer.append(row);
+    }
+    for (let slot = 0; slot < this.pool.length; slot++) {
+      const row = this.pool[slot];
+      if (slot >= needed) {
+        row.hidden = true;
+        continue;
+      }
+      const position = window.first + slot;
+      const index = this.order[position];
+      row.hidden = false;
+      row.style.transform = `translateY(${position * ROW_HEIGHT}px)`;
+      row.dataset.index = String(index);
+      row.setAttribute('aria-rowindex', String(position + 1));
+      const isSelected = index === this.selected;
+      row.classList.toggle('selected', isSelected);
+      row.setAttribute('aria-selected', String(isSelected));
+      const status = this.rows.statusAt(index);
+      row.dataset.status = status;
+      const cells = row.children;
+      for (let c = 0; c < columns.length; c++) {
+        const text = columns[c].text(this.rows, index);
+        const cell = cells[c] as HTMLElement;
+        if (cell.textContent !== text) {
+          cell.textContent = text;
+        }
+      }
+      const difference = this.rows.differenceAt(index);
+      const diffCell = cells[columns.findIndex((column) => column.id === 'difference')] as HTMLElement;
+      diffCell.classList.toggle('over', difference !== null && difference > 0);
+      diffCell.classList.toggle('under', difference !== null && difference < 0);
+    }
+  }
+
+  private schedule(): void {
+    if (this.frame === 0) {
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.render();
+        this.events.onScroll(this.viewport.scrollTop);
+      });
+    }
+  }
+
+  private viewportHeight(): number {
+    return this.viewport.clientHeight || 600;
+  }
+
+  private indexOfRowElement(target: EventTarget | null): number | null {
+    const row = (target as HTMLElement | null)?.closest<HTMLElement>('.table-row');
+    return row?.dataset.index === undefined ? null : Number(row.dataset.index);
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    const count = this.order.length;
+    if (event.key === 'Escape') {
+      this.events.onClose();
+      return;
+    }
+    if (count === 0) {
+      return;
+    }
+    const current = this.selected === null ? -1 : this.order.indexOf(this.selected);
+    const page = Math.max(1, Math.floor(this.viewportHeight() / ROW_HEIGHT) - 1);
+    let next: number;
+    switch (event.key) {
+      case 'ArrowDown': next = current + 1; break;
+      case 'ArrowUp': next = current <= 0 ? 0 : current - 1; break;
+      case 'PageDown': next = current + page; break;
+      case 'PageUp': next = current - page; break;
+      case 'Home': next = 0; break;
+      case 'End': next = count - 1; break;
+      case 'Enter':
+        if (this.selected !== null) {
+          this.events.onOpen(this.selected);
+          event.preventDefault();
+        }
+        return;
+      default:
+        return;
+    }
+    event.preventDefault();
+    this.select(this.order[Math.min(count - 1, Math.max(0, next))], true);
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * What the history view shows, computed from its rows and the selection the extension sent: in which
+ * order, which of them are on screen, and the chart series. Pure functions over `HistoryRows`, no DOM.
+ */
+import { addLocalDays, startOfLocalDay } from '../../protocol/historyFilter';
+import type { HistoryRows } from './historyRows';
+
+export const SORT_COLUMNS = [
+  'time', 'kind', 'model', 'input', 'cached', 'output', 'estimated', 'charged', 'difference', 'status', 'latency', 'retries',
+] as const;
+export type SortColumn = (typeof SORT_COLUMNS)[number];
+
+export function isSortColumn(name: string): name is SortColumn {
+  return (SORT_COLUMNS as readonly string[]).includes(name);
+}
+
+/** The value a column sorts by; null sorts last whatever the direction. */
+export function sortKey(rows: HistoryRows, column: SortColumn): (index: number) => number | string | null {
+  const c = rows.columns;
+  switch (column) {
+    case 'time': return (i) => c.startedAt[i];
+    case 'kind': return (i) => rows.kindAt(i);
+    case 'model': return (i) => rows.modelAt(i);
+    case 'input': return (i) => c.inputTokens[i];
+    case 'cached': return (i) => c.cachedTokens[i];
+    case 'output': return (i) => c.outputTokens[i];
+    case 'estimated': return (i) => c.estimated[i];
+    case 'charged': return (i) => c.charged[i];
+    case 'difference': return (i) => rows.differenceAt(i);
+    case 'status': return (i) => rows.statusAt(i);
+    case 'latency': return (i) => c.latencyMs[i];
+    case 'retries': return (i) => c.retries[i];
+    default: {
+      const unknown: never = column;
+      throw new Error(`unknown column ${String(unknown)}`);
+    }
+  }
+}
+
+/** A sorted copy of `indices`; ties keep ledger order, so the order is stable and repeatable. */
+export function sortRows(rows: HistoryRows, indices: Uint32Array, column: SortColumn, descending: boolean): Uint32Array {
+  const key = sortKey(rows, column);
+  // Read every key once, by position: the comparator then only compares plain values.
+  const keys = Array.from(indices, (index) => key(index));
+  const positions = Array.from(keys, (_key, position) => position);
+  const direction = descending ? -1 : 1;
+  positions.sort((p, q) => {
+    const kp = keys[p];
+    const kq = keys[q];
+    if (kp === kq) {
+      return indices[p] - indices[q];
+    }
+    if (kp === null) {
+      return 1;
+    }
+    if (kq === null) {
+      return -1;
+    }
+    return (kp < kq ? -1 : 1) * direction;
+  });
+  return Uint32Array.from(positions, (position) => indices[position]);
+}
+
+export interface WindowInput {
+  readonly scrollTop: number;
+  readonly viewportHeight: number;
+  readonly rowHeight: number;
+  readonly rowCount: number;
+  /** Extra rows drawn above and below, so fast scrolling shows no gaps. */
+  readonly overscan: number;
+}
+
+export interface VirtualWindow {
+  /** First position drawn. */
+  readonly first: number;
+  /** One past the last position drawn. */
+  readonly end: number;
+  /** Height of the whole scrolled area. */
+  readonly totalHeight: number;
+}
+
+/** Which rows of a virtualised list must be in the DOM for this scroll position. */
+export function virtualWindow(input: WindowInput): VirtualWindow {
+  const totalHeight = input.rowCount * input.rowHeight;
+  const maxScroll = Math.max(0, totalHeight - input.viewportHeight);
+  const scrollTop = Math.min(Math.max(0, input.scrollTop), maxScroll);
+  const firstVisible = Math.floor(scrollTop / input.rowHeight);
+  const lastVisible = Math.ceil((scrollTop + input.viewportHeight) / input.rowHeight);
+  return {
+    first: Math.max(0, firstVisible - input.overscan),
+    end: Math.min(input.rowCount, lastVisible + input.overscan),
+    totalHeight,
+  };
+}
+
+/** The scrollTop that brings `position` into view (unchanged when it already is). */
+export function scrollToReveal(position: number, scrollTop: number, viewportHeight: number, rowHeight: number): number {
+  const top = position * rowHeight;
+  if (top < scrollTop) {
+    return top;
+  }
+  if (top + rowHeight > scrollTop + viewportHeight) {
+    return Math.max(0, top + rowHeight - viewportHeight);
+  }
+  return scrollTop;
+}
+
+export interface BudgetUse {
+  readonly used: number;
+  readonly budget: number;
+  /** used / budget, may exceed 1. */
+  readonly share: number;
+}
+
+export function budgetUse(used: number, budget: number | null): BudgetUse | null {
+  return budget === null ? null : { used, budget, share: budget === 0 ? (used > 0 ? Infinity : 0) : used / budget };
+}
+
+export interface DailySeries {
+  /** Local midnights, ascending, one per day from the first to the last day with rows (gaps filled with 0). */
+  readonly days: number[];
+  readonly names: string[];
+  /** `values[s][d]`: series s on day d. */
+  readonly values: number[][];
+}
+
+function dayIndexer(rows: HistoryRows, indices: Uint32Array): { days: number[]; dayOf: (index: number) => number } {
+  if (indices.length === 0) {
+    return { days: [], dayOf: () => 0 };
+  }
+  const { startedAt } = rows.columns;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const index of indices) {
+    min = Math.min(min, startedAt[index]);
+    max = Math.max(max, startedAt[index]);
+  }
+  const days: number[] = [];
+  const position = new Map<number, number>();
+  for (let day = startOfLocalDay(min); day <= max; day = addLocalDays(day, 1)) {
+    position.set(day, days.length);
+    days.push(day);
+  }
+  return { days, dayOf: (index) => position.get(startOfLocalDay(startedAt[index])) ?? 0 };
+}
+
+/** Charged credits per day, one series per model, models by total descending. */
+export function creditsPerDayByModel(rows: HistoryRows, indices: Uint32Array): DailySeries {
+  const { days, dayOf } = dayIndexer(rows, indices);
+  const perModel = new Map<number, number[]>();
+  const { charged, model } = rows.columns;
+  for (const index of indices) {
+    const code = model[index];
+    let series = perModel.get(code);
+    if (!series) {
+      series = new Array<number>(days.length).fill(0);
+      perModel.set(code, series);
+    }
+    series[dayOf(index)] += charged[index] ?? 0;
+  }
+  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+  const ordered = [...perModel.entries()].sort((a, b) => sum(b[1]) - sum(a[1]));
+  return { days, names: ordered.map(([code]) => rows.models[code] ?? '?'), values: ordered.map(([, values]) => values) };
+}
+
+/** Tokens per day by part: input (incl. cache writes), cached (cache reads), output. */
+export function tokensPerDay(rows: HistoryRows, indices: Uint32Array): DailySeries {
+  const { days, dayOf } = dayIndexer(rows, indices);
+  const values = [0, 1, 2].map(() => new Array<number>(days.length).fill(0));
+  const { inputTokens, cachedTokens, outputTokens } = rows.columns;
+  for (const index of indices) {
+    const day = dayOf(index);
+    values[0][day] += inputTokens[index];
+    values[1][day] += cachedTokens[index];
+    values[2][day] += outputTokens[index];
+  }
+  return { days, names: ['input', 'cached', 'output'], values };
+}
+
+/** Running sums from the last series up, for a stacked chart: `stacked[s][d]` = Σ values[k][d] for k ≥ s. */
+export function stack(values: number[][]): number[][] {
+  const stacked = values.map((series) => [...series]);
+  for (let s = stacked.length - 2; s >= 0; s--) {
+    for (let d = 0; d < stacked[s].length; d++) {
+      stacked[s][d] += stacked[s + 1][d];
+    }
+  }
+  return stacked;
+}
+
+export interface EstimateSeries {
+  readonly times: number[];
+  readonly estimated: (number | null)[];
+  readonly charged: (number | null)[];
+}
+
+/** Estimated and charged credits of the last `limit` requests in time order (a chart of every one of 100k would be noise). */
+export function estimateVsCharged(rows: HistoryRows, indices: Uint32Array, limit: number): EstimateSeries {
+  const { startedAt, estimated, charged } = rows.columns;
+  const ordered = Array.from(indices).sort((a, b) => startedAt[a] - startedAt[b] || a - b).slice(-limit);
+  return {
+    times: ordered.map((index) => startedAt[index]),
+    estimated: ordered.map((index) => estimated[index]),
+    charged: ordered.map((index) => charged[index]),
+  };
+}
