@@ -99,6 +99,7 @@ class AnthropicStreamReader implements StreamReader {
 /** The Anthropic Messages API wire format. */
 export function anthropicDialect(): WireDialect {
   return {
+    path: '/v1/messages',
     requestIdHeaders: ['request-id', 'x-request-id'],
     newReader: () => new AnthropicStreamReader(),
     buildRequest(request: ChatRequest, apiKey: string | undefined): WireRequest {
@@ -122,7 +123,7 @@ export function anthropicDialect(): WireDialect {
       if (apiKey) {
         headers['x-api-key'] = apiKey;
       }
-      return { path: '/v1/messages', headers, body };
+      return { headers, body };
     },
   };
 }

@@ -58,7 +58,10 @@ function resolveUrl(baseUrl: string, path: string): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new Error(`baseUrl: '${baseUrl}' must start with http:// or https://.`);
   }
-  url.pathname = url.pathname.replace(/\/+$/, '') + path;
+  const base = url.pathname.replace(/\/+$/, '');
+  // `https://api.anthropic.com/v1` and `https://api.anthropic.com` both mean the same endpoint.
+  const overlap = path.match(/^\/v\d+(?=\/)/)?.[0];
+  url.pathname = overlap && base.endsWith(overlap) ? base + path.slice(overlap.length) : base + path;
   return url;
 }
 
@@ -81,7 +84,7 @@ export class HttpChatProvider implements ChatProvider {
     private readonly dialect: WireDialect,
     private readonly options: HttpProviderOptions,
   ) {
-    this.url = resolveUrl(options.baseUrl, dialect.buildRequest({ model: '', messages: [] }, undefined).path);
+    this.url = resolveUrl(options.baseUrl, dialect.path);
     const maxAttempts = options.maxAttempts ?? DEFAULT_RETRY.maxAttempts;
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
       throw new Error(`maxAttempts: expected a whole number of at least 1, got ${String(options.maxAttempts)}.`);

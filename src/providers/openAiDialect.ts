@@ -10,6 +10,11 @@ import {
 export interface OpenAiDialectOptions {
   /** `max_completion_tokens` for OpenAI reasoning models; most compatible servers take `max_tokens`. */
   readonly maxTokensField?: 'max_tokens' | 'max_completion_tokens';
+  /**
+   * Ask for the usage chunk with `stream_options.include_usage` (default true). Turn off only for a
+   * server that rejects the field; usage is then estimated.
+   */
+  readonly includeUsage?: boolean;
 }
 
 /**
@@ -96,6 +101,7 @@ function streamFailure(error: unknown): ProviderFailure {
 export function openAiDialect(options: OpenAiDialectOptions = {}): WireDialect {
   const maxTokensField = options.maxTokensField ?? 'max_tokens';
   return {
+    path: '/chat/completions',
     requestIdHeaders: ['x-request-id', 'request-id'],
     newReader: () => new OpenAiStreamReader(),
     buildRequest(request: ChatRequest, apiKey: string | undefined): WireRequest {
@@ -107,8 +113,10 @@ export function openAiDialect(options: OpenAiDialectOptions = {}): WireDialect {
         model: request.model,
         messages,
         stream: true,
-        stream_options: { include_usage: true },
       };
+      if (options.includeUsage !== false) {
+        body.stream_options = { include_usage: true };
+      }
       if (request.maxTokens !== undefined) {
         body[maxTokensField] = request.maxTokens;
       }
@@ -122,7 +130,7 @@ export function openAiDialect(options: OpenAiDialectOptions = {}): WireDialect {
       if (apiKey) {
         headers.authorization = `Bearer ${apiKey}`;
       }
-      return { path: '/chat/completions', headers, body };
+      return { headers, body };
     },
   };
 }

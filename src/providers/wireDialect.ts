@@ -5,8 +5,6 @@ import type { ChatRequest } from './types';
 
 /** The HTTP request a dialect builds for one chat request. */
 export interface WireRequest {
-  /** Appended to the base URL. */
-  readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: unknown;
 }
@@ -39,6 +37,8 @@ export interface StreamReader {
 
 /** One provider's wire format: how to ask, and how to read the answer. */
 export interface WireDialect {
+  /** Appended to the base URL, e.g. `/chat/completions`. */
+  readonly path: string;
   buildRequest(request: ChatRequest, apiKey: string | undefined): WireRequest;
   newReader(): StreamReader;
   /** Response headers that carry the provider's request id, in order of preference. */

@@ -58,6 +58,13 @@ describe('Anthropic Messages provider', () => {
     });
   });
 
+  it('accepts a base URL that already ends in /v1', async () => {
+    const { server } = await serve([{ body: usageStream }]);
+    const provider = createAnthropicProvider({ baseUrl: `${server.url}/v1/`, apiKey: KEY, clock: recordingClock() });
+    assert.equal((await provider.send(request)).ok, true);
+    assert.equal(server.requests[0].path, '/v1/messages');
+  });
+
   it('streams only the answer text and reads usage: input excludes cache, output is the last cumulative count', async () => {
     const { provider } = await serve([{ body: usageStream, headers: { 'request-id': 'req_011CSHoEeqs5C35K2UUqR7Fy' } }]);
     const seen = collector();

@@ -349,6 +349,22 @@ describe('OpenAI-compatible provider', () => {
     assert.match(failed.error?.message ?? '', /Could not reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
   });
 
+  it('can leave out stream_options for servers that reject it, and keeps a query string in the base URL', async () => {
+    const { server } = await serve([{ body: readStreamFixture('openai-chat-no-usage.sse') }]);
+    const provider = createOpenAiCompatibleProvider({ baseUrl: `${server.url}/openai/v1?api-version=2025-01-01`, includeUsage: false, clock: recordingClock() });
+    const result = await provider.send(request);
+    assert.equal(result.attempts[0].usageSource, 'estimated');
+    assert.equal(server.requests[0].path, '/openai/v1/chat/completions?api-version=2025-01-01');
+    assert.equal((server.requests[0].json as Record<string, unknown>).stream_options, undefined);
+  });
+
+  it('reports a JSON answer to a streaming request as a protocol error naming the base URL', async () => {
+    const { provider } = await serve([{ headers: { 'content-type': 'application/json' }, body: '{"choices":[]}' }]);
+    const result = await provider.send(request);
+    assert.equal(result.error?.errorClass, 'protocol');
+    assert.match(result.error?.message ?? '', /answered with application\/json instead of an event stream; check the base URL\./);
+  });
+
   it('rejects a base URL that is not http(s), naming the field', () => {
     assert.throws(() => createOpenAiCompatibleProvider({ baseUrl: 'ftp://example.com' }), /baseUrl: 'ftp:\/\/example\.com' must start with http/);
     assert.throws(() => createOpenAiCompatibleProvider({ baseUrl: 'not a url' }), /baseUrl: 'not a url' is not a valid URL/);
