@@ -4,3 +4,4 @@ export { TIP_THRESHOLDS } from './thresholds';
 export { SessionContextLog, contextFingerprint } from './sessionContextLog';
 export { formatSaving, formatTipText } from './formatTip';
 export { findLogBlocks, condenseLog } from './detectLog';
+export { estimateTokenCounter, profilePrice, tipDraftFromEstimate } from './fromEstimate';
