@@ -1,0 +1,32 @@
+/**
+ * Every command of Credit Meter in one table: id -> handler. Surfaces add their entries here.
+ */
+import * as vscode from 'vscode';
+import type { AnswerDocuments } from './answerDocument';
+import { askAboutSelection, type AskArgs } from './askAboutSelection';
+import { selectModel } from './selectModel';
+import { clearApiKey, setApiKey } from './secrets';
+import type { Services } from './services';
+
+export type CommandHandler = (...args: never[]) => unknown;
+
+export interface CommandSurfaces {
+  readonly services: Services;
+  readonly answers: AnswerDocuments;
+}
+
+export function commandTable({ services, answers }: CommandSurfaces): Record<string, CommandHandler> {
+  return {
+    'creditMeter.askAboutSelection': (args?: AskArgs) => askAboutSelection(services, answers, args),
+    'creditMeter.openCompose': () => vscode.commands.executeCommand('creditMeter.compose.focus'),
+    'creditMeter.setApiKey': (providerId?: string, key?: string) => setApiKey(services.apiKeys, services.config.settings.providers, providerId, key),
+    'creditMeter.clearApiKey': (providerId?: string) => clearApiKey(services.apiKeys, services.config.settings.providers, providerId),
+    'creditMeter.selectModel': (modelRef?: string) => selectModel(services, modelRef),
+    'creditMeter.stopRequest': () => services.turns.stop(),
+    'creditMeter.showLog': () => services.log.show(),
+  };
+}
+
+export function registerCommands(table: Record<string, CommandHandler>): vscode.Disposable[] {
+  return Object.entries(table).map(([id, handler]) => vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
+}

@@ -1,0 +1,83 @@
+/**
+ * Typed settings, read once and re-read on `affectsConfiguration('creditMeter')` or when the workspace
+ * becomes trusted. In an untrusted workspace the restricted keys (where a key is sent, what things
+ * cost) come from user settings or defaults only: a cloned repo's `.vscode/settings.json` cannot
+ * redirect a provider's base URL or swap the credit profile.
+ */
+import * as vscode from 'vscode';
+import { effectiveValue, ignoredWorkspaceValue } from '../core/settings/effectiveValue';
+import { parseSettings, RESTRICTED_SETTING_KEYS, SETTING_KEYS, SETTINGS_SECTION, type SettingKey, type Settings } from '../core/settings/settings';
+import { Disposable } from './lifecycle';
+
+export class Config extends Disposable {
+  private current: Settings;
+  private reported = new Set<string>();
+  private readonly changed = this._register(new vscode.EventEmitter<Settings>());
+  /** Fires with the new settings after any `creditMeter.*` change or a trust grant. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    super();
+    this.current = this.read();
+    this._register(vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(SETTINGS_SECTION)) {
+        this.reload();
+      }
+    }));
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.reload()));
+  }
+
+  get settings(): Settings {
+    return this.current;
+  }
+
+  get trusted(): boolean {
+    return vscode.workspace.isTrusted;
+  }
+
+  /** Writes a setting where the user keeps it: the workspace when it is set there (and trusted), else user settings. */
+  async update(key: SettingKey, value: unknown): Promise<void> {
+    const section = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+    const inspected = section.inspect(key);
+    const target = inspected?.workspaceValue !== undefined && vscode.workspace.isTrusted
+      ? vscode.ConfigurationTarget.Workspace
+      : vscode.ConfigurationTarget.Global;
+    await section.update(key, value, target);
+  }
+
+  private reload(): void {
+    this.current = this.read();
+    this.changed.fire(this.current);
+  }
+
+  private read(): Settings {
+    const section = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+    const trusted = vscode.workspace.isTrusted;
+    const raw: Record<string, unknown> = {};
+    for (const key of SETTING_KEYS) {
+      const restricted = RESTRICTED_SETTING_KEYS.includes(key);
+      const inspected = section.inspect(key);
+      raw[key] = effectiveValue(inspected, { trusted, restricted });
+      if (ignoredWorkspaceValue(inspected, { trusted, restricted })) {
+        this.reportOnce(`Ignoring the workspace value of ${SETTINGS_SECTION}.${key}: this workspace is not trusted.`, 'info');
+      }
+    }
+    const { settings, problems } = parseSettings(raw);
+    for (const problem of problems) {
+      this.reportOnce(`Invalid setting ${problem.field}: ${problem.message}. Using the default instead.`, 'warn');
+    }
+    return settings;
+  }
+
+  private reportOnce(message: string, level: 'info' | 'warn'): void {
+    if (this.reported.has(message)) {
+      return;
+    }
+    this.reported.add(message);
+    if (level === 'warn') {
+      this.log.warn(message);
+    } else {
+      this.log.info(message);
+    }
+  }
+}

@@ -1,0 +1,311 @@
+/**
+ * The one object every surface gets: settings, log, secrets, the ledger, the live estimate, budgets,
+ * the calibration table and the turn runner, plus `send()`, the path every request takes.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Ledger } from '../core/ledger/ledger';
+import type { HistoryRecord } from '../core/estimate/outputModel';
+import { totalInput } from '../core/ledger/usageRecord';
+import { DEFAULT_PROFILE, loadProfile, mergeProfile, parseProfileOverride, type CreditProfile } from '../core/pricing';
+import { parseModelRef, type ModelRef } from '../core/settings/modelRef';
+import type { ProviderConfig } from '../core/settings/settings';
+import { CalibrationTable, type ModelFamily } from '../core/tokens';
+import { createAnthropicProvider, createOpenAiCompatibleProvider } from '../providers';
+import { ProviderError } from '../providers/providerError';
+import type { ChatProvider } from '../providers/types';
+import { Budgets } from './budgets';
+import { Config } from './config';
+import { LanguageModelProvider } from './languageModelProvider';
+import { Disposable } from './lifecycle';
+import { LiveEstimate } from './liveEstimate';
+import { ApiKeys } from './secrets';
+import { DraftEstimator, type DraftEstimate } from './send/draftEstimator';
+import { profileCharges } from './send/profileCharges';
+import { TurnRunner, type TurnResult } from './send/turnRunner';
+import type { Draft } from './send/turnTypes';
+
+const CALIBRATION_KEY = 'creditMeter.calibration';
+const HISTORY_LIMIT = 2000;
+
+/** A problem the user can fix, with the command that fixes it. */
+export class UserFacingError extends Error {
+  constructor(message: string, readonly action?: { readonly title: string; readonly command: string; readonly args?: unknown[] }) {
+    super(message);
+    this.name = 'UserFacingError';
+  }
+}
+
+export interface SendOptions {
+  readonly onText?: (delta: string) => void;
+  readonly token?: vscode.CancellationToken;
+  /** Skip the budget question (the caller asked already). */
+  readonly budgetConfirmed?: boolean;
+}
+
+export interface SendOutcome {
+  readonly estimate: DraftEstimate;
+  /** Undefined when the user declined at the budget question. */
+  readonly result?: TurnResult;
+}
+
+export class Services extends Disposable {
+  readonly log: vscode.LogOutputChannel;
+  readonly config: Config;
+  readonly apiKeys: ApiKeys;
+  readonly estimator: DraftEstimator;
+  readonly liveEstimate: LiveEstimate;
+  readonly budgets: Budgets;
+  readonly turns: TurnRunner;
+  readonly ledgerDir: string;
+  private calibrationTable: CalibrationTable;
+  private creditProfile: CreditProfile = DEFAULT_PROFILE;
+  private ledgerPromise: Promise<Ledger> | undefined;
+  private openedLedger: Ledger | undefined;
+  private history: HistoryRecord[] = [];
+  private readonly profileChanged = this._register(new vscode.EventEmitter<CreditProfile>());
+  readonly onDidChangeProfile = this.profileChanged.event;
+
+  constructor(readonly context: vscode.ExtensionContext) {
+    super();
+    this.log = this._register(vscode.window.createOutputChannel('Credit Meter', { log: true }));
+    this.config = this._register(new Config(this.log));
+    this.apiKeys = this._register(new ApiKeys(context.secrets));
+    this.ledgerDir = path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'ledger');
+    this.calibrationTable = this.restoreCalibration();
+    this.estimator = new DraftEstimator({
+      profile: () => this.creditProfile,
+      calibration: () => this.calibrationTable,
+      history: () => this.history,
+    });
+    this.liveEstimate = this._register(new LiveEstimate({
+      estimator: this.estimator,
+      defaultModelRef: () => this.config.settings.defaultModel,
+      system: () => this.config.settings.systemPrompt,
+      log: this.log,
+    }));
+    this.budgets = this._register(new Budgets({
+      limits: () => this.config.settings.budget,
+      workspaceState: context.workspaceState,
+      log: this.log,
+    }));
+    this.turns = new TurnRunner({
+      ledger: { append: async (record) => (await this.ledger()).append(record) },
+      charges: {
+        fromUsage: (model, usage) => profileCharges(this.creditProfile).fromUsage(model, usage),
+        fromUsd: (model, usd) => profileCharges(this.creditProfile).fromUsd(model, usd),
+        fromCredits: (credits) => profileCharges(this.creditProfile).fromCredits(credits),
+      },
+    });
+    this._register(this.turns.onDidChangeRunning((running) => {
+      void vscode.commands.executeCommand('setContext', 'creditMeter.requestRunning', running);
+    }));
+    this._register(this.config.onDidChange(() => {
+      void this.reloadProfile();
+      this.liveEstimate.refresh();
+    }));
+    this._register({ dispose: () => { void this.openedLedger?.close(); } });
+  }
+
+  get profile(): CreditProfile {
+    return this.creditProfile;
+  }
+
+  get calibration(): CalibrationTable {
+    return this.calibrationTable;
+  }
+
+  /** The ledger is already open (for synchronous readers such as the status bar). */
+  get ledgerIfOpen(): Ledger | undefined {
+    return this.openedLedger;
+  }
+
+  /** Work that must not slow activation: profile file, ledger scan. */
+  async start(): Promise<void> {
+    await Promise.all([this.reloadProfile(), this.ledger().then(() => undefined)]);
+  }
+
+  /** Opens the workspace ledger on first use; reports quarantined lines once. */
+  ledger(): Promise<Ledger> {
+    this.ledgerPromise ??= this.openLedger();
+    return this.ledgerPromise;
+  }
+
+  /** Resolves the provider a model reference names, with its API key from secret storage. */
+  async providerFor(ref: ModelRef): Promise<{ provider: ChatProvider; config: ProviderConfig }> {
+    const settings = this.config.settings;
+    const config = settings.providers.find((provider) => provider.id === ref.providerId);
+    if (!config) {
+      if (ref.providerId === 'vscode-lm') {
+        return { provider: new LanguageModelProvider({ justification: 'Credit Meter sends your prompt to this model.' }), config: { id: 'vscode-lm', kind: 'vscode-lm', models: [], headers: {} } };
+      }
+      throw new UserFacingError(`No provider "${ref.providerId}" is configured. Pick a model with "Credit Meter: Select Model".`, { title: 'Select Model', command: 'creditMeter.selectModel' });
+    }
+    if (config.kind === 'vscode-lm') {
+      return { provider: new LanguageModelProvider({ justification: 'Credit Meter sends your prompt to this model.' }), config };
+    }
+    const baseUrl = config.baseUrl ?? '';
+    const apiKey = await this.apiKeys.get(config.id);
+    if (!apiKey && !isLocal(baseUrl)) {
+      throw new UserFacingError(`No API key for "${config.id}". Set one with "Credit Meter: Set API Key".`, { title: 'Set API Key', command: 'creditMeter.setApiKey', args: [config.id] });
+    }
+    const options = {
+      baseUrl,
+      ...(apiKey ? { apiKey } : {}),
+      headers: config.headers,
+      maxAttempts: settings.maxRetries + 1,
+      ...(config.creditsHeader ?? this.creditProfile.creditsHeader ? { chargedCreditsHeader: config.creditsHeader ?? this.creditProfile.creditsHeader } : {}),
+      ...(config.regionHeader ? { regionHeaders: [config.regionHeader] } : {}),
+    };
+    const provider = config.kind === 'anthropic' ? createAnthropicProvider(options) : createOpenAiCompatibleProvider(options);
+    return { provider, config };
+  }
+
+  /**
+   * Sends a draft: estimate at send time, budget question, request, one ledger record per attempt.
+   * Throws `UserFacingError` for what the user must fix first; provider failures come back in the result.
+   */
+  async send(draft: Draft, options: SendOptions = {}): Promise<SendOutcome> {
+    const ref = parseModelRef(draft.modelRef);
+    if (!ref) {
+      throw new UserFacingError(`"${draft.modelRef}" is not a model reference like "openai:gpt-4.1". Pick one with "Credit Meter: Select Model".`, { title: 'Select Model', command: 'creditMeter.selectModel' });
+    }
+    await this.ledger();
+    const estimate = this.liveEstimate.estimateDraft(draft);
+    if (!options.budgetConfirmed && !(await this.budgets.confirmSend(estimate.summary.credits?.high ?? null))) {
+      return { estimate };
+    }
+    const { provider, config } = await this.providerFor(ref);
+    const abort = new AbortController();
+    const subscription = options.token?.onCancellationRequested(() => abort.abort());
+    const settings = this.config.settings;
+    try {
+      const result = await this.turns.run({
+        provider,
+        ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+        model: ref.model,
+        draft,
+        system: settings.systemPrompt,
+        estimate: estimate.sendTime,
+        storePrompts: settings.storePrompts,
+        signal: abort.signal,
+        ...(options.onText ? { onText: options.onText } : {}),
+      });
+      this.learnFrom(result, estimate);
+      if (result.ledgerError) {
+        this.log.error('A usage record could not be written', result.ledgerError);
+        void vscode.window.showErrorMessage(`Credit Meter could not record this request's cost: ${result.ledgerError.message}`);
+      }
+      this.log.info(`Turn ${result.turnId}: ${result.status}, ${result.records.length} attempt(s), ${result.credits ?? '?'} cr`);
+      return { estimate, result };
+    } finally {
+      subscription?.dispose();
+    }
+  }
+
+  /** A short message for a failed turn, with a fixing action when there is one. */
+  async showSendError(error: unknown): Promise<void> {
+    if (error instanceof UserFacingError) {
+      const picked = error.action ? await vscode.window.showErrorMessage(error.message, error.action.title) : await vscode.window.showErrorMessage(error.message);
+      if (picked && error.action) {
+        await vscode.commands.executeCommand(error.action.command, ...(error.action.args ?? []));
+      }
+      return;
+    }
+    if (error instanceof ProviderError) {
+      if (error.errorClass === 'cancelled') {
+        return;
+      }
+      const fix = error.errorClass === 'auth' ? 'Set API Key' : undefined;
+      const picked = fix ? await vscode.window.showErrorMessage(error.message, fix) : await vscode.window.showErrorMessage(error.message);
+      if (picked === 'Set API Key') {
+        await vscode.commands.executeCommand('creditMeter.setApiKey');
+      }
+      return;
+    }
+    this.log.error('Request failed', error);
+    void vscode.window.showErrorMessage(`Credit Meter: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  private async openLedger(): Promise<Ledger> {
+    const { ledger, report } = await Ledger.open(this.ledgerDir);
+    this.openedLedger = ledger;
+    this.log.info(`Ledger ${this.ledgerDir}: ${report.records} records in ${report.segments} segment(s)`);
+    if (report.quarantined > 0) {
+      const message = `Credit Meter moved ${report.quarantined} unreadable usage line(s) to ${report.quarantineFile}.`;
+      this.log.warn(message);
+      void vscode.window.showWarningMessage(message);
+    }
+    const recent = await ledger.query({ statuses: ['ok'] }, { order: 'desc', limit: HISTORY_LIMIT });
+    this.history = recent.map((record) => ({ model: record.modelRequested, kind: record.kind, outputTokens: record.tokens.output, inputTokens: totalInput(record.tokens) }));
+    this._register(ledger.onDidAppend((record) => {
+      if (record.outcome.status === 'ok') {
+        this.history.push({ model: record.modelRequested, kind: record.kind, outputTokens: record.tokens.output, inputTokens: totalInput(record.tokens) });
+        if (this.history.length > HISTORY_LIMIT * 2) {
+          this.history = this.history.slice(-HISTORY_LIMIT);
+        }
+      }
+    }));
+    await this.budgets.attach(ledger);
+    return ledger;
+  }
+
+  private async reloadProfile(): Promise<void> {
+    const settings = this.config.settings;
+    try {
+      let profile = settings.creditProfilePath ? await loadProfile(expandHome(settings.creditProfilePath)) : DEFAULT_PROFILE;
+      if (Object.keys(settings.creditProfile).length > 0) {
+        profile = mergeProfile(profile, parseProfileOverride(settings.creditProfile, 'creditMeter.creditProfile'));
+      }
+      if (profile !== this.creditProfile) {
+        this.creditProfile = profile;
+        this.profileChanged.fire(profile);
+      }
+    } catch (error) {
+      const message = `Credit profile not loaded, using the built-in one: ${error instanceof Error ? error.message : String(error)}`;
+      this.log.warn(message);
+      void vscode.window.showWarningMessage(message);
+      this.creditProfile = DEFAULT_PROFILE;
+    }
+  }
+
+  /** Teaches the calibration table from provider-reported input vs our count, and keeps it in globalState. */
+  private learnFrom(result: TurnResult, estimate: DraftEstimate): void {
+    let learned = false;
+    for (const record of result.records) {
+      if (record.outcome.status === 'ok' && record.usageSource === 'provider') {
+        learned = this.calibrationTable.observe(estimate.family as ModelFamily, estimate.countedInputTokens, totalInput(record.tokens)) || learned;
+      }
+    }
+    if (learned) {
+      void this.context.globalState.update(CALIBRATION_KEY, this.calibrationTable.toJSON());
+    }
+  }
+
+  private restoreCalibration(): CalibrationTable {
+    const saved = this.context.globalState.get<unknown>(CALIBRATION_KEY);
+    if (saved === undefined) {
+      return new CalibrationTable();
+    }
+    try {
+      return CalibrationTable.fromJSON(saved);
+    } catch (error) {
+      this.log.warn(`Calibration reset: ${error instanceof Error ? error.message : String(error)}`);
+      return new CalibrationTable();
+    }
+  }
+}
+
+function isLocal(baseUrl: string): boolean {
+  try {
+    const host = new URL(baseUrl).hostname;
+    return host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host === '::1';
+  } catch {
+    return false;
+  }
+}
+
+function expandHome(file: string): string {
+  return file.startsWith('~/') ? path.join(os.homedir(), file.slice(2)) : file;
+}

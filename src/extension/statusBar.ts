@@ -1,0 +1,163 @@
+/**
+ * The status-bar item: the live estimate while composing, what the selection would cost as context,
+ * otherwise today's spend. Every trigger (keystroke, selection, append) only schedules a render;
+ * rendering happens at most once per frame.
+ */
+import * as vscode from 'vscode';
+import { statusText, statusTooltip, statusWarns, type StatusMode, type StatusSnapshot, type TipSummary } from '../core/format/statusView';
+import { computeTips, type TipDraft } from '../core/tips';
+import { quoteCredits } from '../core/pricing';
+import { loadCounter, tokenizerForModel } from '../core/tokens';
+import { parseModelRef } from '../core/settings/modelRef';
+import { Disposable } from './lifecycle';
+import { FRAME_MS } from './liveEstimate';
+import type { Services } from './services';
+import type { DraftEstimate } from './send/draftEstimator';
+import type { Draft, DraftContext } from './send/turnTypes';
+
+export const STATUS_ITEM_ID = 'creditMeter.status';
+const TOP_TIPS = 3;
+
+/** What the item shows, readable by tests through the extension's exported API. */
+export interface StatusBarView {
+  readonly mode: StatusMode;
+  readonly text: string;
+  readonly tooltip: string;
+  readonly warning: boolean;
+}
+
+/** The selection of an editor as a context item, or undefined when nothing is selected. */
+export function selectionContext(editor: vscode.TextEditor | undefined): DraftContext | undefined {
+  if (!editor) {
+    return undefined;
+  }
+  const selections = editor.selections.filter((selection) => !selection.isEmpty);
+  if (selections.length === 0) {
+    return undefined;
+  }
+  const document = editor.document;
+  const text = selections.map((selection) => document.getText(selection)).join('\n');
+  const first = selections[0];
+  const last = selections[selections.length - 1];
+  const where = document.uri.scheme === 'file' || document.uri.scheme === 'vscode-remote' ? vscode.workspace.asRelativePath(document.uri, false) : document.uri.path;
+  return { kind: 'selection', label: `${where}:${first.start.line + 1}-${last.end.line + 1}`, text };
+}
+
+export class StatusBar extends Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private selectionCache: { key: string; estimate: DraftEstimate; draft: Draft } | undefined;
+  private view: StatusBarView = { mode: 'idle', text: '', tooltip: '', warning: false };
+
+  constructor(private readonly services: Services) {
+    super();
+    this.item = this._register(vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Right, 100));
+    this.item.name = 'Credit Meter';
+    this.item.command = 'creditMeter.openCompose';
+    this._register({ dispose: () => { if (this.timer !== undefined) { clearTimeout(this.timer); } } });
+    this._register(services.liveEstimate.onDidChange(() => this.schedule()));
+    this._register(services.budgets.onDidChangeSpend(() => this.schedule()));
+    this._register(services.config.onDidChange(() => { this.selectionCache = undefined; this.schedule(); }));
+    this._register(services.onDidChangeProfile(() => { this.selectionCache = undefined; this.schedule(); }));
+    this._register(vscode.window.onDidChangeTextEditorSelection(() => this.schedule()));
+    this._register(vscode.window.onDidChangeActiveTextEditor(() => this.schedule()));
+    this.render();
+    this.item.show();
+  }
+
+  /** The current text, tooltip and warning state, rendered now. */
+  current(): StatusBarView {
+    this.render();
+    return this.view;
+  }
+
+  private schedule(): void {
+    if (this.timer !== undefined) {
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      try {
+        this.render();
+      } catch (error) {
+        this.services.log.error('Status bar update failed', error);
+      }
+    }, FRAME_MS);
+  }
+
+  private render(): void {
+    const snapshot = this.snapshot();
+    this.view = {
+      mode: snapshot.mode,
+      text: statusText(snapshot),
+      tooltip: statusTooltip(snapshot),
+      warning: statusWarns(snapshot),
+    };
+    this.item.text = this.view.text;
+    const tooltip = new vscode.MarkdownString(this.view.tooltip, true);
+    tooltip.isTrusted = false;
+    this.item.tooltip = tooltip;
+    this.item.backgroundColor = this.view.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.accessibilityInformation = { label: `Credit Meter: ${this.view.text.replace(/\$\([a-z-]+\)\s*/g, '')}` };
+  }
+
+  private snapshot(): StatusSnapshot {
+    const settings = this.services.config.settings;
+    const base = { spend: this.services.budgets.spend(), limits: settings.budget };
+    const live = this.services.liveEstimate.state;
+    if (live) {
+      return { ...base, mode: 'draft', estimate: live.estimate.summary, tips: this.tips(live.draft, live.estimate) };
+    }
+    const selection = settings.showSelectionEstimate ? this.selectionEstimate() : undefined;
+    if (selection) {
+      return { ...base, mode: 'selection', estimate: selection.estimate.summary, tips: this.tips(selection.draft, selection.estimate) };
+    }
+    return { ...base, mode: 'idle', tips: [] };
+  }
+
+  private selectionEstimate(): { estimate: DraftEstimate; draft: Draft } | undefined {
+    const editor = vscode.window.activeTextEditor;
+    const context = selectionContext(editor);
+    if (!editor || !context) {
+      return undefined;
+    }
+    const modelRef = this.services.config.settings.defaultModel;
+    const key = `${editor.document.uri.toString()}#${editor.document.version}#${editor.selections.map((s) => `${s.start.line}:${s.start.character}-${s.end.line}:${s.end.character}`).join(',')}#${modelRef}`;
+    if (this.selectionCache?.key !== key) {
+      const draft: Draft = { prompt: '', contexts: [context], modelRef, kind: 'explain', source: 'selection' };
+      this.selectionCache = { key, draft, estimate: this.services.liveEstimate.estimateDraft(draft) };
+    }
+    return this.selectionCache;
+  }
+
+  private tips(draft: Draft, estimate: DraftEstimate): TipSummary[] {
+    const model = parseModelRef(draft.modelRef)?.model ?? draft.modelRef;
+    const profile = this.services.profile;
+    const tipDraft: TipDraft = {
+      model,
+      prompt: draft.prompt,
+      promptTokens: estimate.promptTokens,
+      systemTokens: estimate.systemTokens,
+      contexts: draft.contexts.map((context, index) => ({
+        label: context.label,
+        kind: context.kind === 'selection' || context.kind === 'file' || context.kind === 'pasted' ? context.kind : 'other',
+        tokens: estimate.contextTokens[index] ?? 0,
+        text: context.text,
+      })),
+      output: estimate.summary.outputTokens,
+      kind: draft.kind,
+    };
+    const counter = loadCounter(tokenizerForModel(model).encoding);
+    const alternatives = this.services.config.settings.providers.flatMap((provider) => provider.models).filter((candidate) => candidate !== model);
+    try {
+      return computeTips(tipDraft, {
+        price: (priced, usage) => quoteCredits(usage, priced, profile).credits,
+        countTokens: (text) => counter.count(text),
+        alternativeModels: alternatives,
+      }, TOP_TIPS).map((tip) => ({ title: tip.title, savedTokens: tip.savingTokens, savedCredits: tip.savingCredits ?? null }));
+    } catch (error) {
+      this.services.log.warn(`Tips failed: ${error instanceof Error ? error.message : String(error)}`);
+      return [];
+    }
+  }
+}
