@@ -63,10 +63,25 @@ export interface ProtocolServer {
   close(): Promise<void>;
 }
 
-const DEFAULT_FIXTURE_DIR = path.resolve(__dirname, '..', 'fixtures', 'streams');
+/**
+ * test/fixtures/streams, found by walking up from this file so it also works when the tests run
+ * compiled or bundled from another folder (e.g. out/test/support inside the extension host).
+ */
+function defaultFixtureDir(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    for (const candidate of [path.join(dir, 'fixtures', 'streams'), path.join(dir, 'test', 'fixtures', 'streams')]) {
+      if (fs.existsSync(candidate)) {
+        return candidate;
+      }
+    }
+    if (path.dirname(dir) === dir) {
+      throw new Error(`test/fixtures/streams not found above ${__dirname}; pass the folder to readStreamFixture.`);
+    }
+  }
+}
 
 /** A recorded stream from test/fixtures/streams, as raw bytes. */
-export function readStreamFixture(name: string, dir = DEFAULT_FIXTURE_DIR): Buffer {
+export function readStreamFixture(name: string, dir = defaultFixtureDir()): Buffer {
   return fs.readFileSync(path.join(dir, name));
 }
 
