@@ -9,7 +9,6 @@
  *             round is expected), each answered at p90.
  */
 import { type CreditProfile, type ModelPricing, creditsFor } from '../pricing';
-import { ZERO_USAGE } from '../usage';
 import type { EstimateCost } from './estimateTypes';
 import type { OutputQuantiles } from './outputModel';
 
@@ -33,7 +32,7 @@ export function costRange(
   const scenario = (roundCount: number, perRoundOutput: number): [usd: number, credits: number] => {
     let usd = 0;
     for (let round = 0; round < roundCount; round++) {
-      usd += pricing.price({ ...ZERO_USAGE, inputTokens: inputTokens + round * perRoundOutput, outputTokens: perRoundOutput }).usd;
+      usd += pricing.priceUncached(inputTokens + round * perRoundOutput, perRoundOutput);
     }
     return [usd, creditsFor(usd, profile, modelId, { rounds: roundCount })];
   };

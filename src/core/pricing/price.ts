@@ -8,8 +8,9 @@
  * includes reasoning in both. An unknown model is never priced at 0: the result is `noPrice`.
  */
 import { calcPrice, type ModelPrice, type Provider } from '@pydantic/genai-prices';
-import type { TokenUsage } from '../usage';
+import { type TokenUsage, ZERO_USAGE } from '../usage';
 import { type CatalogueModel, type ProviderHints, findCatalogueModel } from './catalogue';
+import { linearPricer } from './linearPrice';
 import { findModelRule, idCandidates } from './modelRules';
 import type { CreditProfile, ModelPrices, ModelRule } from './profileSchema';
 
@@ -46,6 +47,8 @@ export type ModelPricing =
       readonly catalogue?: CatalogueModel;
       readonly rule?: ModelRule;
       price(usage: TokenUsage, at?: Date): PricedUsage;
+      /** USD of `inputTokens` uncached input and `outputTokens` output: `price` without its allocations, for per-keystroke use. */
+      priceUncached(inputTokens: number, outputTokens: number, at?: Date): number;
       /** Each round priced as its own request, so a per-request tier is judged per round. */
       priceRounds(rounds: readonly TokenUsage[], at?: Date): PricedUsage;
     }
@@ -135,10 +138,12 @@ function resolve(modelId: string, profile: CreditProfile, hints: ProviderHints):
     }
     return { kind: 'priced', usd, inputUsd, outputUsd, model, provider: provider.id, source };
   };
+  const priceUncached = linearPricer(provider, (inputTokens, outputTokens, at) => price({ ...ZERO_USAGE, inputTokens, outputTokens }, at).usd);
   return {
     kind: 'priced',
     modelId,
     model,
+    priceUncached,
     provider: provider.id,
     source,
     price,

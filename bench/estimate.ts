@@ -1,0 +1,132 @@
+/**
+ * Keystroke re-estimate latency with 200 KB and 1 MB of context already counted, and what pricing
+ * costs per call. Context is real text from the machine (TypeScript's lib .d.ts files and package docs).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { calcPrice } from '@pydantic/genai-prices';
+import { EstimateSession } from '../src/core/estimate';
+import { DEFAULT_PROFILE, creditsFor, modelPricing } from '../src/core/pricing';
+import { ZERO_USAGE } from '../src/core/usage';
+import { type BenchRow, percentile } from './table';
+
+const root = path.resolve(__dirname, '..');
+const KB = 1024;
+const MODEL = 'claude-sonnet-4-5';
+const PROMPT = 'Refactor the parser in the selected files so that every error names its field; keep the public API, '
+  + 'explain the changes briefly, and add tests for the three cases we discussed (empty input, CJK 漢字, emoji 🙂).';
+
+/** About `bytes` of real text as context items of at most 64 KB each. */
+function corpus(bytes: number): { kind: 'file'; label: string; text: string; key: string }[] {
+  const dir = path.join(root, 'node_modules', 'typescript', 'lib');
+  const files = fs.readdirSync(dir).filter((name) => name.endsWith('.d.ts')).sort().map((name) => path.join(dir, name));
+  const items = [];
+  let total = 0;
+  for (const file of files) {
+    const text = fs.readFileSync(file, 'utf8');
+    for (let start = 0; start < text.length && total < bytes; start += 64 * KB) {
+      const chunk = text.slice(start, Math.min(text.length, start + 64 * KB, start + bytes - total));
+      items.push({ kind: 'file' as const, label: `${path.basename(file)}@${start}`, text: chunk, key: `${file}@${start}` });
+      total += chunk.length;
+    }
+    if (total >= bytes) {
+      break;
+    }
+  }
+  return items;
+}
+
+function timeKeystrokes(session: EstimateSession): number[] {
+  const samples: number[] = [];
+  const stroke = (offset: number, deleteCount: number, insert: string) => {
+    const start = performance.now();
+    session.editPrompt(offset, deleteCount, insert);
+    session.estimate();
+    samples.push(performance.now() - start);
+  };
+  // Type the prompt, backspace the last 40 characters, delete a word in the middle, type them again.
+  for (const char of PROMPT) {
+    stroke(session.promptText.length, 0, char);
+  }
+  for (let i = 0; i < 40; i++) {
+    stroke(session.promptText.length - 1, 1, '');
+  }
+  stroke(9, 7, '');
+  for (const char of PROMPT.slice(PROMPT.length - 40)) {
+    stroke(session.promptText.length, 0, char);
+  }
+  return samples;
+}
+
+function keystrokeRows(label: string, bytes: number): BenchRow[] {
+  const session = new EstimateSession({ model: MODEL });
+  const items = corpus(bytes);
+  const countStart = performance.now();
+  session.setContext(items);
+  const countMs = performance.now() - countStart;
+  const resetStart = performance.now();
+  session.setContext(items);
+  const resetMs = performance.now() - resetStart;
+  // Warm-up pass (JIT), then three measured passes, each on a fresh prompt.
+  timeKeystrokes(session);
+  const samples: number[] = [];
+  for (let pass = 0; pass < 3; pass++) {
+    session.setPrompt('');
+    samples.push(...timeKeystrokes(session));
+  }
+  const p50 = percentile(samples, 50);
+  const p99 = percentile(samples, 99);
+  const estimate = session.estimate();
+  return [
+    { area: 'estimate', metric: `context ${label}: first count (${estimate.inputTokens} input tokens)`, value: `${countMs.toFixed(0)} ms` },
+    { area: 'estimate', metric: `context ${label}: set again (cached)`, value: `${resetMs.toFixed(3)} ms` },
+    { area: 'estimate', metric: `keystroke re-estimate p50, ${label} context (${samples.length} edits)`, value: `${(p50 * 1000).toFixed(0)} µs` },
+    { area: 'estimate', metric: `keystroke re-estimate p99, ${label} context`, value: `${(p99 * 1000).toFixed(0)} µs`, target: '< 1 ms', ok: p99 < 1 },
+  ];
+}
+
+function perCall(iterations: number, action: (i: number) => void): number {
+  for (let i = 0; i < Math.min(1000, iterations); i++) {
+    action(i);
+  }
+  const start = performance.now();
+  for (let i = 0; i < iterations; i++) {
+    action(i);
+  }
+  return ((performance.now() - start) / iterations) * 1000;
+}
+
+function pricingRows(): BenchRow[] {
+  const pricing = modelPricing(MODEL, DEFAULT_PROFILE);
+  if (pricing.kind !== 'priced') {
+    throw new Error(pricing.reason);
+  }
+  const lookup = perCall(5000, (i) => calcPrice({ input_tokens: 1000 + i, output_tokens: 400 }, 'anthropic/claude-sonnet-4.5', { providerApiUrl: 'https://openrouter.ai/api/v1' }));
+  const direct = perCall(20_000, (i) => calcPrice({ input_tokens: 1000 + i, output_tokens: 400 }, MODEL));
+  const cached = perCall(20_000, (i) => pricing.price({ ...ZERO_USAGE, inputTokens: 1000 + i, outputTokens: 400 }));
+  const fast = perCall(200_000, (i) => pricing.priceUncached(1000 + i, 400));
+  const credits = perCall(200_000, (i) => creditsFor(0.001 * (i % 1000), DEFAULT_PROFILE, MODEL, { rounds: 2 }));
+  const six = new EstimateSession({ model: MODEL });
+  six.setPrompt(PROMPT);
+  six.setRounds(6);
+  const sixRounds = perCall(5000, () => six.estimate());
+  return [
+    { area: 'estimate', metric: 'calcPrice, catalogue scan (routed id via URL)', value: `${lookup.toFixed(1)} µs/call` },
+    { area: 'estimate', metric: 'calcPrice, plain id', value: `${direct.toFixed(1)} µs/call` },
+    { area: 'estimate', metric: 'price via cached model lookup', value: `${cached.toFixed(1)} µs/call` },
+    { area: 'estimate', metric: 'price via linear fast path (uncached usage)', value: `${fast.toFixed(2)} µs/call` },
+    { area: 'estimate', metric: 'creditsFor', value: `${credits.toFixed(2)} µs/call` },
+    { area: 'estimate', metric: 'estimate() with 6 rounds (6 + 6 + 9 round prices)', value: `${sixRounds.toFixed(0)} µs/call` },
+  ];
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const load = os.loadavg()[0].toFixed(1);
+  return [
+    { area: 'estimate', metric: `machine load average when measured (${os.cpus().length} cores)`, value: load },
+    ...keystrokeRows('200 KB', 200 * KB),
+    ...keystrokeRows('1 MB', 1024 * KB),
+    ...pricingRows(),
+  ];
+}
