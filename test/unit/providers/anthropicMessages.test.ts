@@ -160,10 +160,11 @@ describe('Anthropic Messages provider', () => {
   });
 
   it('cancels mid-stream and the server sees the connection close', async () => {
-    const { server, provider } = await serve([{ body: usageStream.subarray(0, offsetOf(usageStream, ' gern')), holdOpen: true }]);
+    const { server, provider } = await serve([{ body: usageStream.subarray(0, offsetOf(usageStream, ' gern')), holdOpen: true }], { idleTimeoutMs: 60_000 });
     const controller = new AbortController();
-    const result = await provider.send({ ...request, signal: controller.signal }, { onText: () => controller.abort() });
-    await server.clientClosed(0);
+    const sending = provider.send({ ...request, signal: controller.signal }, { onText: () => controller.abort() });
+    await server.clientClosed(0, 1500);
+    const result = await sending;
     assert.equal(result.status, 'cancelled');
     assert.equal(result.attempts[0].usage?.inputTokens, 25);
   });

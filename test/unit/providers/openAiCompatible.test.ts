@@ -299,15 +299,17 @@ describe('OpenAI-compatible provider', () => {
 
   it('cancels mid-stream: the connection really closes and the attempt is recorded as cancelled', async () => {
     const cut = offsetOf(usageStream, ' and');
-    const { server, provider } = await serve([{ body: usageStream.subarray(0, cut), holdOpen: true }]);
+    // Long timeouts: only the cancellation can close this connection.
+    const { server, provider } = await serve([{ body: usageStream.subarray(0, cut), holdOpen: true }], { idleTimeoutMs: 60_000 });
     const controller = new AbortController();
     const seen = collector();
     seen.onText = (delta: string) => {
       seen.text += delta;
       controller.abort();
     };
-    const result = await provider.send({ ...request, signal: controller.signal }, seen);
-    await server.clientClosed(0);
+    const sending = provider.send({ ...request, signal: controller.signal }, seen);
+    await server.clientClosed(0, 1500);
+    const result = await sending;
     assert.equal(server.requests[0].outcome, 'client-closed');
     assert.equal(result.status, 'cancelled');
     assert.equal(result.error?.errorClass, 'cancelled');
