@@ -135,10 +135,25 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+const DAY_MS = 86_400_000;
+const dayKeys = new Map<number, string>();
+
+/** `YYYY-MM-DD` of a day number since the epoch (cached: formatting a date per record is slow). */
+function dayKey(day: number): string {
+  let key = dayKeys.get(day);
+  if (key === undefined) {
+    key = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (dayKeys.size < 100_000) {
+      dayKeys.set(day, key);
+    }
+  }
+  return key;
+}
+
 export function groupKey(record: RecordSummary, by: GroupBy, options: AggregateOptions = {}): string {
   switch (by) {
     case 'day':
-      return new Date(record.startedMs + (options.tzOffsetMinutes ?? 0) * 60_000).toISOString().slice(0, 10);
+      return dayKey(Math.floor((record.startedMs + (options.tzOffsetMinutes ?? 0) * 60_000) / DAY_MS));
     case 'model':
       return record.modelServed ?? record.modelRequested;
     case 'kind':

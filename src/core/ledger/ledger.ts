@@ -4,7 +4,7 @@
  * ```
  * <dir>/segments/<start>-<pid>-<writer>.jsonl   one per writer process, append-only, fsynced per append
  * <dir>/quarantine.jsonl                        lines that could not be read, with reason and origin
- * <dir>/index.json                              cache of the in-memory index (safe to delete)
+ * <dir>/index.bin                               cache of the in-memory index (safe to delete)
  * ```
  * Readers merge every segment and keep the first record of each `id`, so a replayed record bills
  * once. Sums and filters run on an in-memory index of compact summaries that `append` and `refresh`
@@ -18,7 +18,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { aggregateRecords, type AggregateOptions, type AggregateRow, type Accuracy, type GroupBy, type Totals, totalsOf } from './aggregate';
 import { compileFilter, type CompiledFilter, type LedgerFilter } from './ledgerFilter';
-import { readSnapshot, SNAPSHOT_FILE, type SnapshotSegment, writeSnapshot } from './ledgerSnapshot';
+import { readSnapshot, SNAPSHOT_FILE, type SnapshotSegmentMeta, writeSnapshot } from './ledgerSnapshot';
 import { InvalidRecordError, migrateRecord, NewerSchemaError, parseRecord } from './migrateRecord';
 import { appendToQuarantine, type QuarantinedLine, writeFileAtomic } from './quarantine';
 import { readLinesAt } from './readLinesAt';
@@ -26,6 +26,7 @@ import { type RecordSummary, summarize } from './recordSummary';
 import { isSegmentName, isSegmentWriterAlive, QUARANTINE_FILE, SEGMENTS_DIR } from './segmentFiles';
 import { readSegmentLines, type SegmentLine } from './segmentReader';
 import { SegmentWriter } from './segmentWriter';
+import { Col, RowView, SummaryTable } from './summaryTable';
 import { SCHEMA_VERSION, type UsageRecord } from './usageRecord';
 
 export interface LedgerOpenOptions {
@@ -66,6 +67,7 @@ export interface Disposable {
 type AppendListener = (record: UsageRecord) => void;
 
 interface SegmentState {
+  readonly index: number;
   readonly name: string;
   ino: number;
   /** Bytes read (always the end of a complete line). */
@@ -76,13 +78,6 @@ interface SegmentState {
   newer: number;
   /** Unreadable lines left in place because the writer is alive: keep it out of the snapshot. */
   pending: number;
-}
-
-interface Entry {
-  readonly summary: RecordSummary;
-  segment: SegmentState;
-  byteOffset: number;
-  byteLength: number;
 }
 
 interface ScanCounts {
@@ -98,11 +93,13 @@ const READ_BATCH = 2000;
 const SNAPSHOT_AFTER = 1000;
 
 export class Ledger {
-  private readonly entries: Entry[] = [];
-  private readonly byId = new Map<string, Entry>();
-  private readonly inFlight = new Set<string>();
+  private readonly table = new SummaryTable();
+  /** Rows by `startedAt` (sorted lazily: appends usually arrive in order). */
+  private readonly order: number[] = [];
   private sorted = true;
-  private readonly segments = new Map<string, SegmentState>();
+  private readonly inFlight = new Set<string>();
+  private readonly segments: SegmentState[] = [];
+  private readonly segmentByName = new Map<string, SegmentState>();
   private readonly listeners = new Set<AppendListener>();
   private readonly writer: SegmentWriter;
   private scanning: Promise<unknown> = Promise.resolve();
@@ -135,7 +132,7 @@ export class Ledger {
 
   /** Unique records in the index. */
   get size(): number {
-    return this.entries.length;
+    return this.table.length;
   }
 
   /**
@@ -145,18 +142,13 @@ export class Ledger {
    */
   async append(record: UsageRecord): Promise<void> {
     const valid = parseRecord(record);
-    if (this.byId.has(valid.id) || this.inFlight.has(valid.id)) {
+    if (this.table.rowOf.has(valid.id) || this.inFlight.has(valid.id)) {
       return;
     }
     this.inFlight.add(valid.id);
     try {
       const where = await this.writer.append(JSON.stringify(valid) + '\n');
-      const name = path.basename(where.file);
-      let segment = this.segments.get(name);
-      if (!segment) {
-        segment = { name, ino: 0, offset: 0, lineNo: 0, duplicates: 0, migrated: 0, newer: 0, pending: 0 };
-        this.segments.set(name, segment);
-      }
+      const segment = this.segmentState(path.basename(where.file));
       segment.offset = Math.max(segment.offset, where.byteOffset + where.byteLength + 1);
       segment.lineNo += 1;
       this.index(summarize(valid), segment, where.byteOffset, where.byteLength);
@@ -167,8 +159,8 @@ export class Ledger {
   }
 
   /** Summaries (what sums and lists need) of the matching records, oldest first. */
-  summaries(filter: LedgerFilter = {}): Promise<RecordSummary[]> {
-    return this.matching(compileFilter(filter)).then((entries) => entries.map((entry) => entry.summary));
+  async summaries(filter: LedgerFilter = {}): Promise<RecordSummary[]> {
+    return (await this.matching(compileFilter(filter))).map((row) => this.table.summary(row));
   }
 
   /** Full records, read back from disk, ordered by `startedAt`. */
@@ -178,13 +170,12 @@ export class Ledger {
     const limit = options.limit ?? Infinity;
     let seen = 0;
     for await (const record of this.records(filter, { order: options.order })) {
-      if (seen++ < skip) {
-        continue;
-      }
       if (out.length >= limit) {
         break;
       }
-      out.push(record);
+      if (seen++ >= skip) {
+        out.push(record);
+      }
     }
     return out;
   }
@@ -192,12 +183,12 @@ export class Ledger {
   /** Streams the matching full records (for export), reading a batch at a time. */
   async *records(filter: LedgerFilter = {}, options: Pick<QueryOptions, 'order'> = {}): AsyncGenerator<UsageRecord> {
     const compiled = compileFilter(filter);
-    const entries = this.entriesMatchingSummary(compiled);
+    const rows = this.rowsMatchingSummary(compiled);
     if (options.order === 'desc') {
-      entries.reverse();
+      rows.reverse();
     }
-    for (let start = 0; start < entries.length; start += READ_BATCH) {
-      for (const record of await this.readFull(entries.slice(start, start + READ_BATCH))) {
+    for (let start = 0; start < rows.length; start += READ_BATCH) {
+      for (const record of await this.readFull(rows.slice(start, start + READ_BATCH))) {
         if (compiled.matchesText(record)) {
           yield record;
         }
@@ -206,16 +197,16 @@ export class Ledger {
   }
 
   async get(id: string): Promise<UsageRecord | undefined> {
-    const entry = this.byId.get(id);
-    return entry ? (await this.readFull([entry]))[0] : undefined;
+    const row = this.table.rowOf.get(id);
+    return row === undefined ? undefined : (await this.readFull([row]))[0];
   }
 
   async aggregate(filter: LedgerFilter, by: GroupBy, options: AggregateOptions = {}): Promise<AggregateRow[]> {
-    return aggregateRecords(await this.summaries(filter), by, options);
+    return aggregateRecords(this.views(await this.matching(compileFilter(filter))), by, options);
   }
 
   async totals(filter: LedgerFilter = {}): Promise<Totals> {
-    return totalsOf(await this.summaries(filter));
+    return totalsOf(this.views(await this.matching(compileFilter(filter))));
   }
 
   async accuracy(filter: LedgerFilter = {}): Promise<Accuracy> {
@@ -243,14 +234,23 @@ export class Ledger {
     }
   }
 
-  private async matching(compiled: CompiledFilter): Promise<Entry[]> {
-    const entries = this.entriesMatchingSummary(compiled);
-    if (compiled.text === undefined) {
-      return entries;
+  /** One moving view over the rows: consumers must not keep it between iterations. */
+  private *views(rows: readonly number[]): Generator<RecordSummary> {
+    const view = new RowView(this.table);
+    for (const row of rows) {
+      view.row = row;
+      yield view;
     }
-    const out: Entry[] = [];
-    for (let start = 0; start < entries.length; start += READ_BATCH) {
-      const batch = entries.slice(start, start + READ_BATCH);
+  }
+
+  private async matching(compiled: CompiledFilter): Promise<number[]> {
+    const rows = this.rowsMatchingSummary(compiled);
+    if (compiled.text === undefined) {
+      return rows;
+    }
+    const out: number[] = [];
+    for (let start = 0; start < rows.length; start += READ_BATCH) {
+      const batch = rows.slice(start, start + READ_BATCH);
       const records = await this.readFull(batch);
       records.forEach((record, i) => {
         if (compiled.matchesText(record)) {
@@ -261,29 +261,40 @@ export class Ledger {
     return out;
   }
 
-  private entriesMatchingSummary(compiled: CompiledFilter): Entry[] {
+  private rowsMatchingSummary(compiled: CompiledFilter): number[] {
     if (!this.sorted) {
-      this.entries.sort((a, b) => a.summary.startedMs - b.summary.startedMs);
+      const data = this.table;
+      this.order.sort((a, b) => data.get(a, Col.startedMs) - data.get(b, Col.startedMs) || a - b);
       this.sorted = true;
     }
-    return this.entries.filter((entry) => compiled.matchesSummary(entry.summary));
+    const view = new RowView(this.table);
+    const out: number[] = [];
+    for (const row of this.order) {
+      view.row = row;
+      if (compiled.matchesSummary(view)) {
+        out.push(row);
+      }
+    }
+    return out;
   }
 
-  /** Reads the records of `entries` back from their segments, in the same order. */
-  private async readFull(entries: readonly Entry[], retried = false): Promise<UsageRecord[]> {
-    const bySegment = new Map<string, Array<{ at: number; entry: Entry }>>();
-    entries.forEach((entry, at) => {
-      const list = bySegment.get(entry.segment.name) ?? [];
-      list.push({ at, entry });
-      bySegment.set(entry.segment.name, list);
+  /** Reads the records of `rows` back from their segments, in the same order. */
+  private async readFull(rows: readonly number[], retried = false): Promise<UsageRecord[]> {
+    const bySegment = new Map<number, Array<{ at: number; row: number }>>();
+    rows.forEach((row, at) => {
+      const segment = this.table.get(row, Col.segment);
+      const list = bySegment.get(segment) ?? [];
+      list.push({ at, row });
+      bySegment.set(segment, list);
     });
-    const out = new Array<UsageRecord>(entries.length);
+    const out = new Array<UsageRecord>(rows.length);
     try {
-      for (const [name, list] of bySegment) {
-        const texts = await readLinesAt(path.join(this.dir, SEGMENTS_DIR, name), list.map(({ entry }) => ({ byteOffset: entry.byteOffset, byteLength: entry.byteLength })));
-        list.forEach(({ at, entry }, i) => {
+      for (const [segment, list] of bySegment) {
+        const spans = list.map(({ row }) => ({ byteOffset: this.table.get(row, Col.byteOffset), byteLength: this.table.get(row, Col.byteLength) }));
+        const texts = await readLinesAt(path.join(this.dir, SEGMENTS_DIR, this.segments[segment].name), spans);
+        list.forEach(({ at, row }, i) => {
           const record = decodeLine(texts[i]);
-          if (record?.id !== entry.summary.id) {
+          if (record?.id !== this.table.ids[row]) {
             throw new StaleIndexError();
           }
           out[at] = record;
@@ -295,32 +306,44 @@ export class Ledger {
         throw error;
       }
       await this.refresh();
-      return this.readFull(entries.map((entry) => this.byId.get(entry.summary.id) ?? entry), true);
+      return this.readFull(rows, true);
     }
     return out;
   }
 
+  private segmentState(name: string): SegmentState {
+    let segment = this.segmentByName.get(name);
+    if (!segment) {
+      segment = { index: this.segments.length, name, ino: 0, offset: 0, lineNo: 0, duplicates: 0, migrated: 0, newer: 0, pending: 0 };
+      this.segments.push(segment);
+      this.segmentByName.set(name, segment);
+    }
+    return segment;
+  }
+
   /** Adds a record unless its id is known; false for a duplicate. */
   private index(summary: RecordSummary, segment: SegmentState, byteOffset: number, byteLength: number): boolean {
-    const known = this.byId.get(summary.id);
-    if (known) {
-      if (known.segment.name === segment.name) {
+    const known = this.table.rowOf.get(summary.id);
+    if (known !== undefined) {
+      if (this.table.get(known, Col.segment) === segment.index) {
         // The same line, re-read after its segment was rewritten: only its position moved.
-        known.segment = segment;
-        known.byteOffset = byteOffset;
-        known.byteLength = byteLength;
+        this.table.set(known, Col.byteOffset, byteOffset);
+        this.table.set(known, Col.byteLength, byteLength);
       }
       return false;
     }
-    const last = this.entries[this.entries.length - 1];
-    if (last && summary.startedMs < last.summary.startedMs) {
+    const row = this.table.push(summary, segment.index, byteOffset, byteLength);
+    this.noteRow(row);
+    return true;
+  }
+
+  private noteRow(row: number): void {
+    const last = this.order[this.order.length - 1];
+    if (last !== undefined && this.table.get(row, Col.startedMs) < this.table.get(last, Col.startedMs)) {
       this.sorted = false;
     }
-    const entry: Entry = { summary, segment, byteOffset, byteLength };
-    this.byId.set(summary.id, entry);
-    this.entries.push(entry);
+    this.order.push(row);
     this.changedSinceSnapshot += 1;
-    return true;
   }
 
   private emit(records: readonly UsageRecord[]): void {
@@ -336,36 +359,35 @@ export class Ledger {
   }
 
   private async loadSnapshot(): Promise<void> {
+    const snapshot = await readSnapshot(path.join(this.dir, SNAPSHOT_FILE));
+    if (!snapshot) {
+      return;
+    }
+    this.table.adoptStrings(snapshot.strings);
     const segmentsDir = path.join(this.dir, SEGMENTS_DIR);
-    for (const cached of await readSnapshot(path.join(this.dir, SNAPSHOT_FILE))) {
+    for (const cached of snapshot.segments) {
       const stat = await fsp.lstat(path.join(segmentsDir, cached.name)).catch(() => undefined);
       if (!stat?.isFile() || stat.ino !== cached.ino || stat.size < cached.size) {
         continue;
       }
-      const segment: SegmentState = {
-        name: cached.name, ino: cached.ino, offset: cached.size, lineNo: cached.lineNo,
-        duplicates: cached.duplicates, migrated: cached.migrated, newer: cached.newer, pending: 0,
-      };
-      this.segments.set(cached.name, segment);
-      for (const entry of cached.entries) {
-        this.index(entry.summary, segment, entry.byteOffset, entry.byteLength);
+      const segment = this.segmentState(cached.name);
+      Object.assign(segment, { ino: cached.ino, offset: cached.size, lineNo: cached.lineNo, duplicates: cached.duplicates, migrated: cached.migrated, newer: cached.newer });
+      const before = this.table.length;
+      this.table.pushRows(cached.data, cached.ids, cached.turnIds, segment.index);
+      for (let row = before; row < this.table.length; row++) {
+        this.noteRow(row);
       }
     }
     this.changedSinceSnapshot = 0;
   }
 
   private async saveSnapshot(): Promise<void> {
-    const bySegment = new Map<SegmentState, SnapshotSegment['entries']>();
-    for (const entry of this.entries) {
-      if (entry.segment.pending > 0) {
-        continue;
-      }
-      const list = bySegment.get(entry.segment) ?? [];
-      list.push({ summary: entry.summary, byteOffset: entry.byteOffset, byteLength: entry.byteLength });
-      bySegment.set(entry.segment, list);
+    const rowsBySegment = this.segments.map((): number[] => []);
+    for (let row = 0; row < this.table.length; row++) {
+      rowsBySegment[this.table.get(row, Col.segment)].push(row);
     }
-    const segments: SnapshotSegment[] = [];
-    for (const segment of [...this.segments.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    const segments: Array<SnapshotSegmentMeta & { rows: number[] }> = [];
+    for (const segment of [...this.segments].sort((a, b) => a.name.localeCompare(b.name))) {
       if (segment.pending > 0) {
         continue;
       }
@@ -373,9 +395,10 @@ export class Ledger {
       if (!stat?.isFile()) {
         continue;
       }
-      segments.push({ ...segment, ino: stat.ino, size: segment.offset, entries: bySegment.get(segment) ?? [] });
+      const { name, lineNo, duplicates, migrated, newer } = segment;
+      segments.push({ name, ino: stat.ino, size: segment.offset, lineNo, duplicates, migrated, newer, rows: rowsBySegment[segment.index] });
     }
-    await writeSnapshot(path.join(this.dir, SNAPSHOT_FILE), segments);
+    await writeSnapshot(path.join(this.dir, SNAPSHOT_FILE), this.table, segments);
     this.changedSinceSnapshot = 0;
   }
 
@@ -410,14 +433,14 @@ export class Ledger {
     let migrated = 0;
     let newer = 0;
     let pending = 0;
-    for (const segment of this.segments.values()) {
+    for (const segment of this.segments) {
       duplicates += segment.duplicates;
       migrated += segment.migrated;
       newer += segment.newer;
       pending += segment.pending;
     }
     const report: LedgerScanReport = {
-      records: this.entries.length, duplicates, migrated, newer, pending,
+      records: this.table.length, duplicates, migrated, newer, pending,
       quarantined: counts.quarantined, quarantineFile: this.quarantineFile, segments: counts.segments,
     };
     return { report, parsed: counts.parsed };
@@ -430,14 +453,13 @@ export class Ledger {
       return;
     }
     counts.segments += 1;
-    let segment = this.segments.get(name);
-    if (segment && segment.ino === stat.ino && stat.size === segment.offset && segment.pending === 0) {
+    const segment = this.segmentState(name);
+    if (segment.ino === stat.ino && stat.size === segment.offset && segment.pending === 0) {
       return;
     }
-    if (!segment || segment.ino !== stat.ino || stat.size < segment.offset) {
+    if (segment.ino !== stat.ino || stat.size < segment.offset) {
       // New, or rewritten by a repair elsewhere: read it whole; known ids only get their new position.
-      segment = { name, ino: stat.ino, offset: 0, lineNo: 0, duplicates: 0, migrated: 0, newer: 0, pending: 0 };
-      this.segments.set(name, segment);
+      Object.assign(segment, { ino: stat.ino, offset: 0, lineNo: 0, duplicates: 0, migrated: 0, newer: 0, pending: 0 });
     }
     const chunk = await readSegmentLines(file, segment.offset, segment.lineNo);
     const bad: Array<{ line: SegmentLine; reason: string }> = [];
@@ -465,14 +487,9 @@ export class Ledger {
     await this.quarantineLines(file, name, bad);
     counts.quarantined += bad.length;
     // Positions moved: read the rewritten segment again (known ids just get their new offsets).
-    const pendingBefore = segment.pending;
-    this.segments.delete(name);
+    segment.ino = -1;
     await this.scanSegment(segmentsDir, name, counts);
     counts.segments -= 1;
-    const rescanned = this.segments.get(name);
-    if (rescanned) {
-      rescanned.pending = Math.max(0, pendingBefore - bad.length);
-    }
   }
 
   /** Indexes one line; returns why it is unreadable, or undefined. */
@@ -501,7 +518,7 @@ export class Ledger {
     }
     if (this.index(summarize(record), segment, line.byteOffset, Buffer.byteLength(line.text, 'utf8'))) {
       counts.added.push(record);
-    } else if (this.byId.get(record.id)?.segment !== segment) {
+    } else if (this.table.get(this.table.rowOf.get(record.id)!, Col.segment) !== segment.index) {
       segment.duplicates += 1;
     }
     return undefined;
