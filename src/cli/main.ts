@@ -6,7 +6,9 @@ import { CliError, type CliIo, nodeIo } from './io';
 
 type Verb = (args: string[], io: CliIo) => Promise<number>;
 
-const verbs: Record<string, { summary: string; load: () => Promise<Verb> }> = {};
+const verbs: Record<string, { summary: string; load: () => Promise<Verb> }> = {
+  estimate: { summary: 'Estimate the credits a request would cost before sending it', load: async () => (await import('./estimateCommand')).run },
+};
 
 function usage(): string {
   const lines = ['Usage: credit-meter <command> [options]', '', 'Commands:'];
