@@ -15,20 +15,24 @@ const usdPerMillion = z
 
 /** USD per million tokens; each key overrides the catalogue's price for that kind of token. */
 export const modelPricesSchema = z.strictObject({
-  input: usdPerMillion.optional(),
-  cacheRead: usdPerMillion.optional(),
-  cacheWrite: usdPerMillion.optional(),
-  output: usdPerMillion.optional(),
+  input: usdPerMillion.describe('USD per million uncached input tokens.').optional(),
+  cacheRead: usdPerMillion.describe('USD per million input tokens read from the prompt cache.').optional(),
+  cacheWrite: usdPerMillion.describe('USD per million input tokens written to the prompt cache.').optional(),
+  output: usdPerMillion.describe('USD per million output tokens (reasoning included).').optional(),
 });
 
 export const modelRuleSchema = z
   .strictObject({
     /** A model id (`gpt-4o`), a glob (`claude-*-4-5*`, `ollama/*`) or a prefix written as a glob (`llama3*`). */
-    model: z.string({ error: 'expected a model id or glob' }).trim().min(1, { error: 'expected a model id or glob' }),
+    model: z
+      .string({ error: 'expected a model id or glob' })
+      .trim()
+      .min(1, { error: 'expected a model id or glob' })
+      .describe('A model id, or a glob: `*` any run, `?` one character (e.g. `claude-*`, `ollama/*`). First matching rule wins.'),
     /** Credits for this model are multiplied by this (the service's markup for expensive models). */
-    multiplier: positive.optional(),
-    prices: modelPricesSchema.optional(),
-    note: z.string({ error: 'expected text' }).optional(),
+    multiplier: positive.describe('Credits for this model are multiplied by this.').optional(),
+    prices: modelPricesSchema.describe('Prices replacing the catalogue\'s; with input and output they price a model the catalogue does not know.').optional(),
+    note: z.string({ error: 'expected text' }).describe('Free text, e.g. where the numbers come from.').optional(),
   })
   .refine((rule) => rule.multiplier !== undefined || rule.prices !== undefined, {
     error: 'expected a multiplier and/or prices',
@@ -36,9 +40,9 @@ export const modelRuleSchema = z
 
 /** Flat credits added on top of the token cost. */
 export const surchargesSchema = z.strictObject({
-  perToolCall: nonNegative.optional(),
-  perExtraRound: nonNegative.optional(),
-  perExternalCall: nonNegative.optional(),
+  perToolCall: nonNegative.describe('Credits per tool call the model makes.').optional(),
+  perExtraRound: nonNegative.describe('Credits per round beyond the first.').optional(),
+  perExternalCall: nonNegative.describe('Credits per external API call (web search, integrations).').optional(),
 });
 
 /**
@@ -47,16 +51,17 @@ export const surchargesSchema = z.strictObject({
  */
 export const profileOverrideSchema = z.strictObject({
   $schema: z.string({ error: 'expected a schema URL' }).optional(),
-  version: z.literal(PROFILE_VERSION, { error: `expected ${PROFILE_VERSION} (the profile version this release reads)` }).optional(),
-  usdPerCredit: positive.optional(),
-  minimumCredits: nonNegative.optional(),
-  roundingStep: nonNegative.optional(),
-  rounding: z.enum(['nearest', 'up'], { error: 'expected "nearest" or "up"' }).optional(),
-  models: z.array(modelRuleSchema, { error: 'expected a list of model rules' }).optional(),
-  surcharges: surchargesSchema.optional(),
+  version: z.literal(PROFILE_VERSION, { error: `expected ${PROFILE_VERSION} (the profile version this release reads)` }).describe('Profile format version.').optional(),
+  usdPerCredit: positive.describe('USD one credit stands for (default 0.04).').optional(),
+  minimumCredits: nonNegative.describe('The least a request costs, in credits (default 0.1).').optional(),
+  roundingStep: nonNegative.describe('Credits are rounded to a multiple of this; 0 turns rounding off (default 0.1).').optional(),
+  rounding: z.enum(['nearest', 'up'], { error: 'expected "nearest" or "up"' }).describe('Round to the nearest step (default) or up.').optional(),
+  models: z.array(modelRuleSchema, { error: 'expected a list of model rules' }).describe('Per-model multipliers and price overrides; these come before the defaults\' rules.').optional(),
+  surcharges: surchargesSchema.describe('Flat credits added on top of the token cost.').optional(),
   creditsHeader: z
     .string({ error: 'expected an HTTP header name' })
     .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { error: 'expected an HTTP header name' })
+    .describe('Response header in which the service reports the credits it charged.')
     .optional(),
 });
 
