@@ -28,6 +28,11 @@ export interface EstimateSessionOptions extends EstimateOptions {
   readonly calibration?: CalibrationTable;
   /** The counter for an encoding; the tokens module's shared counters by default. */
   readonly counterFor?: (encoding: EncodingName) => TokenCounter;
+  /**
+   * The text actually sent for a context item (e.g. wrapped in a labelled block), so that what is
+   * counted is what is sent; the item's own text by default.
+   */
+  readonly renderContext?: (item: ContextItem) => string;
 }
 
 /** Context counts kept for items no longer in the draft, so toggling one back costs nothing. */
@@ -42,6 +47,7 @@ export class EstimateSession {
   private history: readonly HistoryRecord[];
   private calibration: CalibrationTable;
   private readonly counterFor: (encoding: EncodingName) => TokenCounter;
+  private readonly renderContext: ((item: ContextItem) => string) | undefined;
   private pricing: ModelPricing;
 
   private prompt: DocumentCounter;
@@ -73,6 +79,7 @@ export class EstimateSession {
     this.history = options.history ?? [];
     this.calibration = options.calibration ?? new CalibrationTable();
     this.counterFor = options.counterFor ?? loadCounter;
+    this.renderContext = options.renderContext;
     this.tokenizer = tokenizerForModel(this.modelId, this.calibration);
     this.counter = this.counterFor(this.tokenizer.encoding);
     this.prompt = new DocumentCounter(this.counter);
@@ -270,7 +277,8 @@ export class EstimateSession {
       this.contextCounts.set(this.counter.encoding, caches);
     }
     const cache = item.key === undefined ? caches.byText : caches.byKey;
-    const key = item.key ?? item.text;
+    const sent = item.key === undefined && this.renderContext ? this.renderContext(item) : undefined;
+    const key = item.key ?? sent ?? item.text;
     const cached = cache.get(key);
     if (cached !== undefined) {
       // Refresh its place in the eviction order.
@@ -278,7 +286,7 @@ export class EstimateSession {
       cache.set(key, cached);
       return cached;
     }
-    const count = this.counter.count(item.text);
+    const count = this.counter.count(sent ?? (this.renderContext ? this.renderContext(item) : item.text));
     cache.set(key, count);
     if (cache.size > CONTEXT_CACHE_ENTRIES) {
       cache.delete(cache.keys().next().value as string);

@@ -213,6 +213,18 @@ describe('pre-send estimate', () => {
       assert.equal(session.estimate().kind, 'explain');
     });
 
+    it('counts context as the sender renders it, once per key', () => {
+      const render = (item: ContextItem) => `<context label="${item.label}">\n${item.text}\n</context>`;
+      const plain = new EstimateSession({ model: 'gpt-4o' });
+      const wrapped = new EstimateSession({ model: 'gpt-4o', renderContext: render });
+      const item: ContextItem = { kind: 'selection', label: 'src/a.ts:10-40', text: sourceText };
+      plain.setContext([item]);
+      wrapped.setContext([item]);
+      const label = (estimate: Estimate) => estimate.parts.find((part) => part.kind === 'context')?.tokens ?? 0;
+      assert.equal(label(wrapped.estimate()), loadCounter('o200k_base').count(render(item)));
+      assert.ok(label(wrapped.estimate()) > label(plain.estimate()));
+    });
+
     it('rejects a bad round count', () => {
       const session = new EstimateSession({ model: 'gpt-4o' });
       assert.throws(() => session.setRounds(0), /rounds must be a whole number >= 1/);
