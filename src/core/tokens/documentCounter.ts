@@ -120,6 +120,15 @@ export class DocumentCounter {
     return this.total;
   }
 
+  /** The blocks as (start, end, tokens), for checking the invariants in tests. */
+  inspectBlocks(): Array<{ start: number; end: number; tokens: number }> {
+    return this.starts.map((start, block) => ({
+      start,
+      end: block + 1 < this.starts.length ? this.starts[block + 1] : this.currentText.length,
+      tokens: this.counts[block],
+    }));
+  }
+
   /**
    * Scans pieces from `start` in the current text, cutting blocks of about BLOCK_SIZE into
    * starts/counts, until `stop` accepts a boundary or the text ends. Returns the tokens scanned.
