@@ -7,6 +7,7 @@ import { CliError, type CliIo, nodeIo } from './io';
 type Verb = (args: string[], io: CliIo) => Promise<number>;
 
 const verbs: Record<string, { summary: string; load: () => Promise<Verb> }> = {
+  count: { summary: 'Count the tokens of files or stdin as a model would read them', load: async () => (await import('./countCommand')).run },
   estimate: { summary: 'Estimate the credits a request would cost before sending it', load: async () => (await import('./estimateCommand')).run },
 };
 
