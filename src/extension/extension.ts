@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { warmUp } from '../core/tokens';
 import { AnswerDocuments } from './answerDocument';
 import { commandTable, registerCommands } from './commands';
+import { registerComposeView } from './compose/registerComposeView';
+import { registerHoverTips } from './hoverTips';
 import { Services } from './services';
 import { StatusBar, type StatusBarView } from './statusBar';
 
@@ -23,6 +25,8 @@ export function activate(context: vscode.ExtensionContext): CreditMeterApi {
     const statusBar = new StatusBar(services);
     context.subscriptions.push(answers, statusBar);
     context.subscriptions.push(...registerCommands(commandTable({ services, answers })));
+    registerComposeView(context, services);
+    registerHoverTips(context, services);
 
     // Heavy work after activation returns: tokenizer ranks, ledger scan, profile file.
     const started = new Promise<void>((resolve) => setImmediate(resolve))

@@ -1,0 +1,410 @@
+/**
+ * The Compose webview view: the extension side. Owns the draft's context items, feeds the live
+ * estimate on every prompt frame the view posts, answers with the estimate and tips, and runs Send /
+ * Stop through the services' send path (budget check, turn runner, ledger).
+ */
+import * as vscode from 'vscode';
+import { formatModelRef } from '../../core/settings/modelRef';
+import {
+  COMPOSE_VIEW_ID,
+  parseFromComposeView,
+  type ComposeState,
+  type EstimateView,
+  type FromWebview,
+  type ModelOption,
+  type ToWebview,
+  type TurnView,
+} from '../../protocol/compose';
+import { Disposable } from '../lifecycle';
+import type { Services } from '../services';
+import type { DraftEstimate } from '../send/draftEstimator';
+import type { TurnResult } from '../send/turnRunner';
+import type { Draft } from '../send/turnTypes';
+import { selectionContext } from '../statusBar';
+import { renderWebviewHtml, webviewResourceRoots } from '../webview/webviewHtml';
+import { ComposeDraft } from './composeDraft';
+import { draftTipsFor, tipView } from './draftTips';
+import { pickWorkspaceFiles, readWorkspaceFile } from './workspaceFiles';
+
+const TOP_TIPS = 3;
+const FRAME_MS = 16;
+
+/** What integration tests can read back through `creditMeter.compose.snapshot`. */
+export interface ComposeSnapshot {
+  readonly resolved: boolean;
+  readonly ready: boolean;
+  readonly visible: boolean;
+  readonly prompt: string;
+  readonly contexts: readonly string[];
+  readonly estimate: EstimateView | null;
+  readonly turn: TurnView | null;
+}
+
+export class ComposeViewProvider extends Disposable implements vscode.WebviewViewProvider {
+  private view: vscode.WebviewView | undefined;
+  private viewDisposables: vscode.Disposable[] = [];
+  private ready = false;
+  private readonly draft = new ComposeDraft();
+  private lastSeq = 0;
+  private estimate: EstimateView | null = null;
+  private contextTokens: readonly number[] | undefined;
+  private tips: ComposeState['tips'] = [];
+  private turn: TurnView | null = null;
+  private running: vscode.CancellationTokenSource | undefined;
+  private turns = 0;
+  private selectionTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastEditor: vscode.TextEditor | undefined;
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly services: Services) {
+    super();
+    this.lastEditor = vscode.window.activeTextEditor;
+    this._register(services.liveEstimate.onDidChange((state) => {
+      if (state?.draft.source === 'compose') {
+        this.showEstimate(state.draft, state.estimate);
+      }
+    }));
+    this._register(vscode.window.onDidChangeTextEditorSelection(() => this.scheduleSelectionSync()));
+    this._register(vscode.window.onDidChangeActiveTextEditor((editor) => {
+      if (editor) {
+        this.lastEditor = editor;
+      }
+      this.scheduleSelectionSync();
+    }));
+    this._register(services.config.onDidChange(() => {
+      this.post({ type: 'models', ...this.models() });
+      this.feedEstimate();
+    }));
+    this._register(services.onDidChangeProfile(() => this.feedEstimate()));
+    this._register({ dispose: () => this.disposeView() });
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.disposeView();
+    this.view = view;
+    this.ready = false;
+    view.webview.options = { enableScripts: true, localResourceRoots: webviewResourceRoots(this.extensionUri) };
+    view.webview.html = renderWebviewHtml(view.webview, this.extensionUri, {
+      title: 'Compose',
+      script: 'compose.js',
+      styles: ['webview.css', 'compose.css'],
+      body: '<main id="compose"></main>',
+    });
+    this.viewDisposables.push(
+      view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      view.onDidChangeVisibility(() => {
+        if (view.visible) {
+          this.syncSelection();
+          this.feedEstimate();
+        } else {
+          this.services.liveEstimate.clear('compose');
+        }
+      }),
+      view.onDidDispose(() => {
+        if (this.view === view) {
+          this.view = undefined;
+          this.ready = false;
+          this.services.liveEstimate.clear('compose');
+        }
+      }),
+    );
+    this.syncSelection();
+  }
+
+  /** Replaces the prompt (from a command), showing the view first. */
+  async setPrompt(prompt: string): Promise<void> {
+    this.draft.prompt = prompt;
+    await vscode.commands.executeCommand(`${COMPOSE_VIEW_ID}.focus`);
+    this.post({ type: 'setPrompt', prompt });
+    this.feedEstimate();
+  }
+
+  snapshot(): ComposeSnapshot {
+    return {
+      resolved: this.view !== undefined,
+      ready: this.ready,
+      visible: this.view?.visible ?? false,
+      prompt: this.draft.prompt,
+      contexts: this.draft.contexts.map((context) => context.label),
+      estimate: this.estimate,
+      turn: this.turn,
+    };
+  }
+
+  private disposeView(): void {
+    for (const disposable of this.viewDisposables.splice(0)) {
+      disposable.dispose();
+    }
+    if (this.selectionTimer !== undefined) {
+      clearTimeout(this.selectionTimer);
+      this.selectionTimer = undefined;
+    }
+  }
+
+  /** Posts once the view listens; before `ready`, nothing is queued: `ready` is answered with full state. */
+  private post(message: ToWebview): void {
+    if (this.view && this.ready) {
+      void this.view.webview.postMessage(message);
+    }
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = parseFromComposeView(raw);
+    if (!parsed.ok) {
+      this.services.log.warn(`Compose view: rejected a malformed message (${parsed.reason})`);
+      return;
+    }
+    try {
+      this.handle(parsed.message);
+    } catch (error) {
+      this.services.log.error(`Compose view: handling "${parsed.message.type}" failed`, error);
+    }
+  }
+
+  private handle(message: FromWebview): void {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        if (message.prompt !== undefined && this.draft.prompt === '') {
+          this.draft.prompt = message.prompt;
+        }
+        this.post({ type: 'state', state: this.state(), restorePrompt: message.prompt === undefined });
+        this.feedEstimate();
+        break;
+      case 'draft':
+        this.lastSeq = message.seq;
+        this.draft.prompt = message.prompt;
+        this.feedEstimate();
+        break;
+      case 'setModel':
+        void this.services.config.update('defaultModel', message.model).then(undefined, (error: unknown) => {
+          this.services.log.error('Could not change the model', error);
+        });
+        break;
+      case 'setKind':
+        this.draft.kind = message.kind;
+        this.feedEstimate();
+        break;
+      case 'removeContext':
+        if (this.draft.remove(message.id)) {
+          this.contextsChanged();
+        }
+        break;
+      case 'addActiveFile':
+        this.addActiveFile();
+        break;
+      case 'pickFiles':
+        void this.pickFiles();
+        break;
+      case 'send':
+        void this.send(message.requestId, message.prompt);
+        break;
+      case 'stop':
+        this.running?.cancel();
+        break;
+      case 'copy':
+        vscode.env.clipboard.writeText(message.text).then(
+          () => this.post({ type: 'reply', requestId: message.requestId }),
+          (error: unknown) => this.post({ type: 'reply', requestId: message.requestId, error: `Copy failed: ${String(error)}` }),
+        );
+        break;
+      default: {
+        const unreachable: never = message;
+        throw new Error(`unhandled message ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  private state(): ComposeState {
+    return {
+      prompt: this.draft.prompt,
+      contexts: this.draft.chips(this.contextTokens),
+      ...this.models(),
+      kind: this.draft.kind,
+      estimate: this.estimate,
+      tips: this.tips,
+      turn: this.turn,
+    };
+  }
+
+  private modelRef(): string {
+    return this.services.config.settings.defaultModel;
+  }
+
+  private models(): { models: ModelOption[]; model: string } {
+    const models: ModelOption[] = [];
+    for (const provider of this.services.config.settings.providers) {
+      for (const model of provider.models) {
+        models.push({ ref: formatModelRef({ providerId: provider.id, model }), label: `${model} · ${provider.id}` });
+      }
+    }
+    return { models, model: this.modelRef() };
+  }
+
+  /** Hands the draft to the live estimate (which answers within a frame), or stops composing when it is empty. */
+  private feedEstimate(): void {
+    if (!this.view?.visible) {
+      return;
+    }
+    if (this.draft.prompt.trim() === '' && this.draft.contexts.length === 0) {
+      this.services.liveEstimate.clear('compose');
+      this.estimate = null;
+      this.tips = [];
+      this.contextTokens = [];
+      this.post({ type: 'estimate', seq: this.lastSeq, estimate: null, tips: [] });
+      return;
+    }
+    const draft = this.draft.toDraft(this.modelRef());
+    this.services.liveEstimate.update({ source: 'compose', prompt: draft.prompt, contexts: draft.contexts, modelRef: draft.modelRef, kind: draft.kind });
+  }
+
+  private showEstimate(draft: Draft, estimate: DraftEstimate): void {
+    const summary = estimate.summary;
+    const dominant = summary.parts
+      .filter((part) => part.label !== 'message overhead')
+      .reduce<typeof summary.parts[number] | undefined>((best, part) => (part.tokens > (best?.tokens ?? 0) ? part : best), undefined);
+    this.estimate = {
+      credits: summary.credits,
+      ...(summary.credits ? {} : { noPriceReason: `No price is known for ${summary.model}: tokens only.` }),
+      inputTokens: summary.inputTokens,
+      output: { p50: Math.round(summary.outputTokens.p50), p90: Math.round(summary.outputTokens.p90) },
+      exact: summary.exact,
+      parts: summary.parts.map((part) => ({ label: part.label, tokens: part.tokens, exact: part.exact })),
+      ...(dominant ? { dominant: dominant.label } : {}),
+      kind: this.draft.effectiveKind,
+    };
+    this.contextTokens = estimate.contextTokens;
+    try {
+      this.tips = draftTipsFor(this.services).forDraft(draft, estimate, TOP_TIPS).map(tipView);
+    } catch (error) {
+      this.services.log.warn(`Tips failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.tips = [];
+    }
+    this.post({ type: 'estimate', seq: this.lastSeq, estimate: this.estimate, tips: this.tips });
+    this.post({ type: 'contexts', contexts: this.draft.chips(this.contextTokens) });
+  }
+
+  private contextsChanged(): void {
+    this.contextTokens = undefined;
+    this.post({ type: 'contexts', contexts: this.draft.chips(undefined) });
+    this.feedEstimate();
+  }
+
+  private scheduleSelectionSync(): void {
+    if (this.selectionTimer !== undefined || !this.view?.visible) {
+      return;
+    }
+    this.selectionTimer = setTimeout(() => {
+      this.selectionTimer = undefined;
+      this.syncSelection();
+    }, FRAME_MS);
+  }
+
+  /** The selection chip follows the active editor's selection. */
+  private syncSelection(): void {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor && this.draft.contexts.some((context) => context.auto)) {
+      // Focus moved to a view or panel: the editor's selection is still what the user means.
+      return;
+    }
+    if (this.draft.setSelection(selectionContext(editor))) {
+      this.contextsChanged();
+    }
+  }
+
+  private addActiveFile(): void {
+    const editor = vscode.window.activeTextEditor ?? this.lastEditor;
+    if (!editor || editor.document.isClosed) {
+      void vscode.window.showInformationMessage('Open a file in the editor first, then attach it.');
+      return;
+    }
+    this.draft.addFile(vscode.workspace.asRelativePath(editor.document.uri, false), editor.document.getText());
+    this.contextsChanged();
+  }
+
+  private async pickFiles(): Promise<void> {
+    const files = await pickWorkspaceFiles();
+    for (const uri of files) {
+      try {
+        this.draft.addFile(vscode.workspace.asRelativePath(uri, false), await readWorkspaceFile(uri));
+      } catch (error) {
+        void vscode.window.showWarningMessage(`Not attached: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    if (files.length > 0) {
+      this.contextsChanged();
+    }
+  }
+
+  private setTurn(turn: TurnView): void {
+    this.turn = turn;
+    this.post({ type: 'turn', turn });
+  }
+
+  private async send(requestId: string, prompt: string): Promise<void> {
+    if (this.running) {
+      this.post({ type: 'reply', requestId, error: 'A request is already running: stop it first.' });
+      return;
+    }
+    this.draft.prompt = prompt;
+    const draft = this.draft.toDraft(this.modelRef());
+    const source = new vscode.CancellationTokenSource();
+    this.running = source;
+    this.turns += 1;
+    const turnId = `compose-${this.turns}`;
+    const shown = this.services.liveEstimate.estimateDraft(draft);
+    this.setTurn({ turnId, status: 'running', text: '', estimated: shown.summary.credits, charged: null, chargeSource: null });
+    this.post({ type: 'reply', requestId });
+    let text = '';
+    try {
+      const outcome = await this.services.send(draft, {
+        token: source.token,
+        onText: (delta) => {
+          text += delta;
+          if (this.turn?.turnId === turnId) {
+            this.turn = { ...this.turn, text };
+          }
+          this.post({ type: 'answerDelta', turnId, text: delta });
+        },
+      });
+      const estimated = outcome.estimate.summary.credits;
+      if (!outcome.result) {
+        this.setTurn({ turnId, status: 'cancelled', text, estimated, charged: null, chargeSource: null, error: 'Not sent: it could exceed your budget.' });
+        return;
+      }
+      const result = outcome.result;
+      draftTipsFor(this.services).recordSend(draft, outcome.estimate, result.credits);
+      this.setTurn({
+        turnId,
+        status: result.status,
+        text: result.text || text,
+        estimated,
+        charged: result.credits,
+        chargeSource: chargeSourceOf(result),
+        ...(result.error && result.status !== 'cancelled' ? { error: result.error.message } : {}),
+      });
+      if (result.status === 'error' || result.status === 'aborted') {
+        void this.services.showSendError(result.error ?? new Error(`The request ended: ${result.status}.`));
+      }
+      this.feedEstimate();
+    } catch (error) {
+      this.setTurn({ turnId, status: 'error', text, estimated: shown.summary.credits, charged: null, chargeSource: null, error: error instanceof Error ? error.message : String(error) });
+      void this.services.showSendError(error);
+    } finally {
+      this.running = undefined;
+      source.dispose();
+    }
+  }
+}
+
+function chargeSourceOf(result: TurnResult): TurnView['chargeSource'] {
+  if (result.records.length === 0) {
+    return null;
+  }
+  if (result.records.some((record) => record.cost.chargeSource === 'provider')) {
+    return 'provider';
+  }
+  if (result.records.some((record) => record.usageSource === 'estimated')) {
+    return 'estimated';
+  }
+  return 'computed';
+}
