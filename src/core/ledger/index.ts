@@ -8,7 +8,7 @@ export type { RequestKind, OutcomeStatus, UsageSource, ChargeSource } from './us
 export { migrateRecord, parseRecord, InvalidRecordError, NewerSchemaError } from './migrateRecord';
 export { redactSecrets, looksLikeSecret } from './redactSecrets';
 export { Ledger } from './ledger';
-export type { LedgerOpenOptions, LedgerScanReport, QueryOptions, Disposable } from './ledger';
+export type { LedgerOpenOptions, LedgerScanReport, LedgerSelection, QueryOptions, Disposable } from './ledger';
 export { summarize } from './recordSummary';
 export type { RecordSummary } from './recordSummary';
 export { SNAPSHOT_FILE } from './ledgerSnapshot';

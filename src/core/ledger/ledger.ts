@@ -60,6 +60,13 @@ export interface QueryOptions {
   readonly limit?: number;
 }
 
+export interface LedgerSelection {
+  readonly rowCount: number;
+  readonly totals: Totals;
+  /** The selected full records, oldest first, read from disk a batch at a time. */
+  records(): AsyncGenerator<UsageRecord>;
+}
+
 export interface Disposable {
   dispose(): void;
 }
@@ -194,6 +201,25 @@ export class Ledger {
         }
       }
     }
+  }
+
+  /**
+   * One consistent selection for an export: the row count and totals of exactly the records the
+   * stream will yield (taken from the same index state), so an export's header matches its rows.
+   */
+  async select(filter: LedgerFilter = {}): Promise<LedgerSelection> {
+    const rows = await this.matching(compileFilter(filter));
+    const totals = totalsOf(this.views(rows));
+    const read = (batch: number[]) => this.readFull(batch);
+    return {
+      rowCount: rows.length,
+      totals,
+      async *records() {
+        for (let start = 0; start < rows.length; start += READ_BATCH) {
+          yield* await read(rows.slice(start, start + READ_BATCH));
+        }
+      },
+    };
   }
 
   async get(id: string): Promise<UsageRecord | undefined> {

@@ -1,0 +1,8 @@
+/** Usage export: CSV / JSON / JSON Lines, streamed, with an atomic file writer. */
+export { CSV_COLUMNS, CSV_PROMPT_COLUMNS, csvColumns } from './csvColumns';
+export type { CsvColumn, CsvCellKind } from './csvColumns';
+export { csvText, csvNumber } from './csvCell';
+export { EXPORT_FORMATS, exportable, writeExport } from './writeExport';
+export type { ExportFormat, ExportOptions, ExportResult } from './writeExport';
+export { EmptyExportError, exportToFile } from './exportToFile';
+export type { ExportFileResult, ExportToFileOptions } from './exportToFile';

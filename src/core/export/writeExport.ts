@@ -1,0 +1,181 @@
+/**
+ * Streams usage records out as CSV, JSON or JSON Lines, a chunk at a time and honouring the sink's
+ * backpressure, so 100k records never become one giant string.
+ *
+ * - Prompt and system text are left out unless `includePrompts` is set.
+ * - Free text (error messages, prompts, context labels) goes through `redactSecrets` once more:
+ *   an export is the one file most likely to be shared.
+ * - JSON: `{ schemaVersion, generatedAt, filters, includePrompts, rowCount, totals, records: [...] }`.
+ *   When the records arrive as an async stream and `summary` is not given, `rowCount` and `totals`
+ *   cannot be known up front and follow `records` instead (same keys, same meaning).
+ * - JSONL: one record per line, nothing else (each record carries its `schemaVersion`).
+ */
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { compileFilter, describeFilter, type LedgerFilter, redactSecrets, SCHEMA_VERSION, summarize, type Totals, totalsOf, type UsageRecord } from '../ledger';
+import { csvNumber, csvText } from './csvCell';
+import { csvColumns } from './csvColumns';
+
+export const EXPORT_FORMATS = ['csv', 'json', 'jsonl'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportOptions {
+  readonly format: ExportFormat;
+  /** Include local prompt and system text (off by default). */
+  readonly includePrompts?: boolean;
+  /** Applied to the records, and described in the JSON header. */
+  readonly filters?: LedgerFilter;
+  readonly generatedAt?: Date | string;
+  /** Row count and totals when already known (e.g. from the ledger's index), so JSON can lead with them. */
+  readonly summary?: { readonly rowCount: number; readonly totals: Totals };
+}
+
+export interface ExportResult {
+  readonly rows: number;
+  readonly totalCredits: number;
+}
+
+const CHUNK = 64 * 1024;
+
+export async function writeExport(records: AsyncIterable<UsageRecord> | Iterable<UsageRecord>, options: ExportOptions, sink: Writable): Promise<ExportResult> {
+  const includePrompts = options.includePrompts ?? false;
+  const filter = compileFilter(options.filters);
+  const filtering = Object.keys(describeFilter(options.filters)).length > 0;
+  const selected = filtering ? filterRecords(records, filter) : records;
+  let summary = options.summary;
+  let source: AsyncIterable<UsageRecord> | Iterable<UsageRecord> = selected;
+  if (!summary && options.format === 'json' && isIterable(selected)) {
+    const list = [...selected];
+    summary = { rowCount: list.length, totals: totalsOf(list.map(summarize)) };
+    source = list;
+  }
+  const out = new ChunkedWriter(sink);
+  let rows = 0;
+  let credits = 0;
+  const count = (record: UsageRecord): UsageRecord => {
+    rows += 1;
+    credits += record.cost.credits ?? 0;
+    return exportable(record, includePrompts);
+  };
+
+  switch (options.format) {
+    case 'csv': {
+      const columns = csvColumns(includePrompts);
+      await out.write(columns.map((column) => column.name).join(',') + '\r\n');
+      for await (const record of source) {
+        const clean = count(record);
+        await out.write(columns.map((column) => {
+          const value = column.value(clean);
+          if (value === null || value === undefined) {
+            return '';
+          }
+          return typeof value === 'number' ? csvNumber(value) : csvText(value);
+        }).join(',') + '\r\n');
+      }
+      break;
+    }
+    case 'jsonl':
+      for await (const record of source) {
+        await out.write(JSON.stringify(count(record)) + '\n');
+      }
+      break;
+    case 'json': {
+      const generatedAt = new Date(options.generatedAt ?? Date.now()).toISOString();
+      const head = { schemaVersion: SCHEMA_VERSION, generatedAt, filters: describeFilter(options.filters), includePrompts, ...summary };
+      await out.write(JSON.stringify(head).slice(0, -1) + ',"records":[');
+      const trailer = new TrailerTotals();
+      for await (const record of source) {
+        await out.write((rows > 0 ? ',\n' : '\n') + JSON.stringify(count(record)));
+        if (!summary) {
+          trailer.add(record);
+        }
+      }
+      await out.write(rows > 0 ? '\n]' : ']');
+      await out.write(summary ? '}\n' : `,"rowCount":${rows},"totals":${JSON.stringify(trailer.result())}}\n`);
+      break;
+    }
+    default: {
+      const never: never = options.format;
+      throw new RangeError(`format: must be csv, json or jsonl, not ${String(never)}`);
+    }
+  }
+  await out.flush();
+  return { rows, totalCredits: Math.round(credits * 1e9) / 1e9 };
+}
+
+/** The record as exported: prompts dropped unless asked for, free text redacted. */
+export function exportable(record: UsageRecord, includePrompts: boolean): UsageRecord {
+  const { prompt, system, ...rest } = record;
+  const clean: UsageRecord = {
+    ...rest,
+    contexts: record.contexts.map((item) => ({ ...item, label: redactSecrets(item.label) })),
+    outcome: record.outcome.errorMessage === undefined ? record.outcome : { ...record.outcome, errorMessage: redactSecrets(record.outcome.errorMessage) },
+  };
+  if (includePrompts) {
+    if (prompt !== undefined) {
+      clean.prompt = redactSecrets(prompt);
+    }
+    if (system !== undefined) {
+      clean.system = redactSecrets(system);
+    }
+  }
+  return clean;
+}
+
+class TrailerTotals {
+  private readonly records: ReturnType<typeof summarize>[] = [];
+  add(record: UsageRecord): void {
+    this.records.push(summarize(record));
+  }
+  result(): Totals {
+    return totalsOf(this.records);
+  }
+}
+
+function isIterable(value: AsyncIterable<UsageRecord> | Iterable<UsageRecord>): value is Iterable<UsageRecord> {
+  return typeof (value as Iterable<UsageRecord>)[Symbol.iterator] === 'function';
+}
+
+function filterRecords(records: AsyncIterable<UsageRecord> | Iterable<UsageRecord>, filter: ReturnType<typeof compileFilter>): AsyncIterable<UsageRecord> | Iterable<UsageRecord> {
+  if (isIterable(records)) {
+    return [...records].filter((record) => filter.matches(record));
+  }
+  return (async function* () {
+    for await (const record of records) {
+      if (filter.matches(record)) {
+        yield record;
+      }
+    }
+  })();
+}
+
+/** Gathers small strings into ~64 KB writes and waits for `drain` when the sink is full. */
+class ChunkedWriter {
+  private parts: string[] = [];
+  private size = 0;
+
+  constructor(private readonly sink: Writable) {}
+
+  async write(text: string): Promise<void> {
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= CHUNK) {
+      await this.flush();
+    }
+  }
+
+  async flush(): Promise<void> {
+    if (this.parts.length === 0) {
+      return;
+    }
+    const chunk = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    if (this.sink.destroyed) {
+      throw new Error('export destination was closed');
+    }
+    if (!this.sink.write(chunk)) {
+      await once(this.sink, 'drain');
+    }
+  }
+}
