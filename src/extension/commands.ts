@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import type { AnswerDocuments } from './answerDocument';
 import { askAboutSelection, type AskArgs } from './askAboutSelection';
+import { exportUsageCommand } from './exportUsage/exportUsage';
+import { showHistory } from './history/registerHistory';
 import { selectModel } from './selectModel';
 import { clearApiKey, setApiKey } from './secrets';
 import type { Services } from './services';
@@ -24,6 +26,8 @@ export function commandTable({ services, answers }: CommandSurfaces): Record<str
     'creditMeter.selectModel': (modelRef?: string) => selectModel(services, modelRef),
     'creditMeter.stopRequest': () => services.turns.stop(),
     'creditMeter.showLog': () => services.log.show(),
+    'creditMeter.showHistory': () => { showHistory(services); },
+    'creditMeter.exportUsage': (options?: unknown) => exportUsageCommand(services)(options),
   };
 }
 

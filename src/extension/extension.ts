@@ -3,6 +3,7 @@ import { warmUp } from '../core/tokens';
 import { AnswerDocuments } from './answerDocument';
 import { commandTable, registerCommands } from './commands';
 import { registerComposeView } from './compose/registerComposeView';
+import { registerHistory } from './history/registerHistory';
 import { registerHoverTips } from './hoverTips';
 import { Services } from './services';
 import { StatusBar, type StatusBarView } from './statusBar';
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): CreditMeterApi {
     context.subscriptions.push(...registerCommands(commandTable({ services, answers })));
     registerComposeView(context, services);
     registerHoverTips(context, services);
+    registerHistory(context, services);
 
     // Heavy work after activation returns: tokenizer ranks, ledger scan, profile file.
     const started = new Promise<void>((resolve) => setImmediate(resolve))

@@ -1,0 +1,147 @@
+/**
+ * History view with 100,000 records: the real bundle (dist/webview/history.js) and stylesheets in
+ * headless Chromium under the same CSP as in VS Code, with a stand-in for `acquireVsCodeApi`.
+ *
+ * First paint = from `postMessage` of the snapshot (columns + selection, as the extension sends it)
+ * to the animation frame that draws the first table rows: message clone, zod check, bitset decode,
+ * sort, summary and the visible rows. Charts are drawn after that frame and are not included.
+ * Also measured: building the columns in the extension, the message size, rows in the DOM, and
+ * the frame time of scrolling through the table.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { summarize } from '../src/core/ledger/recordSummary';
+import { totalsOf } from '../src/core/ledger/aggregate';
+import { ModelCodes, toColumns } from '../src/extension/history/historyColumns';
+import { selectionTotals } from '../src/extension/history/historyModel';
+import { encodeBits, type ToWebview } from '../src/protocol/history';
+import { generateRecords } from '../test/support/ledgerFixtures';
+import { percentile, type BenchRow } from './table';
+
+const ROWS = 100_000;
+const RUNS = 3;
+const ORIGIN = 'http://history.bench';
+const root = path.resolve(__dirname, '..');
+
+function chromiumPath(): string | undefined {
+  for (const candidate of [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
+    if (candidate && fs.existsSync(candidate)) {
+      return candidate;
+    }
+  }
+  return undefined;
+}
+
+function page(): string {
+  const nonce = 'bench-nonce';
+  const csp = `default-src 'none'; style-src ${ORIGIN}; img-src ${ORIGIN} data:; font-src ${ORIGIN}; script-src 'nonce-${nonce}'`;
+  const styles = ['vendor/codicon.css', 'vendor/uPlot.min.css', 'webview.css', 'history.css'].map((name) => `<link rel="stylesheet" href="${ORIGIN}/media/${name}">`).join('');
+  return `<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}">${styles}</head>
+<body class="vscode-dark"><script nonce="${nonce}" src="${ORIGIN}/shim.js"></script><script nonce="${nonce}" src="${ORIGIN}/dist/webview/history.js"></script></body></html>`;
+}
+
+/** What the webview sees as `acquireVsCodeApi()`: posts are kept for the bench to read. */
+const SHIM = 'window.__posted = []; let state; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => state, setState: (s) => { state = s; } });';
+
+function snapshot(): { message: ToWebview; buildMs: number } {
+  const records = [...generateRecords(ROWS, { seed: 11, days: 30, startDate: new Date(Date.now() - 29 * 86_400_000) })];
+  const generatedMs = performance.now();
+  const codes = new ModelCodes();
+  const columns = toColumns(records, codes);
+  const totals = selectionTotals(totalsOf(records.map(summarize)));
+  const message: ToWebview = {
+    type: 'snapshot', generation: 0, models: codes.names, columns,
+    selection: { generation: 0, rowCount: ROWS, matches: encodeBits(new Array<boolean>(ROWS).fill(true)), totals, periods: { today: totals, week: totals, month: totals } },
+    budget: { daily: 50, monthly: 1000 }, quarantined: 0,
+  };
+  return { message, buildMs: performance.now() - generatedMs };
+}
+
+async function measure(browser: Browser, message: ToWebview): Promise<{ paintMs: number; domRows: number; frameMs: number[]; cspErrors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const tab = await context.newPage();
+  const cspErrors: string[] = [];
+  tab.on('console', (entry) => {
+    if (/Content Security Policy|Refused to/i.test(entry.text())) {
+      cspErrors.push(entry.text());
+    }
+  });
+  await tab.route(`${ORIGIN}/**`, async (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname === '/' || url.pathname === '/index.html') {
+      return route.fulfill({ contentType: 'text/html', body: page() });
+    }
+    if (url.pathname === '/shim.js') {
+      return route.fulfill({ contentType: 'text/javascript', body: SHIM });
+    }
+    const file = path.join(root, decodeURIComponent(url.pathname));
+    if (!file.startsWith(root) || !fs.existsSync(file)) {
+      return route.fulfill({ status: 404, body: '' });
+    }
+    const type = file.endsWith('.css') ? 'text/css' : file.endsWith('.js') ? 'text/javascript' : 'application/octet-stream';
+    return route.fulfill({ contentType: type, body: fs.readFileSync(file) });
+  });
+  await tab.goto(`${ORIGIN}/index.html`);
+  await tab.waitForFunction('window.__posted.some((m) => m.type === "ready")');
+  // Hand the data over first (not timed), then time postMessage -> painted rows inside the page.
+  await tab.evaluate((data) => {
+    (globalThis as unknown as { __snapshot: unknown }).__snapshot = data;
+  }, message);
+  const paintMs = await tab.evaluate<number>(`new Promise((resolve) => {
+    const started = performance.now();
+    new MutationObserver(() => {
+      if (document.body.dataset.painted === 'true') {
+        resolve(performance.now() - started);
+      }
+    }).observe(document.body, { attributes: true, attributeFilter: ['data-painted'] });
+    window.postMessage(window.__snapshot, '*');
+  })`);
+  const domRows = await tab.evaluate<number>('document.querySelectorAll(".table-spacer .table-row:not([hidden])").length');
+  // Scroll through the table in big steps; each step is one frame to render.
+  const frameMs = await tab.evaluate<number[]>(`(async () => {
+    const viewport = document.querySelector('.table-viewport');
+    const frame = () => new Promise((resolve) => requestAnimationFrame((time) => resolve(time)));
+    const times = [];
+    let previous = await frame();
+    for (let step = 1; step <= 60; step++) {
+      viewport.scrollTop = (viewport.scrollHeight * step) / 61;
+      const now = await frame();
+      times.push(now - previous);
+      previous = now;
+    }
+    return times;
+  })()`);
+  await context.close();
+  return { paintMs, domRows, frameMs, cspErrors };
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const area = 'webview';
+  const executablePath = chromiumPath();
+  if (!fs.existsSync(path.join(root, 'dist', 'webview', 'history.js')) || !executablePath) {
+    return [{ area, metric: 'history first paint, 100k rows', value: 'skipped (needs npm run build and chromium)' }];
+  }
+  const { message, buildMs } = snapshot();
+  const bytes = Buffer.byteLength(JSON.stringify(message));
+  const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  try {
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) {
+      runs.push(await measure(browser, message));
+    }
+    const paint = percentile(runs.map((r) => r.paintMs), 50);
+    const frames = runs.flatMap((r) => r.frameMs);
+    const cspErrors = runs.flatMap((r) => r.cspErrors);
+    return [
+      { area, metric: 'history columns built in the extension, 100k rows', value: `${buildMs.toFixed(0)} ms` },
+      { area, metric: 'history snapshot message, 100k rows', value: `${(bytes / (1024 * 1024)).toFixed(1)} MB as JSON` },
+      { area, metric: `history first paint, 100k rows (median of ${RUNS})`, value: `${paint.toFixed(0)} ms`, target: '< 300 ms', ok: paint < 300 },
+      { area, metric: 'history table rows in the DOM, 100k rows', value: String(runs[0].domRows), target: '< 100', ok: runs[0].domRows < 100 },
+      { area, metric: 'history scroll frame p50 / p95', value: `${percentile(frames, 50).toFixed(0)} / ${percentile(frames, 95).toFixed(0)} ms`, target: 'p95 < 50 ms', ok: percentile(frames, 95) < 50 },
+      { area, metric: 'history CSP violations', value: String(cspErrors.length), target: '0', ok: cspErrors.length === 0 },
+    ];
+  } finally {
+    await browser.close();
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Streams the ledger's records of a filter into the core exporter (temp file + rename), with progress
+ * and cancellation. An empty selection is refused before any file is created; a cancelled or failed
+ * export leaves neither a partial file nor a changed target.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { EmptyExportError, exportToFile, type ExportFormat } from '../../core/export';
+import { totalsOf } from '../../core/ledger/aggregate';
+import type { Ledger } from '../../core/ledger/ledger';
+import type { LedgerFilter } from '../../core/ledger/ledgerFilter';
+import type { UsageRecord } from '../../core/ledger/usageRecord';
+
+export { EmptyExportError };
+
+export interface UsageExportRequest {
+  readonly format: ExportFormat;
+  readonly filter: LedgerFilter;
+  readonly includePrompts: boolean;
+  readonly targetPath: string;
+  readonly signal?: AbortSignal;
+  /** Rows written so far, of `total`. */
+  readonly onProgress?: (rows: number, total: number) => void;
+}
+
+const PROGRESS_EVERY = 2_000;
+
+function abortError(): Error {
+  const error = new Error('Export cancelled');
+  error.name = 'AbortError';
+  return error;
+}
+
+export async function writeUsageExport(ledger: Pick<Ledger, 'summaries' | 'records'>, request: UsageExportRequest): Promise<{ rows: number; totalCredits: number; path: string }> {
+  const summaries = await ledger.summaries(request.filter);
+  if (summaries.length === 0) {
+    throw new EmptyExportError();
+  }
+  const total = summaries.length;
+  const signal = request.signal;
+  async function* tracked(): AsyncGenerator<UsageRecord> {
+    let rows = 0;
+    for await (const record of ledger.records(request.filter)) {
+      // On cancel the stream just ends (throwing mid-write would race the writer's own cleanup);
+      // the finished part-file is then deleted below.
+      if (signal?.aborted) {
+        return;
+      }
+      rows += 1;
+      if (rows % PROGRESS_EVERY === 0) {
+        request.onProgress?.(rows, total);
+      }
+      yield record;
+    }
+    request.onProgress?.(rows, total);
+  }
+  // The core writes atomically to `staging`; only a complete, uncancelled export is renamed to the target.
+  const target = path.resolve(request.targetPath);
+  const staging = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(4).toString('hex')}.partial`);
+  let written;
+  try {
+    written = await exportToFile(staging, tracked(), {
+      format: request.format,
+      includePrompts: request.includePrompts,
+      filters: request.filter,
+      summary: { rowCount: total, totals: totalsOf(summaries) },
+    });
+    if (signal?.aborted) {
+      throw abortError();
+    }
+    await fsp.rename(staging, target);
+  } catch (error) {
+    await fsp.rm(staging, { force: true });
+    throw signal?.aborted ? abortError() : error;
+  }
+  return { rows: written.rows, totalCredits: written.totalCredits, path: target };
+}
