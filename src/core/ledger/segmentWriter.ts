@@ -74,10 +74,10 @@ export class SegmentWriter {
           }
         } catch (error) {
           const failure = error instanceof Error ? error : new Error(String(error));
+          await this.abandonSegment();
           for (const item of batch) {
             item.reject(failure);
           }
-          await this.abandonSegment();
         }
       }
     } finally {
