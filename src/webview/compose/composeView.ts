@@ -253,7 +253,7 @@ export class ComposeView {
         h('td', {}, formatTokens(part.tokens)),
         h('td', { class: 'muted' }, part.exact ? 'exact' : '≈')));
     rows.push(h('tr', { class: 'output' },
-      h('th', { scope: 'row' }, 'expected answer'),
+      h('th', { scope: 'row' }, 'answer'),
       h('td', {}, `${formatTokens(estimate.output.p50)}–${formatTokens(estimate.output.p90)}`),
       h('td', { class: 'muted' }, 'p50–p90')));
     const table = h('table', { class: 'parts' },
