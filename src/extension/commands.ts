@@ -26,7 +26,7 @@ export function commandTable({ services, answers }: CommandSurfaces): Record<str
     'creditMeter.selectModel': (modelRef?: string) => selectModel(services, modelRef),
     'creditMeter.stopRequest': () => services.turns.stop(),
     'creditMeter.showLog': () => services.log.show(),
-    'creditMeter.showHistory': () => { showHistory(services); },
+    'creditMeter.showHistory': () => showHistory(services),
     'creditMeter.exportUsage': (options?: unknown) => exportUsageCommand(services)(options),
   };
 }

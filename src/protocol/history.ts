@@ -124,6 +124,8 @@ export const FromWebview = z.discriminatedUnion('type', [
   /** Export the rows of this filter; format and file are asked by the extension. */
   z.object({ type: z.literal('export'), filter: HistoryFilter }).strict(),
   z.object({ type: z.literal('openBudgetSettings') }).strict(),
+  /** The table is on screen with this many rows (after the snapshot and after each selection). */
+  z.object({ type: z.literal('rendered'), generation, rows: code }).strict(),
 ]);
 export type FromWebview = z.infer<typeof FromWebview>;
 

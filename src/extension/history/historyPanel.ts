@@ -24,6 +24,16 @@ export interface HistoryHost {
   quarantined(): Promise<number>;
 }
 
+export interface PanelStats {
+  snapshots: number;
+  appends: number;
+  selections: number;
+  rejected: number;
+  lastRejection?: string;
+  /** What the view last reported on screen. */
+  rendered?: { generation: number; rows: number };
+}
+
 /** New rows are sent at most this often, so a burst of appends is one message. */
 const APPEND_DELAY_MS = 200;
 
@@ -39,6 +49,7 @@ export class HistoryPanel extends Disposable {
   private pendingAppends: UsageRecord[] = [];
   private appendTimer: ReturnType<typeof setTimeout> | undefined;
   private ready = false;
+  private readonly counters: PanelStats = { snapshots: 0, appends: 0, selections: 0, rejected: 0 };
 
   /** Opens the view, or brings the open one to the front. */
   static show(host: HistoryHost): HistoryPanel {
@@ -75,14 +86,7 @@ export class HistoryPanel extends Disposable {
       styles: ['vendor/codicon.css', 'vendor/uPlot.min.css', 'webview.css', 'history.css'],
     });
     this._register(panel.onDidDispose(() => this.dispose()));
-    this._register(panel.webview.onDidReceiveMessage((raw: unknown) => {
-      const parsed = parseFromWebview(raw);
-      if (!parsed.ok) {
-        this.host.log.warn(`History view: rejected a message (${parsed.reason})`);
-        return;
-      }
-      this.handle(parsed.message).catch((error: unknown) => this.host.log.error(`History view: ${parsed.message.type} failed`, error));
-    }));
+    this._register(panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
     this._register(host.onDidChangeBudget(() => this.post({ type: 'budget', budget: this.host.budget() })));
     // A view hidden and shown again is a new page: it says `ready` again and gets the cached snapshot.
     this._register(panel.onDidChangeViewState(() => {
@@ -92,6 +96,23 @@ export class HistoryPanel extends Disposable {
     }));
     this._register({ dispose: () => clearTimeout(this.appendTimer) });
     this._register({ dispose: () => { if (HistoryPanel.current === this) { HistoryPanel.current = undefined; } } });
+  }
+
+  /** Every message from the view enters here: checked against the protocol, rejected and logged if it does not fit. */
+  receive(raw: unknown): void {
+    const parsed = parseFromWebview(raw);
+    if (!parsed.ok) {
+      this.counters.rejected += 1;
+      this.counters.lastRejection = parsed.reason;
+      this.host.log.warn(`History view: rejected a message (${parsed.reason})`);
+      return;
+    }
+    this.handle(parsed.message).catch((error: unknown) => this.host.log.error(`History view: ${parsed.message.type} failed`, error));
+  }
+
+  /** What the panel has exchanged with its view (read by the integration tests and the log). */
+  get stats(): Readonly<PanelStats> {
+    return { ...this.counters };
   }
 
   private async handle(message: FromWebview): Promise<void> {
@@ -140,6 +161,9 @@ export class HistoryPanel extends Disposable {
         await vscode.commands.executeCommand('creditMeter.exportUsage', options);
         return;
       }
+      case 'rendered':
+        this.counters.rendered = { generation: message.generation, rows: message.rows };
+        return;
       case 'openBudgetSettings':
         await vscode.commands.executeCommand('workbench.action.openSettings', 'creditMeter.budget');
         return;
@@ -194,6 +218,13 @@ export class HistoryPanel extends Disposable {
   }
 
   private post(message: ToWebview): void {
+    if (message.type === 'snapshot') {
+      this.counters.snapshots += 1;
+    } else if (message.type === 'append') {
+      this.counters.appends += 1;
+    } else if (message.type === 'selection') {
+      this.counters.selections += 1;
+    }
     void this.panel.webview.postMessage(message);
   }
 }

@@ -10,6 +10,7 @@ describe('history protocol', () => {
       { type: 'getRecord', requestId: 'r2', generation: 0, index: 41 },
       { type: 'export', filter: DEFAULT_FILTER },
       { type: 'openBudgetSettings' },
+      { type: 'rendered', generation: 2, rows: 100_000 },
     ]) {
       assert.deepEqual(parseFromWebview(message), { ok: true, message });
     }

@@ -1,0 +1,135 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { UsageRecord } from '../../../src/core/ledger/usageRecord';
+import type { ExportUsageResult } from '../../../src/extension/exportUsage/exportOptions';
+import type { HistoryPanel } from '../../../src/extension/history/historyPanel';
+import { makeRecords } from '../../support/ledgerFixtures';
+import { creditMeter, until } from '../extension/creditMeterApi';
+
+/** Records on days no other suite writes to, so the filters below see only these. */
+const records = makeRecords(240, { seed: 4242, startDate: '2025-06-02T08:00:00Z', days: 9 });
+const RANGE = { since: '2025-06-01', until: '2025-06-12' } as const;
+
+async function appendFixtures(): Promise<void> {
+  const api = await creditMeter();
+  const ledger = await api.services.ledger();
+  for (const record of records) {
+    await ledger.append(record);
+  }
+}
+
+function idsInFile(file: string): string[] {
+  const text = fs.readFileSync(file, 'utf8');
+  if (file.endsWith('.json')) {
+    return (JSON.parse(text) as { records: UsageRecord[] }).records.map((record) => record.id);
+  }
+  if (file.endsWith('.jsonl')) {
+    return text.trim().split('\n').map((line) => (JSON.parse(line) as UsageRecord).id);
+  }
+  // CSV: the id column is named in the header; ids hold no commas or quotes.
+  const [header, ...lines] = text.trim().split('\r\n');
+  const column = header.split(',').indexOf('id');
+  assert.ok(column >= 0, 'the CSV has an id column');
+  return lines.map((line) => line.split(',')[column]);
+}
+
+describe('history: Export Usage with an options object', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-meter-export-'));
+
+  before(appendFixtures);
+
+  const cases: { name: string; options: Record<string, unknown>; keep: (record: UsageRecord) => boolean }[] = [
+    { name: 'a date range', options: { ...RANGE, format: 'csv' }, keep: () => true },
+    { name: 'a model', options: { ...RANGE, format: 'json', models: ['gpt-4.1'] }, keep: (r) => r.modelRequested === 'gpt-4.1' || r.modelServed === 'gpt-4.1' },
+    { name: 'request kinds', options: { ...RANGE, format: 'jsonl', kinds: ['fix', 'plan'] }, keep: (r) => r.kind === 'fix' || r.kind === 'plan' },
+    { name: 'a status', options: { ...RANGE, format: 'csv', statuses: ['error', 'cancelled'] }, keep: (r) => r.outcome.status !== 'ok' },
+    // Custom dates are local days: 3 and 4 June, midnight to midnight on this machine.
+    { name: 'custom dates', options: { since: '2025-06-03', until: '2025-06-04', format: 'jsonl' }, keep: (r) => Date.parse(r.startedAt) >= new Date(2025, 5, 3).getTime() && Date.parse(r.startedAt) < new Date(2025, 5, 5).getTime() },
+  ];
+
+  for (const { name, options, keep } of cases) {
+    it(`writes exactly the rows of ${name}`, async () => {
+      const targetPath = path.join(out, `${name.replace(/\W+/g, '-')}.${String(options.format)}`);
+      const result = await vscode.commands.executeCommand<ExportUsageResult>('creditMeter.exportUsage', { ...options, targetPath });
+      const written = idsInFile(targetPath).sort();
+      assert.equal(result.path, targetPath);
+      assert.equal(result.rows, written.length);
+      const expected = records.filter(keep);
+      assert.ok(expected.length > 0, 'the case selects something');
+      assert.deepEqual(written, expected.map((record) => record.id).sort());
+      const credits = expected.reduce((sum, record) => sum + (record.cost.credits ?? 0), 0);
+      assert.ok(Math.abs(result.totalCredits - credits) < 1e-6, `${result.totalCredits} vs ${credits}`);
+      assert.ok(!fs.readFileSync(targetPath, 'utf8').includes(records[0].prompt ?? '\u0000'), 'no prompts unless asked for');
+    });
+  }
+
+  it('includes prompts only when asked', async () => {
+    const targetPath = path.join(out, 'with-prompts.jsonl');
+    await vscode.commands.executeCommand('creditMeter.exportUsage', { ...RANGE, includePrompts: true, targetPath });
+    assert.ok(fs.readFileSync(targetPath, 'utf8').includes('"prompt"'));
+  });
+
+  it('writes nothing and says so when nothing matches', async () => {
+    const targetPath = path.join(out, 'empty.csv');
+    const result = await vscode.commands.executeCommand<ExportUsageResult>('creditMeter.exportUsage', { ...RANGE, models: ['no-such-model'], targetPath });
+    assert.deepEqual(result, { rows: 0, totalCredits: 0 });
+    assert.equal(fs.existsSync(targetPath), false);
+  });
+
+  it('rejects a bad options object, naming the field', async () => {
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('creditMeter.exportUsage', { format: 'xlsx', targetPath: path.join(out, 'x.xlsx') })), /format/);
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('creditMeter.exportUsage', { targetPath: 'relative.csv' })), /targetPath/);
+  });
+
+  it('fails clearly on an unwritable target and leaves no file', async () => {
+    const targetPath = path.join(out, 'missing-folder', 'usage.csv');
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('creditMeter.exportUsage', { ...RANGE, targetPath })), /does not exist/);
+    assert.equal(fs.existsSync(path.dirname(targetPath)), false);
+    assert.deepEqual(fs.readdirSync(out).filter((name) => name.endsWith('.tmp') || name.endsWith('.partial')), []);
+  });
+});
+
+describe('history: the view', () => {
+  let panel: HistoryPanel;
+
+  before(async () => {
+    await appendFixtures();
+    panel = await vscode.commands.executeCommand<HistoryPanel>('creditMeter.showHistory');
+  });
+
+  after(() => panel?.dispose());
+
+  it('opens a webview panel of type creditMeter.history that loads, gets the rows and renders them', async () => {
+    await until('a history tab', () => vscode.window.tabGroups.all.flatMap((group) => group.tabs)
+      .find((candidate) => candidate.input instanceof vscode.TabInputWebview && candidate.input.viewType.endsWith('creditMeter.history')));
+    const rendered = await until('the view to report rendered rows', () => panel.stats.rendered, 30_000)
+      .catch((error: Error) => Promise.reject(new Error(`${error.message}; panel stats ${JSON.stringify(panel.stats)}`)));
+    assert.ok(panel.stats.snapshots >= 1);
+    assert.equal(typeof rendered.rows, 'number');
+  });
+
+  it('rejects and logs malformed or unknown messages, and keeps working', async () => {
+    const before = panel.stats.rejected;
+    panel.receive({ type: 'export', filter: { range: 'all', models: [], kinds: [], statuses: [], search: '' }, targetPath: '/etc/passwd' });
+    panel.receive({ type: 'deleteLedger' });
+    panel.receive({ type: 'getRecord', requestId: 'x', generation: 0, index: -4 });
+    panel.receive('ready');
+    assert.equal(panel.stats.rejected, before + 4);
+    assert.match(panel.stats.lastRejection ?? '', /message|type|expected/i);
+    const selections = panel.stats.selections;
+    panel.receive({ type: 'query', requestId: 'q-test', filter: { range: 'all', models: [], kinds: [], statuses: [], search: '' } });
+    await until('an answer to a valid query', () => panel.stats.selections > selections);
+  });
+
+  it('sends a new record to the open view as it is appended', async () => {
+    const api = await creditMeter();
+    const ledger = await api.services.ledger();
+    const appends = panel.stats.appends;
+    const [fresh] = makeRecords(1, { seed: 777, startDate: new Date() });
+    await ledger.append(fresh);
+    await until('the appended row to reach the view', () => panel.stats.appends > appends, 10_000);
+  });
+});
