@@ -1,0 +1,108 @@
+// Runs the integration suites inside a real VS Code extension host: VS Code's server (from the
+// cached code-server package) serves the workbench, Debian's Chromium opens it with the suites as
+// extensionTestsPath, and the verdict comes from the results file the host writes.
+//   tsx test/integration/launch/runOnServer.ts [--trust trusted|restricted|both] [--self-test]
+// --self-test loads only the deliberately failing suite; the launcher must then exit non-zero.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { launchBrowser } from '../../../scripts/harness/browser';
+import { buildIntegrationSuites, integrationRunnerPath } from '../../../scripts/harness/buildIntegration';
+import { startVscodeServer, type TrustState } from '../../../scripts/harness/vscodeServer';
+import { createWorkspace } from '../../../scripts/harness/workspace';
+import { judgeResults, type Verdict } from '../runner/results';
+import { parseLauncherArgs } from './launcherArgs';
+import { printResults } from './report';
+
+const runTimeoutMs = 5 * 60_000;
+
+function readIfExists(file: string): string | undefined {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+}
+
+function isFinished(raw: string | undefined): boolean {
+  try {
+    return raw !== undefined && (JSON.parse(raw) as { status?: string }).status === 'finished';
+  } catch (_error) {
+    return false;
+  }
+}
+
+/** One extension host run in one trust state; every process it starts is stopped before it returns. */
+export async function runSuitesOnServer(trust: TrustState, selfTest: boolean): Promise<Verdict> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-meter-results-'));
+  const resultsFile = path.join(scratch, 'results.json');
+  const workspace = createWorkspace();
+  const started = Date.now();
+  const server = await startVscodeServer({
+    trust,
+    env: {
+      CREDIT_METER_RESULTS_FILE: resultsFile,
+      CREDIT_METER_TRUST: trust,
+      CREDIT_METER_INTEGRATION_SELF_TEST: selfTest ? 'fail' : '',
+    },
+  });
+  const browser = await launchBrowser().catch(async (error: unknown) => {
+    await server.stop();
+    throw error;
+  });
+  try {
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(server.workbenchUrl({ folder: workspace.folder, extensionTestsPath: integrationRunnerPath }));
+    const deadline = Date.now() + runTimeoutMs;
+    let serverGone = false;
+    void server.exited.then(() => {
+      serverGone = true;
+    });
+    // The host exits once run() settles; after that nothing more will be written.
+    const hostExited = () => /Extension Host Process exited/.test(server.output());
+    let exitSeenAt: number | undefined;
+    while (Date.now() < deadline && !serverGone && !isFinished(readIfExists(resultsFile))) {
+      if (exitSeenAt === undefined && hostExited()) {
+        exitSeenAt = Date.now();
+      }
+      if (exitSeenAt !== undefined && Date.now() - exitSeenAt > 2000) {
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const raw = readIfExists(resultsFile);
+    printResults(`${trust} workspace`, raw);
+    const verdict = judgeResults(raw);
+    if (!verdict.ok) {
+      console.log(`\n  server output (${trust}):\n${server.output().trim().split('\n').slice(-40).join('\n')}`);
+      if (pageErrors.length > 0) {
+        console.log(`  page errors:\n    ${pageErrors.join('\n    ')}`);
+      }
+    }
+    console.log(`  ${trust}: ${verdict.ok ? 'PASS' : 'FAIL'}: ${verdict.reason} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    return verdict;
+  } finally {
+    await browser.close();
+    await server.stop();
+    workspace.dispose();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { trusts, selfTest } = parseLauncherArgs(argv);
+  const suites = await buildIntegrationSuites();
+  console.log(`Integration suites: ${suites.length} file(s) bundled`);
+  let failed = 0;
+  for (const trust of trusts) {
+    if (!(await runSuitesOnServer(trust, selfTest)).ok) {
+      failed++;
+    }
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code), (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
