@@ -9,6 +9,8 @@ type Verb = (args: string[], io: CliIo) => Promise<number>;
 const verbs: Record<string, { summary: string; load: () => Promise<Verb> }> = {
   count: { summary: 'Count the tokens of files or stdin as a model would read them', load: async () => (await import('./countCommand')).run },
   estimate: { summary: 'Estimate the credits a request would cost before sending it', load: async () => (await import('./estimateCommand')).run },
+  report: { summary: 'Sum recorded usage per day, model or kind', load: async () => (await import('./reportCommand')).run },
+  export: { summary: 'Export recorded usage as CSV, JSON or JSON Lines', load: async () => (await import('./exportCommand')).run },
 };
 
 function usage(): string {

@@ -3,7 +3,7 @@
  * and the bench. Same seed, same records. Credits follow the service's scale: ~0.1 for a micro
  * edit, ~0.5–1 for a quick explain/fix, 1–5 for a plan or module refactor, rarely up to ~20.
  */
-import { REQUEST_KINDS, type RequestKind, SCHEMA_VERSION, type UsageRecord } from '../../src/core/ledger';
+import { Ledger, REQUEST_KINDS, type RequestKind, SCHEMA_VERSION, type UsageRecord } from '../../src/core/ledger';
 
 export interface MakeRecordsOptions {
   readonly seed?: number;
@@ -114,7 +114,10 @@ export function* generateRecords(n: number, options: MakeRecordsOptions = {}): G
     const contextTokens = contexts.reduce((sum, item) => sum + item.tokens, 0);
     const input = system + toolDefs + contextTokens + 20 + Math.floor(random() * 400);
     const latencyMs = status === 'error' ? 200 + Math.floor(random() * 2000) : 600 + Math.floor(outputTokens * (8 + random() * 10));
-    const expected = Math.round(charged * (0.75 + random() * 0.5) * 1000) / 1000;
+    // Most estimates land within ±25%; about one in eight misses badly (under- or over-estimate).
+    const miss = random();
+    const ratio = miss < 0.06 ? 0.3 + random() * 0.25 : miss < 0.12 ? 1.7 + random() * 1.3 : 0.75 + random() * 0.5;
+    const expected = Math.max(0.05, Math.round(charged * ratio * 1000) / 1000);
     const toolCalls = toolDefs > 0 ? Math.floor(random() * 4) : 0;
     const error = status === 'error' ? pick(random, errorClasses) : undefined;
     const firstTokenMs = startedMs + 250 + Math.floor(random() * 900);
@@ -160,4 +163,16 @@ export function* generateRecords(n: number, options: MakeRecordsOptions = {}): G
 /** One record with chosen fields overridden (nested objects replaced whole). */
 export function makeRecord(overrides: Partial<UsageRecord> = {}, seed = 7): UsageRecord {
   return { ...makeRecords(1, { seed, errorRate: 0, cancelRate: 0 })[0], ...overrides };
+}
+
+/** Writes the records into a ledger folder through the real `Ledger` (fsynced segments, index snapshot). */
+export async function writeLedger(dir: string, records: Iterable<UsageRecord>): Promise<void> {
+  const { ledger } = await Ledger.open(dir);
+  try {
+    for (const record of records) {
+      await ledger.append(record);
+    }
+  } finally {
+    await ledger.close();
+  }
 }
