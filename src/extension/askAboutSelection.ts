@@ -103,13 +103,14 @@ export async function askAboutSelection(services: Services, answers: AnswerDocum
         uri = await (opening ?? answers.open(prompt, heading + text));
         answers.set(uri, `${heading}${result.text}\n\n---\n\n${chargeSummary(result, outcome.estimate.summary.credits)}\n`, true);
         if (result.status === 'error' || result.status === 'aborted') {
-          await services.showSendError(result.error ?? new Error(`The request ended: ${result.status}.`));
+          // Not awaited: the message stays until the user dismisses it, the command returns now.
+          void services.showSendError(result.error ?? new Error(`The request ended: ${result.status}.`));
         }
         return result;
       },
     );
   } catch (error) {
-    await services.showSendError(error);
+    void services.showSendError(error);
     return undefined;
   }
 }

@@ -105,7 +105,9 @@ export class StatusBar extends Disposable {
     const settings = this.services.config.settings;
     const base = { spend: this.services.budgets.spend(), limits: settings.budget };
     const live = this.services.liveEstimate.state;
-    if (live) {
+    // An open but empty Compose view is not composing yet: the selection (or today's spend) says more.
+    const typing = live && (live.draft.prompt.trim() !== '' || live.draft.source === 'inputBox');
+    if (live && typing) {
       return { ...base, mode: 'draft', estimate: live.estimate.summary, tips: this.tips(live.draft, live.estimate) };
     }
     const selection = settings.showSelectionEstimate ? this.selectionEstimate() : undefined;

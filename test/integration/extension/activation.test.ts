@@ -31,7 +31,7 @@ describe('extension: activation', () => {
     const api = await creditMeter();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const view = api.statusBar();
-    assert.equal(view.mode, 'idle');
+    assert.equal(view.mode, 'idle', JSON.stringify(api.services.liveEstimate.currentDraft));
     assert.match(view.text, / cr today$/);
     assert.match(view.tooltip, /Today: \*\*/);
   });

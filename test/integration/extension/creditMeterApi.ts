@@ -14,7 +14,7 @@ export async function creditMeter(): Promise<CreditMeterApi> {
 }
 
 /** Polls until `probe` returns a value (not undefined / false), or fails with what it saw last. */
-export async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+export async function until<T>(what: string | (() => string), probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -22,7 +22,7 @@ export async function until<T>(what: string, probe: () => T | undefined | false 
       return value;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
+      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -20,7 +20,7 @@ describe('extension: status bar', () => {
     const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: SOURCE });
     const editor = await vscode.window.showTextDocument(document);
     editor.selection = new vscode.Selection(0, 0, 5, 12);
-    const view = await until('the selection estimate', () => {
+    const view = await until(() => `the selection estimate (now ${JSON.stringify({ view: api.statusBar().mode, draft: api.services.liveEstimate.currentDraft })})`, () => {
       const current = api.statusBar();
       return current.mode === 'selection' ? current : undefined;
     });
