@@ -1,0 +1,207 @@
+/**
+ * Token counting figures: exactness against tiktoken, throughput against js-tiktoken and
+ * gpt-tokenizer, encoder-ready time and memory, and document edit latency. One process, one corpus
+ * (test/support/corpus.ts, the same one the exactness test uses).
+ */
+import { createRequire } from 'node:module';
+import * as fs from 'node:fs';
+import { runInNewContext } from 'node:vm';
+import * as v8 from 'node:v8';
+import { Tiktoken as JsTiktoken } from 'js-tiktoken/lite';
+import { get_encoding } from 'tiktoken';
+import { DocumentCounter, ENCODING_NAMES, type EncodingName, warmUp } from '../src/core/tokens';
+import { BpeCounter } from '../src/core/tokens/bpeCounter';
+import { loadRankTable, rankFilePath } from '../src/core/tokens/loadRankTable';
+import { buildCorpus, type Corpus } from '../test/support/corpus';
+import { type BenchRow, mb, percentile } from './table';
+
+const AREA = 'tokens';
+const MIN_MB_PER_SECOND = 10;
+const MAX_READY_MS = 100;
+const MAX_EDIT_P99_MS = 1;
+const MAX_RECOUNT_MS = 100;
+
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+interface Memory {
+  heap: number;
+  rss: number;
+}
+
+function settledMemory(): Memory {
+  collectGarbage();
+  collectGarbage();
+  const usage = process.memoryUsage();
+  return { heap: usage.heapUsed + usage.external, rss: usage.rss };
+}
+
+function ms(value: number): string {
+  return value < 1 ? `${(value * 1000).toFixed(0)} µs` : `${value.toFixed(value < 10 ? 1 : 0)} ms`;
+}
+
+/** MB/s of counting every corpus document once with `count`. */
+function throughput(corpus: Corpus, count: (text: string) => number): { mbPerSecond: number; tokens: number } {
+  const start = performance.now();
+  let tokens = 0;
+  for (const document of corpus.documents) {
+    tokens += count(document.text);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  return { mbPerSecond: corpus.bytes / (1024 * 1024) / seconds, tokens };
+}
+
+function speedRows(name: string, corpus: Corpus, count: (text: string) => number, target: boolean): BenchRow[] {
+  const cold = throughput(corpus, count);
+  const warm = throughput(corpus, count);
+  const row = (pass: string, figure: number): BenchRow => ({
+    area: AREA,
+    metric: `${name} o200k ${pass}`,
+    value: `${figure.toFixed(1)} MB/s`,
+    ...(target ? { target: `>= ${MIN_MB_PER_SECOND} MB/s`, ok: figure >= MIN_MB_PER_SECOND } : {}),
+  });
+  return [row('cold', cold.mbPerSecond), row('warm', warm.mbPerSecond)];
+}
+
+function mismatchRows(corpus: Corpus): BenchRow[] {
+  return ENCODING_NAMES.map((encoding) => {
+    const reference = get_encoding(encoding);
+    const ours = new BpeCounter(encoding, loadRankTable(encoding));
+    let mismatches = 0;
+    try {
+      for (const document of corpus.documents) {
+        if (ours.count(document.text) !== reference.encode_ordinary(document.text).length) {
+          mismatches++;
+        }
+      }
+    } finally {
+      reference.free();
+    }
+    return {
+      area: AREA,
+      metric: `mismatches vs tiktoken, ${encoding} (${corpus.documents.length} docs, ${mb(corpus.bytes)})`,
+      value: String(mismatches),
+      target: '0',
+      ok: mismatches === 0,
+    };
+  });
+}
+
+function readyRows(encoding: EncodingName): { rows: BenchRow[]; counter: BpeCounter } {
+  const file = rankFilePath(encoding);
+  const source = file !== undefined && fs.existsSync(file) ? 'rank file' : 'in-memory fallback';
+  const before = settledMemory();
+  const start = performance.now();
+  const counter = new BpeCounter(encoding, loadRankTable(encoding));
+  counter.count('warm up the first call');
+  const readyMs = performance.now() - start;
+  const after = settledMemory();
+
+  const jsBefore = settledMemory();
+  const jsStart = performance.now();
+  const ranks = createRequire(__filename)(`js-tiktoken/ranks/${encoding}`) as ConstructorParameters<typeof JsTiktoken>[0];
+  const jsTiktoken = new JsTiktoken(ranks);
+  jsTiktoken.encode('warm up the first call');
+  const jsReadyMs = performance.now() - jsStart;
+  const jsAfter = settledMemory();
+
+  const rows: BenchRow[] = [
+    { area: AREA, metric: `ours ${encoding} encoder ready (${source})`, value: ms(readyMs), target: `< ${MAX_READY_MS} ms`, ok: readyMs < MAX_READY_MS },
+    { area: AREA, metric: `ours ${encoding} memory (heap+external / RSS)`, value: `${mb(after.heap - before.heap)} / ${mb(after.rss - before.rss)}` },
+    { area: AREA, metric: `js-tiktoken ${encoding} encoder ready`, value: ms(jsReadyMs) },
+    { area: AREA, metric: `js-tiktoken ${encoding} memory (heap+external / RSS)`, value: `${mb(jsAfter.heap - jsBefore.heap)} / ${mb(jsAfter.rss - jsBefore.rss)}` },
+  ];
+  return { rows, counter };
+}
+
+async function warmUpRow(): Promise<BenchRow> {
+  const start = performance.now();
+  const pending = warmUp(['cl100k_base']);
+  const blockedMs = performance.now() - start;
+  await pending;
+  return { area: AREA, metric: 'warmUp(): time on the caller\'s tick', value: ms(blockedMs), target: '< 1 ms', ok: blockedMs < 1 };
+}
+
+/** A document of about `size` characters of real text, starting at a different corpus document per size. */
+function documentOf(corpus: Corpus, size: number): string {
+  let text = '';
+  for (let index = size % corpus.documents.length; text.length < size; index = (index + 1) % corpus.documents.length) {
+    text += corpus.documents[index].text;
+  }
+  return text.slice(0, size);
+}
+
+/** Typing bursts at random places: 40 characters typed one by one, then 40 backspaces. */
+function editRows(counter: BpeCounter, corpus: Corpus, size: number, label: string): BenchRow[] {
+  const document = new DocumentCounter(counter, documentOf(corpus, size));
+  const typed = 'const total = items.reduce((a, b) => a + b, 0);\n';
+  let state = size;
+  const random = (n: number) => {
+    state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff;
+    return state % n;
+  };
+  const latencies: number[] = [];
+  const timed = (offset: number, deleteCount: number, insert: string) => {
+    const start = performance.now();
+    document.applyEdit(offset, deleteCount, insert);
+    latencies.push(performance.now() - start);
+  };
+  for (let burst = 0; burst < 50; burst++) {
+    const at = random(document.text.length);
+    for (let i = 0; i < 40; i++) {
+      timed(at + i, 0, typed[i]);
+    }
+    for (let i = 40; i > 0; i--) {
+      timed(at + i - 1, 1, '');
+    }
+  }
+  if (document.tokens !== counter.count(document.text)) {
+    throw new Error(`document counter drifted on the ${label} document`);
+  }
+  const p50 = percentile(latencies, 50);
+  const p99 = percentile(latencies, 99);
+  return [
+    { area: AREA, metric: `keystroke edit, ${label} document, p50`, value: ms(p50), target: `< ${MAX_EDIT_P99_MS} ms`, ok: p50 < MAX_EDIT_P99_MS },
+    { area: AREA, metric: `keystroke edit, ${label} document, p99 (${latencies.length} edits)`, value: ms(p99), target: `< ${MAX_EDIT_P99_MS} ms`, ok: p99 < MAX_EDIT_P99_MS },
+  ];
+}
+
+function recountRows(encoding: EncodingName, corpus: Corpus): BenchRow[] {
+  const text = documentOf(corpus, 1024 * 1024);
+  const cold = new BpeCounter(encoding, loadRankTable(encoding));
+  let start = performance.now();
+  cold.count(text);
+  const coldMs = performance.now() - start;
+  start = performance.now();
+  const document = new DocumentCounter(cold, text);
+  const warmMs = performance.now() - start;
+  if (document.tokens !== cold.count(text)) {
+    throw new Error('document counter disagrees with count');
+  }
+  return [
+    { area: AREA, metric: 'full recount of 1 MB, empty piece cache', value: ms(coldMs), target: `< ${MAX_RECOUNT_MS} ms`, ok: coldMs < MAX_RECOUNT_MS },
+    { area: AREA, metric: 'full recount of 1 MB into a DocumentCounter, warm', value: ms(warmMs), target: `< ${MAX_RECOUNT_MS} ms`, ok: warmMs < MAX_RECOUNT_MS },
+  ];
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const ready = readyRows('o200k_base');
+  rows.push(...ready.rows);
+  rows.push(await warmUpRow());
+
+  const corpus = buildCorpus();
+  rows.push(...mismatchRows(corpus));
+
+  rows.push(...speedRows('ours', corpus, (text) => ready.counter.count(text), true));
+  const jsTiktoken = new JsTiktoken(createRequire(__filename)('js-tiktoken/ranks/o200k_base') as ConstructorParameters<typeof JsTiktoken>[0]);
+  rows.push(...speedRows('js-tiktoken', corpus, (text) => jsTiktoken.encode(text, [], []).length, false));
+  const gptTokenizer = (await import('gpt-tokenizer/encoding/o200k_base')) as { countTokens(text: string, options: { disallowedSpecial: Set<string> }): number };
+  const plainText = { disallowedSpecial: new Set<string>() };
+  rows.push(...speedRows('gpt-tokenizer', corpus, (text) => gptTokenizer.countTokens(text, plainText), false));
+
+  rows.push(...editRows(ready.counter, corpus, 200 * 1024, '200 KB'));
+  rows.push(...editRows(ready.counter, corpus, 1024 * 1024, '1 MB'));
+  rows.push(...recountRows('o200k_base', corpus));
+  return rows;
+}
