@@ -5,12 +5,16 @@
  */
 const NEEDS_QUOTES = /[",\r\n]/;
 const FORMULA_START = /^[=+\-@\t\r]/;
+const NEEDS_WORK = /^[=+\-@\t\r]|[",\r\n]/;
 
 export function csvText(value: string): string {
+  if (!NEEDS_WORK.test(value)) {
+    return value;
+  }
   const safe = FORMULA_START.test(value) ? `'${value}` : value;
   return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 export function csvNumber(value: number): string {
-  return Number.isFinite(value) ? String(value) : '';
+  return Number.isFinite(value) ? '' + value : '';
 }

@@ -14,7 +14,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { compileFilter, describeFilter, type LedgerFilter, redactSecrets, SCHEMA_VERSION, summarize, type Totals, totalsOf, type UsageRecord } from '../ledger';
 import { csvNumber, csvText } from './csvCell';
-import { csvColumns } from './csvColumns';
+import { type CsvColumn, csvColumns } from './csvColumns';
 
 export const EXPORT_FORMATS = ['csv', 'json', 'jsonl'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -61,16 +61,16 @@ export async function writeExport(records: AsyncIterable<UsageRecord> | Iterable
   switch (options.format) {
     case 'csv': {
       const columns = csvColumns(includePrompts);
+      const cell = csvCellWriter(columns);
       await out.write(columns.map((column) => column.name).join(',') + '\r\n');
       for await (const record of source) {
-        const clean = count(record);
-        await out.write(columns.map((column) => {
-          const value = column.value(clean);
-          if (value === null || value === undefined) {
-            return '';
-          }
-          return typeof value === 'number' ? csvNumber(value) : csvText(value);
-        }).join(',') + '\r\n');
+        rows += 1;
+        credits += record.cost.credits ?? 0;
+        let line = cell(record, 0);
+        for (let i = 1; i < columns.length; i++) {
+          line += ',' + cell(record, i);
+        }
+        await out.write(line + '\r\n');
       }
       break;
     }
@@ -103,12 +103,31 @@ export async function writeExport(records: AsyncIterable<UsageRecord> | Iterable
   return { rows, totalCredits: Math.round(credits * 1e9) / 1e9 };
 }
 
+/** One CSV cell of column `i` of a record. */
+function csvCellWriter(columns: readonly CsvColumn[]): (record: UsageRecord, i: number) => string {
+  return (record, i) => {
+    const column = columns[i];
+    const value = column.value(record);
+    if (value === null || value === undefined) {
+      return '';
+    }
+    if (typeof value === 'number') {
+      return csvNumber(value);
+    }
+    if (column.kind === 'plain' || column.kind === 'time') {
+      return value;
+    }
+    return csvText(column.redact ? redactSecrets(value) : value);
+  };
+}
+
 /** The record as exported: prompts dropped unless asked for, free text redacted. */
 export function exportable(record: UsageRecord, includePrompts: boolean): UsageRecord {
   const { prompt, system, ...rest } = record;
+  const labelsChange = record.contexts.some((item) => redactSecrets(item.label) !== item.label);
   const clean: UsageRecord = {
     ...rest,
-    contexts: record.contexts.map((item) => ({ ...item, label: redactSecrets(item.label) })),
+    contexts: labelsChange ? record.contexts.map((item) => ({ ...item, label: redactSecrets(item.label) })) : record.contexts,
     outcome: record.outcome.errorMessage === undefined ? record.outcome : { ...record.outcome, errorMessage: redactSecrets(record.outcome.errorMessage) },
   };
   if (includePrompts) {

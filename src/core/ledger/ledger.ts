@@ -149,7 +149,7 @@ export class Ledger {
    */
   async append(record: UsageRecord): Promise<void> {
     const valid = parseRecord(record);
-    if (this.table.rowOf.has(valid.id) || this.inFlight.has(valid.id)) {
+    if (this.table.has(valid.id) || this.inFlight.has(valid.id)) {
       return;
     }
     this.inFlight.add(valid.id);
@@ -223,7 +223,7 @@ export class Ledger {
   }
 
   async get(id: string): Promise<UsageRecord | undefined> {
-    const row = this.table.rowOf.get(id);
+    const row = this.table.rowOf(id);
     return row === undefined ? undefined : (await this.readFull([row]))[0];
   }
 
@@ -349,7 +349,7 @@ export class Ledger {
 
   /** Adds a record unless its id is known; false for a duplicate. */
   private index(summary: RecordSummary, segment: SegmentState, byteOffset: number, byteLength: number): boolean {
-    const known = this.table.rowOf.get(summary.id);
+    const known = this.table.rowOf(summary.id);
     if (known !== undefined) {
       if (this.table.get(known, Col.segment) === segment.index) {
         // The same line, re-read after its segment was rewritten: only its position moved.
@@ -544,7 +544,7 @@ export class Ledger {
     }
     if (this.index(summarize(record), segment, line.byteOffset, Buffer.byteLength(line.text, 'utf8'))) {
       counts.added.push(record);
-    } else if (this.table.get(this.table.rowOf.get(record.id)!, Col.segment) !== segment.index) {
+    } else if (this.table.get(this.table.rowOf(record.id)!, Col.segment) !== segment.index) {
       segment.duplicates += 1;
     }
     return undefined;

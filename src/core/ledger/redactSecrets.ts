@@ -24,7 +24,13 @@ const bareKeys: readonly RegExp[] = [
   /\bxox[abpr]-[A-Za-z0-9-]{10,}/g,
 ];
 
+/** Cheap first look: text without any of these cannot match a pattern below (most text). */
+const MAYBE_SECRET = /sk-|AIza|gh[pousr]_|github_pat_|AKIA|eyJ|xox[abpr]-|bearer|basic|key|token|secret|password|authorization|:\/\/[^\s/@]*@/i;
+
 export function redactSecrets(text: string): string {
+  if (!MAYBE_SECRET.test(text)) {
+    return text;
+  }
   let result = text;
   for (const pattern of patterns) {
     result = result.replace(pattern, (_match, name: string, separator: string) => `${name}${separator}${REDACTED}`);

@@ -19,7 +19,8 @@ export class SummaryTable {
   length = 0;
   readonly ids: string[] = [];
   readonly turnIds: string[] = [];
-  readonly rowOf = new Map<string, number>();
+  /** Row by id, built on first use: opening from the snapshot does not need it. */
+  private rowById: Map<string, number> | undefined;
   strings: string[] = [];
   private stringIds = new Map<string, number>();
 
@@ -45,6 +46,20 @@ export class SummaryTable {
     this.stringIds = new Map(strings.map((value, index) => [value, index]));
   }
 
+  rowOf(id: string): number | undefined {
+    if (!this.rowById) {
+      this.rowById = new Map();
+      for (let row = 0; row < this.length; row++) {
+        this.rowById.set(this.ids[row], row);
+      }
+    }
+    return this.rowById.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.rowOf(id) !== undefined;
+  }
+
   push(summary: RecordSummary, segment: number, byteOffset: number, byteLength: number): number {
     const row = this.reserve(1);
     this.data.set([
@@ -55,26 +70,33 @@ export class SummaryTable {
     ], row * STRIDE);
     this.ids.push(summary.id);
     this.turnIds.push(summary.turnId);
-    this.rowOf.set(summary.id, row);
+    this.rowById?.set(summary.id, row);
     return row;
   }
 
   /**
-   * Appends rows copied from a snapshot (same string table), skipping ids already present;
-   * `segment` is written into every copied row.
+   * Appends rows copied from a snapshot (same string table) in one block; `segment` is written
+   * into every copied row. Ids already present are dropped after the copy (a snapshot holds each
+   * id once, so this only costs a lookup).
    */
   pushRows(data: Float64Array, ids: readonly string[], turnIds: readonly string[], segment: number): void {
+    const first = this.reserve(ids.length);
+    this.data.set(data.subarray(0, ids.length * STRIDE), first * STRIDE);
+    let row = first;
     for (let i = 0; i < ids.length; i++) {
-      if (this.rowOf.has(ids[i])) {
+      if (this.rowById?.has(ids[i])) {
         continue;
       }
-      const row = this.reserve(1);
-      this.data.set(data.subarray(i * STRIDE, (i + 1) * STRIDE), row * STRIDE);
+      if (row !== first + i) {
+        this.data.copyWithin(row * STRIDE, (first + i) * STRIDE, (first + i + 1) * STRIDE);
+      }
       this.data[row * STRIDE + Col.segment] = segment;
       this.ids.push(ids[i]);
       this.turnIds.push(turnIds[i]);
-      this.rowOf.set(ids[i], row);
+      this.rowById?.set(ids[i], row);
+      row++;
     }
+    this.length = row;
   }
 
   get(row: number, column: number): number {

@@ -1,0 +1,135 @@
+/**
+ * Ledger figures: append latency with fsync, opening and summing 100k records (warm, from the
+ * index snapshot; and cold, parsing every line), CSV export of 100k records, and the memory the
+ * open index holds for them. The ledger is generated in a temp folder and removed afterwards.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runInNewContext } from 'node:vm';
+import * as v8 from 'node:v8';
+import { exportToFile } from '../src/core/export';
+import { Ledger, SEGMENTS_DIR, SNAPSHOT_FILE } from '../src/core/ledger';
+import { generateRecords, makeRecords } from '../test/support/ledgerFixtures';
+import { type BenchRow, mb, percentile } from './table';
+
+const AREA = 'ledger';
+const RECORDS = 100_000;
+const WRITERS = 4;
+const APPENDS = 400;
+const MAX_OPEN_AGGREGATE_MS = 300;
+const MAX_CSV_EXPORT_MS = 1000;
+
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+function settledHeap(): number {
+  collectGarbage();
+  collectGarbage();
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.external + usage.arrayBuffers;
+}
+
+function ms(value: number): string {
+  return value < 1 ? `${(value * 1000).toFixed(0)} µs` : `${value.toFixed(value < 10 ? 1 : 0)} ms`;
+}
+
+/** Best of a few runs: the machine is shared, and the best run is the one least disturbed. */
+async function best(runs: number, body: () => Promise<void>): Promise<number> {
+  let fastest = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await body();
+    fastest = Math.min(fastest, performance.now() - start);
+  }
+  return fastest;
+}
+
+/** 100k records over a few writers' segments (as several windows would leave them), written directly. */
+function writeSegments(dir: string): void {
+  const segments = path.join(dir, SEGMENTS_DIR);
+  fs.mkdirSync(segments, { recursive: true });
+  const files = Array.from({ length: WRITERS }, (_unused, i) => fs.openSync(path.join(segments, `20260101T00000000${i}Z-99999999${i}-bench.jsonl`), 'w'));
+  let i = 0;
+  let batch: string[] = [];
+  for (const record of generateRecords(RECORDS, { seed: 2026, days: 90 })) {
+    batch.push(JSON.stringify(record));
+    if (batch.length === 1000) {
+      fs.writeSync(files[i++ % WRITERS], batch.join('\n') + '\n');
+      batch = [];
+    }
+  }
+  fs.writeSync(files[i % WRITERS], batch.length > 0 ? batch.join('\n') + '\n' : '');
+  files.forEach((fd) => fs.closeSync(fd));
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cm-bench-ledger-'));
+  const rows: BenchRow[] = [];
+  try {
+    // Append latency: each append resolves after write + fdatasync.
+    const appendDir = path.join(dir, 'append');
+    const { ledger: writer } = await Ledger.open(appendDir);
+    const latencies: number[] = [];
+    for (const record of makeRecords(APPENDS, { seed: 7 })) {
+      const start = performance.now();
+      await writer.append(record);
+      latencies.push(performance.now() - start);
+    }
+    await writer.close();
+    rows.push({ area: AREA, metric: `append p50 (fsync, ${APPENDS} sequential)`, value: ms(percentile(latencies, 50)) });
+    rows.push({ area: AREA, metric: 'append p99 (fsync)', value: ms(percentile(latencies, 99)) });
+
+    const ledgerDir = path.join(dir, 'big');
+    writeSegments(ledgerDir);
+    const bytes = fs.readdirSync(path.join(ledgerDir, SEGMENTS_DIR)).reduce((sum, name) => sum + fs.statSync(path.join(ledgerDir, SEGMENTS_DIR, name)).size, 0);
+
+    // Cold: no snapshot, every line parsed and validated (this open writes the snapshot).
+    const cold = await best(1, async () => {
+      const { ledger } = await Ledger.open(ledgerDir);
+      await ledger.aggregate({}, 'day');
+      await ledger.close();
+    });
+    rows.push({ area: AREA, metric: `open + aggregate 100k, cold (${mb(bytes)} of JSONL)`, value: ms(cold) });
+
+    let count = 0;
+    const warm = await best(5, async () => {
+      const { ledger, report } = await Ledger.open(ledgerDir);
+      count = report.records;
+      await ledger.aggregate({}, 'day');
+      await ledger.aggregate({}, 'model');
+      await ledger.close();
+    });
+    if (count !== RECORDS) {
+      throw new Error(`bench ledger: opened ${count} records, expected ${RECORDS}`);
+    }
+    rows.push({ area: AREA, metric: 'open + aggregate 100k (index snapshot)', value: ms(warm), target: `< ${MAX_OPEN_AGGREGATE_MS} ms`, ok: warm < MAX_OPEN_AGGREGATE_MS });
+    rows.push({ area: AREA, metric: 'index snapshot size', value: mb(fs.statSync(path.join(ledgerDir, SNAPSHOT_FILE)).size) });
+
+    const { ledger } = await Ledger.open(ledgerDir);
+    const aggregate = await best(5, async () => { await ledger.aggregate({}, 'day'); });
+    rows.push({ area: AREA, metric: 'aggregate 100k per day (open ledger)', value: ms(aggregate) });
+
+    let exported = 0;
+    const csv = await best(3, async () => {
+      const selection = await ledger.select({});
+      const result = await exportToFile(path.join(dir, 'usage.csv'), selection.records(), { format: 'csv', summary: selection });
+      exported = result.rows;
+    });
+    if (exported !== RECORDS) {
+      throw new Error(`bench ledger: exported ${exported} rows, expected ${RECORDS}`);
+    }
+    rows.push({ area: AREA, metric: `CSV export 100k to file (${mb(fs.statSync(path.join(dir, 'usage.csv')).size)})`, value: ms(csv), target: `< ${MAX_CSV_EXPORT_MS} ms`, ok: csv < MAX_CSV_EXPORT_MS });
+    await ledger.close();
+
+    // Memory the open index holds for 100k records.
+    const before = settledHeap();
+    const { ledger: held } = await Ledger.open(ledgerDir);
+    const after = settledHeap();
+    rows.push({ area: AREA, metric: 'memory held by 100k records (heap delta)', value: mb(after - before) });
+    await held.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
