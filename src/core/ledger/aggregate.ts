@@ -109,7 +109,7 @@ export class TotalsAccumulator {
       errors: this.errors,
       accuracy: {
         samples,
-        medianAbsPctError: samples === 0 ? null : median(this.pctErrors),
+        medianAbsPctError: samples === 0 ? null : roundMoney(median(this.pctErrors)),
         withinRangeShare: samples === 0 ? null : this.withinRange / samples,
       },
     };
