@@ -180,6 +180,8 @@ export class HistoryPanel extends Disposable {
       const ledger = await this.host.ledger();
       // Subscribe before reading, so a record appended meanwhile is queued, not lost (duplicates are skipped).
       this._register(ledger.onDidAppend((record) => this.queueAppend(record)));
+      // Pick up what other windows appended since this one opened the ledger.
+      await ledger.refresh().catch((error: unknown) => this.host.log.warn(`History view: ledger refresh failed: ${String(error)}`));
       const started = Date.now();
       const { model, columns } = await HistoryModel.load(ledger, generations++);
       this.host.log.info(`History view: ${model.length} records loaded in ${Date.now() - started} ms`);

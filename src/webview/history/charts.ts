@@ -5,7 +5,6 @@
  */
 import uPlot from 'uplot';
 import { h } from './dom';
-import { formatCredits, formatTokens } from './format';
 import type { HistoryRows } from './historyRows';
 import { creditsPerDayByModel, estimateVsCharged, stack, tokensPerDay, type DailySeries } from './viewModel';
 
@@ -32,7 +31,14 @@ function readTheme(): Theme {
   };
 }
 
-function axes(theme: Theme, yFormat: (value: number) => string): uPlot.Axis[] {
+const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
+
+/** Axis labels stay short whatever the magnitude: 1.2M, 350K, 0.25. */
+function axisNumber(value: number): string {
+  return Math.abs(value) >= 1000 ? compact.format(value) : String(Number(value.toPrecision(3)));
+}
+
+function axes(theme: Theme, yFormat: (value: number) => string = axisNumber): uPlot.Axis[] {
   const common = { stroke: theme.foreground, font: theme.font, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid, width: 1 } };
   return [common, { ...common, size: 56, values: (_self: uPlot, ticks: number[]) => ticks.map(yFormat) }];
 }
@@ -77,12 +83,12 @@ export class Charts {
       return;
     }
     const byModel = creditsPerDayByModel(rows, this.lastSelection);
-    this.draw(this.slots[0], this.stackedOptions(this.slots[0], byModel, formatCredits), this.stackedData(byModel));
+    this.draw(this.slots[0], this.stackedOptions(this.slots[0], byModel), this.stackedData(byModel));
     const estimates = estimateVsCharged(rows, this.lastSelection, ESTIMATE_POINTS);
     const [estimateColor, chargeColor] = this.theme.colors;
     this.draw(this.slots[1], {
       ...this.baseOptions(this.slots[1]),
-      axes: axes(this.theme, (value) => formatCredits(value)),
+      axes: axes(this.theme),
       series: [
         {},
         { label: 'estimated', stroke: estimateColor, width: 1, points: { show: false } },
@@ -90,7 +96,7 @@ export class Charts {
       ],
     }, [estimates.times.map((ms) => ms / 1000), estimates.estimated, estimates.charged]);
     const tokens = tokensPerDay(rows, this.lastSelection);
-    this.draw(this.slots[2], this.stackedOptions(this.slots[2], tokens, (value) => formatTokens(value)), this.stackedData(tokens));
+    this.draw(this.slots[2], this.stackedOptions(this.slots[2], tokens), this.stackedData(tokens));
   }
 
   private baseOptions(slot: ChartSlot): Omit<uPlot.Options, 'series'> {
@@ -104,11 +110,13 @@ export class Charts {
   }
 
   /** Stacked bars: each series drawn as the running sum from itself down, biggest first, so every band shows. */
-  private stackedOptions(slot: ChartSlot, series: DailySeries, yFormat: (value: number) => string): uPlot.Options {
+  private stackedOptions(slot: ChartSlot, series: DailySeries): uPlot.Options {
     const bars = uPlot.paths.bars ? uPlot.paths.bars({ size: [0.8, 40] }) : undefined;
     return {
       ...this.baseOptions(slot),
-      axes: axes(this.theme, yFormat),
+      // Bars start at zero, or small days would look empty.
+      scales: { x: { time: true }, y: { range: (_self: uPlot, _min: number, max: number): uPlot.Range.MinMax => [0, max > 0 ? max * 1.08 : 1] } },
+      axes: axes(this.theme),
       series: [
         {},
         ...series.names.map((name, index) => {
