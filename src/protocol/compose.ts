@@ -6,7 +6,7 @@
  * so a late estimate for an older text is recognised and dropped). Nothing the view sends is a path
  * or a URL: context items are addressed by the id the extension gave them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const COMPOSE_VIEW_ID = 'creditMeter.compose';
 

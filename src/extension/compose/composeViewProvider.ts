@@ -54,6 +54,8 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
   private turns = 0;
   private selectionTimer: ReturnType<typeof setTimeout> | undefined;
   private lastEditor: vscode.TextEditor | undefined;
+  /** A prompt handed over by a command that the view has not shown yet: it wins over the view's restored draft. */
+  private promptPending = false;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly services: Services) {
     super();
@@ -113,6 +115,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
   /** Replaces the prompt (from a command), showing the view first. */
   async setPrompt(prompt: string): Promise<void> {
     this.draft.prompt = prompt;
+    this.promptPending = !this.ready;
     await vscode.commands.executeCommand(`${COMPOSE_VIEW_ID}.focus`);
     this.post({ type: 'setPrompt', prompt });
     this.feedEstimate();
@@ -164,10 +167,12 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
     switch (message.type) {
       case 'ready':
         this.ready = true;
-        if (message.prompt !== undefined && this.draft.prompt === '') {
+        if (message.prompt !== undefined && !this.promptPending) {
+          // The view kept the draft across hide/show (or a reload of the extension host).
           this.draft.prompt = message.prompt;
         }
-        this.post({ type: 'state', state: this.state(), restorePrompt: message.prompt === undefined });
+        this.post({ type: 'state', state: this.state(), restorePrompt: this.promptPending || message.prompt === undefined });
+        this.promptPending = false;
         this.feedEstimate();
         break;
       case 'draft':
