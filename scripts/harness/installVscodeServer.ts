@@ -9,7 +9,8 @@ import { runCommand } from './processes';
 
 export const codeServerVersion = '4.99.4';
 const repoRoot = path.resolve(__dirname, '..', '..');
-export const cacheDir = path.join(repoRoot, '.vscode-test');
+/** Git-ignored cache; CREDIT_METER_TEST_CACHE points elsewhere (a CI cache, a cold-cache timing). */
+export const cacheDir = path.resolve(process.env.CREDIT_METER_TEST_CACHE ?? path.join(repoRoot, '.vscode-test'));
 const installDir = path.join(cacheDir, `code-server-${codeServerVersion}`);
 const markerFile = path.join(installDir, '.install-complete.json');
 
@@ -54,11 +55,49 @@ function isComplete(): boolean {
   }
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (_error) {
+    return false;
+  }
+}
+
+/** Runs `work` holding an exclusive lock, so two test runs never install into the same folder at once. */
+async function withInstallLock<T>(work: () => Promise<T>): Promise<T> {
+  const lock = path.join(cacheDir, 'install.lock');
+  fs.mkdirSync(cacheDir, { recursive: true });
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (_error) {
+      const owner = Number(fs.existsSync(path.join(lock, 'pid')) ? fs.readFileSync(path.join(lock, 'pid'), 'utf8') : NaN);
+      if (Number.isInteger(owner) && !isAlive(owner)) {
+        fs.rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /** Installs the VS Code server once; returns its directory. Needs `rg` on PATH (see ensureDebianPackages). */
 export async function ensureVscodeServer(): Promise<string> {
   if (isComplete()) {
     return vscodeServerDir;
   }
+  return withInstallLock(async () => (isComplete() ? vscodeServerDir : installVscodeServer()));
+}
+
+async function installVscodeServer(): Promise<string> {
   fs.rmSync(installDir, { recursive: true, force: true });
   fs.mkdirSync(installDir, { recursive: true });
   fs.writeFileSync(path.join(installDir, 'package.json'), JSON.stringify({ name: 'vscode-server-cache', private: true }) + '\n');
