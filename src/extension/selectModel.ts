@@ -45,9 +45,9 @@ export async function selectModel(services: Services, modelRef?: string): Promis
     return undefined;
   }
   await services.config.update('defaultModel', picked.modelRef);
-  services.liveEstimate.update({ source: services.liveEstimate.currentDraft?.source ?? 'compose', modelRef: picked.modelRef });
-  if (!services.liveEstimate.currentDraft?.prompt) {
-    services.liveEstimate.clear();
+  const draft = services.liveEstimate.currentDraft;
+  if (draft) {
+    services.liveEstimate.update({ source: draft.source, modelRef: picked.modelRef });
   }
   return picked.modelRef;
 }
