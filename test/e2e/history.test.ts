@@ -77,6 +77,14 @@ async function quickPick(page: Page, label?: string): Promise<void> {
   }
 }
 
+/** The save dialog of a remote workbench is VS Code's own: a quick input holding the proposed path. */
+async function saveAs(page: Page, target: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input.input');
+  await until('the save dialog', async () => (await input.inputValue()).startsWith('/') && (await input.inputValue()).includes('credit-usage-'));
+  await input.fill(target);
+  await page.keyboard.press('Enter');
+}
+
 async function historyFrame(page: Page): Promise<Frame> {
   return until('the history webview to paint its rows', async () => {
     for (const frame of page.frames()) {
@@ -160,6 +168,54 @@ describe('e2e: usage history and Export Usage', function () {
     await page.screenshot({ path: path.join(screenshots, 'history-filtered.png') });
   });
 
+  it('moves through rows with the keyboard and opens the whole record in the drawer', async () => {
+    const frame = await historyFrame(page);
+    await frame.locator('.table-viewport').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const selected = frame.locator('.table-row.selected');
+    await selected.waitFor({ state: 'visible' });
+    assert.equal(await selected.getAttribute('aria-rowindex'), '2');
+    await page.keyboard.press('Enter');
+    const drawer = frame.locator('aside.drawer');
+    await drawer.locator('pre').first().waitFor({ state: 'visible' });
+    const text = await drawer.textContent() ?? '';
+    assert.match(text, /Charge source/);
+    assert.match(text, /Usage source/);
+    assert.ok(records.some((record) => record.prompt !== undefined && text.includes(record.prompt)), 'the prompt is shown as text');
+    await page.screenshot({ path: path.join(screenshots, 'history-details.png') });
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+  });
+
+  it('exports what the view shows with its Export button', async () => {
+    const frame = await historyFrame(page);
+    const shown = statusCount(await frame.locator('[data-testid=status-line]').textContent() ?? '');
+    const credits = await frame.locator('[data-testid=summary-filtered] .card-value').first().textContent();
+    const target = path.join(workspace.folder, 'usage-from-view.json');
+    await frame.locator('[data-testid=export]').click();
+    await quickPick(page, 'JSON');
+    await quickPick(page, 'Leave prompts out');
+    await saveAs(page, target);
+    const text = await until('the exported file', async () => (fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined), 30_000);
+    const exported = JSON.parse(text) as { rowCount: number; totals: { credits: number }; records: { modelRequested: string }[] };
+    assert.equal(exported.rowCount, shown);
+    assert.equal(exported.records.length, shown);
+    assert.ok(exported.records.every((record) => record.modelRequested === 'gpt-4.1'));
+    assert.equal(Number((credits ?? '').replace(/[^\d.]/g, '')).toFixed(3), exported.totals.credits.toFixed(3));
+    const toast = page.locator('.notifications-toasts', { hasText: `Exported ${shown.toLocaleString('en-US')} requests` });
+    await toast.waitFor({ state: 'visible', timeout: 15_000 });
+  });
+
+  it('comes back after a reload with its filter', async () => {
+    const before = statusCount(await (await historyFrame(page)).locator('[data-testid=status-line]').textContent() ?? '');
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    const frame = await historyFrame(page);
+    await until('the restored filter', async () => statusCount(await frame.locator('[data-testid=status-line]').textContent() ?? '') === before);
+    assert.match(await frame.locator('[data-testid=filter-models] summary').textContent() ?? '', /gpt-4\.1/);
+  });
+
   it('exports from the command palette and the file is on disk', async () => {
     const target = path.join(workspace.folder, 'usage-e2e.csv');
     await runCommand(page, 'Credit Meter: Export Usage');
@@ -174,11 +230,7 @@ describe('e2e: usage history and Export Usage', function () {
     await step('kinds', () => quickPick(page));
     await step('statuses', () => quickPick(page));
     await step('prompts', () => quickPick(page, 'Leave prompts out'));
-    // The save dialog of a remote workbench is VS Code's own: a path in a quick input.
-    const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(target);
-    await page.keyboard.press('Enter');
+    await saveAs(page, target);
     const text = await until('the exported file', async () => (fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined), 30_000);
     const lines = text.trim().split('\r\n');
     assert.ok(lines.length - 1 >= RECORDS, `${lines.length - 1} rows`);

@@ -30,7 +30,7 @@ const columns: readonly TableColumn[] = [
   { id: 'difference', title: 'Diff.', tooltip: 'Charged minus estimated credits', numeric: true, text: (r, i) => formatDifference(r.differenceAt(i)) },
   { id: 'status', title: 'Status', tooltip: 'Outcome', numeric: false, text: (r, i) => r.statusAt(i) },
   { id: 'latency', title: 'Latency', tooltip: 'Time to the last token', numeric: true, text: (r, i) => formatLatency(r.columns.latencyMs[i]) },
-  { id: 'retries', title: 'Retries / round', tooltip: 'Retries of this attempt / tool round of the request', numeric: true, text: (r, i) => `${r.columns.retries[i]} / ${r.columns.round[i] + 1}` },
+  { id: 'retries', title: 'Retries/round', tooltip: 'Retries of this attempt / tool round of the request', numeric: true, text: (r, i) => `${r.columns.retries[i]} / ${r.columns.round[i] + 1}` },
 ];
 
 export interface TableEvents {
@@ -61,7 +61,8 @@ export class VirtualTable {
       }
     });
     this.spacer = h('div', { className: 'table-spacer', attrs: { role: 'rowgroup' } });
-    this.viewport = h('div', { className: 'table-viewport', attrs: { tabindex: '0', 'aria-label': 'Requests' } }, [this.spacer]);
+    // The header sits inside the scrolled area (sticky), so it scrolls sideways with the columns.
+    this.viewport = h('div', { className: 'table-viewport', attrs: { tabindex: '0', 'aria-label': 'Requests' } }, [this.head, this.spacer]);
     this.viewport.addEventListener('scroll', () => this.schedule());
     this.viewport.addEventListener('keydown', (event) => this.onKey(event));
     this.spacer.addEventListener('click', (event) => {
@@ -77,7 +78,7 @@ export class VirtualTable {
       }
     });
     new ResizeObserver(() => this.schedule()).observe(this.viewport);
-    this.element = h('div', { className: 'table', attrs: { role: 'grid', 'aria-rowcount': '0' } }, [this.head, this.viewport]);
+    this.element = h('div', { className: 'table', attrs: { role: 'grid', 'aria-rowcount': '0' } }, [this.viewport]);
   }
 
   /** Shows these rows, in this order; keeps the selection if it is still among them. */
@@ -175,8 +176,9 @@ export class VirtualTable {
     }
   }
 
+  /** Height left for rows: the sticky header covers the top of the scrolled area. */
   private viewportHeight(): number {
-    return this.viewport.clientHeight || 600;
+    return Math.max(ROW_HEIGHT, (this.viewport.clientHeight || 600) - ROW_HEIGHT);
   }
 
   private indexOfRowElement(target: EventTarget | null): number | null {
