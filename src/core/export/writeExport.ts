@@ -70,13 +70,19 @@ export async function writeExport(records: AsyncIterable<UsageRecord> | Iterable
         for (let i = 1; i < columns.length; i++) {
           line += ',' + cell(record, i);
         }
-        await out.write(line + '\r\n');
+        const flushed = out.write(line + '\r\n');
+        if (flushed) {
+          await flushed;
+        }
       }
       break;
     }
     case 'jsonl':
       for await (const record of source) {
-        await out.write(JSON.stringify(count(record)) + '\n');
+        const flushed = out.write(JSON.stringify(count(record)) + '\n');
+        if (flushed) {
+          await flushed;
+        }
       }
       break;
     case 'json': {
@@ -85,7 +91,10 @@ export async function writeExport(records: AsyncIterable<UsageRecord> | Iterable
       await out.write(JSON.stringify(head).slice(0, -1) + ',"records":[');
       const trailer = new TrailerTotals();
       for await (const record of source) {
-        await out.write((rows > 0 ? ',\n' : '\n') + JSON.stringify(count(record)));
+        const flushed = out.write((rows > 0 ? ',\n' : '\n') + JSON.stringify(count(record)));
+        if (flushed) {
+          await flushed;
+        }
         if (!summary) {
           trailer.add(record);
         }
@@ -175,12 +184,11 @@ class ChunkedWriter {
 
   constructor(private readonly sink: Writable) {}
 
-  async write(text: string): Promise<void> {
+  /** Buffers `text`; returns a promise only when a chunk went out (so most rows cost no await). */
+  write(text: string): Promise<void> | undefined {
     this.parts.push(text);
     this.size += text.length;
-    if (this.size >= CHUNK) {
-      await this.flush();
-    }
+    return this.size >= CHUNK ? this.flush() : undefined;
   }
 
   async flush(): Promise<void> {
