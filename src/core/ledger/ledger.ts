@@ -95,7 +95,7 @@ interface ScanCounts {
 }
 
 /** Full records are read back in batches of this many, to bound memory while streaming. */
-const READ_BATCH = 2000;
+const READ_BATCH = 500;
 /** Write the snapshot after an open that had to parse at least this many lines. */
 const SNAPSHOT_AFTER = 1000;
 
