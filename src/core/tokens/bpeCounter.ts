@@ -1,12 +1,13 @@
 /**
- * The exact counter for an OpenAI encoding: split with the encoding's regex, then BPE each piece,
- * memoising per-piece counts. Special-token text such as `<|endoftext|>` is counted as plain text,
- * as a chat API does (tiktoken's `encode_ordinary`).
+ * The exact counter for an OpenAI encoding: split into pieces with the encoding's pre-tokenizer,
+ * then BPE each piece, memoising per-piece counts. Special-token text such as `<|endoftext|>` is
+ * counted as plain text, as a chat API does (tiktoken's `encode_ordinary`). A lone surrogate counts
+ * as U+FFFD, as it does when tiktoken receives the string as UTF-8.
  */
 import { bytePairCount } from './bytePairCount';
 import type { EncodingName } from './encodingName';
-import { PieceCache } from './pieceCache';
-import { piecePattern } from './pretokenizer';
+import { pieceScanner, type PieceScanner } from './pieceScanner';
+import { hashRange, MAX_MEMOISED_LENGTH, PieceTable } from './pieceTable';
 import type { RankTable } from './rankTable';
 
 export interface TokenCounter {
@@ -14,67 +15,104 @@ export interface TokenCounter {
   count(text: string): number;
 }
 
-/** Pieces longer than this are counted without being memoised (they rarely repeat). */
-const MAX_CACHED_PIECE = 256;
-
-const utf8 = new TextEncoder();
+// Local bindings of the hot imported functions: calls through a module namespace cost a getter
+// each when the sources run unbundled (tests, bench).
+const countBytePairs = bytePairCount;
+const hash = hashRange;
 
 export class BpeCounter implements TokenCounter {
-  private readonly pattern: RegExp;
-  private readonly cache = new PieceCache();
-  private buffer = new Uint8Array(4096);
+  private readonly nextPieceEnd: PieceScanner;
+  private readonly memo = new PieceTable();
+  private bytes = new Uint8Array(1024);
 
   constructor(readonly encoding: EncodingName, private readonly table: RankTable) {
-    this.pattern = piecePattern(encoding);
+    this.nextPieceEnd = pieceScanner(encoding);
   }
 
   count(text: string): number {
-    const pattern = this.pattern;
-    pattern.lastIndex = 0;
+    const nextPieceEnd = this.nextPieceEnd;
+    const length = text.length;
     let tokens = 0;
-    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-      tokens += this.countPiece(match[0]);
+    for (let start = 0; start < length;) {
+      const end = nextPieceEnd(text, start);
+      tokens += this.pieceTokens(text, start, end);
+      start = end;
     }
     return tokens;
   }
 
   /**
-   * Visits the pieces from `start` (which must be a piece boundary) with the offset each one ends at,
-   * until `visit` returns true or the text ends.
+   * Visits the pieces from `start` (which must be a piece boundary) with the offset each one ends at
+   * and its token count, until `visit` returns true or the text ends.
    */
-  forEachPiece(text: string, start: number, visit: (piece: string, end: number) => boolean): void {
-    const pattern = this.pattern;
-    pattern.lastIndex = start;
-    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-      if (visit(match[0], pattern.lastIndex)) {
+  forEachPiece(text: string, start: number, visit: (end: number, tokens: number) => boolean): void {
+    const nextPieceEnd = this.nextPieceEnd;
+    for (let from = start; from < text.length;) {
+      const end = nextPieceEnd(text, from);
+      if (visit(end, this.pieceTokens(text, from, end))) {
         return;
       }
+      from = end;
     }
   }
 
-  countPiece(piece: string): number {
-    if (piece.length > MAX_CACHED_PIECE) {
-      return this.encodeAndCount(piece);
+  /** Tokens of the piece text[start, end). */
+  pieceTokens(text: string, start: number, end: number): number {
+    if (end - start === 1 && text.charCodeAt(start) < 0x80) {
+      return 1; // every single byte is a token
     }
-    const cached = this.cache.get(piece);
-    if (cached !== undefined) {
-      return cached;
+    if (end - start > MAX_MEMOISED_LENGTH) {
+      return this.encodeAndCount(text, start, end);
     }
-    const tokens = this.encodeAndCount(piece);
-    this.cache.set(piece, tokens);
+    const key = hash(text, start, end);
+    const memoised = this.memo.get(text, start, end, key);
+    if (memoised >= 0) {
+      return memoised;
+    }
+    const tokens = this.encodeAndCount(text, start, end);
+    this.memo.set(text, start, end, key, tokens);
     return tokens;
   }
 
   /** Forgets memoised pieces (for measuring cold speed). */
   clearCache(): void {
-    this.cache.clear();
+    this.memo.clear();
   }
 
-  private encodeAndCount(piece: string): number {
-    if (this.buffer.length < piece.length * 3) {
-      this.buffer = new Uint8Array(piece.length * 3 + 16);
+  /** UTF-8 of text[start, end) into the scratch buffer (lone surrogates as U+FFFD), then BPE. */
+  private encodeAndCount(text: string, start: number, end: number): number {
+    if (this.bytes.length < (end - start) * 3) {
+      this.bytes = new Uint8Array((end - start) * 3 + 16);
     }
-    const { written } = utf8.encodeInto(piece, this.buffer);
-    return bytePairCount(this.table, this.buffer, written);
+    const bytes = this.bytes;
+    let length = 0;
+    for (let index = start; index < end; index++) {
+      let code = text.charCodeAt(index);
+      if (code < 0x80) {
+        bytes[length++] = code;
+      } else if (code < 0x800) {
+        bytes[length++] = 0xc0 | (code >> 6);
+        bytes[length++] = 0x80 | (code & 0x3f);
+      } else if (code >= 0xd800 && code <= 0xdfff) {
+        const next = index + 1 < end ? text.charCodeAt(index + 1) : 0;
+        if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+          code = ((code - 0xd800) << 10) + (next - 0xdc00) + 0x10000;
+          index++;
+          bytes[length++] = 0xf0 | (code >> 18);
+          bytes[length++] = 0x80 | ((code >> 12) & 0x3f);
+          bytes[length++] = 0x80 | ((code >> 6) & 0x3f);
+          bytes[length++] = 0x80 | (code & 0x3f);
+        } else {
+          bytes[length++] = 0xef;
+          bytes[length++] = 0xbf;
+          bytes[length++] = 0xbd;
+        }
+      } else {
+        bytes[length++] = 0xe0 | (code >> 12);
+        bytes[length++] = 0x80 | ((code >> 6) & 0x3f);
+        bytes[length++] = 0x80 | (code & 0x3f);
+      }
+    }
+    return countBytePairs(this.table, bytes, length);
   }
 }

@@ -6,7 +6,10 @@
  * Short pieces use tiktoken's own linear rescan; long ones (a 100 KB "word") use a heap keyed by
  * (rank, position), which makes the same choices in O(n log n) instead of O(n²).
  */
-import { NO_RANK, rankOf, type RankTable } from './rankTable';
+import { NO_RANK, rankOf as rankOfImported, type RankTable } from './rankTable';
+
+// A local binding: calls through a module namespace cost a getter each when sources run unbundled.
+const rankOf = rankOfImported;
 
 const LONG_PIECE = 128;
 

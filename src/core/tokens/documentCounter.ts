@@ -196,8 +196,7 @@ function scanBlocks(counter: BpeCounter, text: string, base: number, from: numbe
   let blockStart = from;
   let blockTokens = 0;
   let tokens = 0;
-  counter.forEachPiece(text, from, (piece, end) => {
-    const pieceTokens = counter.countPiece(piece);
+  counter.forEachPiece(text, from, (end, pieceTokens) => {
     blockTokens += pieceTokens;
     tokens += pieceTokens;
     const stopping = stop(end);

@@ -35,8 +35,8 @@ function assertBlocksValid(document: DocumentCounter, counter: TokenCounter, con
   const text = document.text;
   const tokensBefore = new Map<number, number>([[0, 0]]);
   let running = 0;
-  (counter as BpeCounter).forEachPiece(text, 0, (piece, end) => {
-    running += (counter as BpeCounter).countPiece(piece);
+  (counter as BpeCounter).forEachPiece(text, 0, (end, tokens) => {
+    running += tokens;
     tokensBefore.set(end, running);
     return false;
   });
