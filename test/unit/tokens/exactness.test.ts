@@ -101,7 +101,7 @@ for (const encoding of ENCODING_NAMES) {
     it('matches on random strings of characters where ports drift', () => {
       const alphabet = ['a', 'B', 'z', "'", 's', 'S', 'ſ', 't', 'l', 'L', 'd', 'e', 'r', 'v', 'm', ' ', '  ', '\n', '\r', '\t',
         '\u0085', '\ufeff', '\u00a0', '\u3000', '\u2028', '\v', '\f', '1', '23', '4567', 'é', '\u0301', '中', '文', '😀', '\u200d',
-        '👍🏽', '.', '/', '-', '<|endoftext|>', 'K', 'ǅ', 'ʰ', 'ﬁ', 'Ⅻ', '²', '\ud800', '\udc00'];
+        '👍🏽', '.', '/', '-', '<|endoftext|>', 'K', 'ǅ', 'ʰ', 'ﬁ', 'Ⅻ', '²', '𝐀', '𝐚', '\u20dd', '𠀀', '\u{1d167}', '٣', '\u00ad', '\ud800', '\udc00'];
       const random = randomSource(42);
       const mismatched: string[] = [];
       for (let trial = 0; trial < 5_000; trial++) {
