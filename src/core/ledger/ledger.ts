@@ -487,15 +487,18 @@ export class Ledger {
       // New, or rewritten by a repair elsewhere: read it whole; known ids only get their new position.
       Object.assign(segment, { ino: stat.ino, offset: 0, lineNo: 0, duplicates: 0, migrated: 0, newer: 0, pending: 0 });
     }
-    const chunk = await readSegmentLines(file, segment.offset, segment.lineNo);
     const bad: Array<{ line: SegmentLine; reason: string }> = [];
-    for (const line of chunk.lines) {
-      counts.parsed += 1;
-      const reason = this.ingestLine(line, segment, counts);
-      if (reason !== undefined) {
-        bad.push({ line, reason });
+    const chunk = await readSegmentLines(file, segment.offset, segment.lineNo, async (lines) => {
+      for (const line of lines) {
+        counts.parsed += 1;
+        const reason = this.ingestLine(line, segment, counts);
+        if (reason !== undefined) {
+          bad.push({ line, reason });
+        }
       }
-    }
+      // A long backlog must not freeze the extension host: let other work run between chunks.
+      await new Promise((resolve) => setImmediate(resolve));
+    });
     const writerAlive = isSegmentWriterAlive(file);
     if (chunk.tail && !writerAlive) {
       bad.push({ line: chunk.tail, reason: 'torn line (no newline at end of segment)' });
@@ -543,7 +546,10 @@ export class Ledger {
       segment.migrated += 1;
     }
     if (this.index(summarize(record), segment, line.byteOffset, Buffer.byteLength(line.text, 'utf8'))) {
-      counts.added.push(record);
+      if (this.listeners.size > 0) {
+        // Kept only for listeners: a cold open of a large ledger must not hold every full record.
+        counts.added.push(record);
+      }
     } else if (this.table.get(this.table.rowOf(record.id)!, Col.segment) !== segment.index) {
       segment.duplicates += 1;
     }

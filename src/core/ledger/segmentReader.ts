@@ -1,7 +1,9 @@
 /**
- * Reads the complete lines of a segment from a byte offset on, in chunks (a segment can hold
- * hundreds of thousands of records). A last line without its newline is returned as `tail`: either
- * a writer is in the middle of it, or the writer died mid-write (a torn line).
+ * Reads the complete lines of a segment from a byte offset on, 1 MB at a time, handing each
+ * chunk's lines to `onLines` before reading on (a segment can hold hundreds of thousands of
+ * records: memory stays bounded, and the caller can yield to the event loop between chunks).
+ * A last line without its newline is returned as `tail`: either a writer is in the middle of
+ * it, or the writer died mid-write (a torn line).
  */
 import { promises as fsp } from 'node:fs';
 
@@ -13,7 +15,6 @@ export interface SegmentLine {
 }
 
 export interface SegmentChunk {
-  readonly lines: SegmentLine[];
   readonly tail: SegmentLine | undefined;
   /** Offset just past the last complete line: where the next read starts. */
   readonly endOffset: number;
@@ -24,11 +25,10 @@ export interface SegmentChunk {
 const CHUNK = 1 << 20;
 const NEWLINE = 0x0a;
 
-export async function readSegmentLines(file: string, fromOffset: number, fromLineNo: number): Promise<SegmentChunk> {
+export async function readSegmentLines(file: string, fromOffset: number, fromLineNo: number, onLines: (lines: SegmentLine[]) => Promise<void> | void): Promise<SegmentChunk> {
   const handle = await fsp.open(file, 'r');
   try {
     const stat = await handle.stat();
-    const lines: SegmentLine[] = [];
     let position = fromOffset;
     let lineNo = fromLineNo;
     let carry: Buffer = Buffer.alloc(0);
@@ -41,6 +41,7 @@ export async function readSegmentLines(file: string, fromOffset: number, fromLin
       }
       position += bytesRead;
       const data = carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
+      const lines: SegmentLine[] = [];
       let start = 0;
       for (let end = data.indexOf(NEWLINE, start); end !== -1; end = data.indexOf(NEWLINE, start)) {
         lineNo += 1;
@@ -51,9 +52,12 @@ export async function readSegmentLines(file: string, fromOffset: number, fromLin
       }
       carryOffset += start;
       carry = Buffer.from(data.subarray(start));
+      if (lines.length > 0) {
+        await onLines(lines);
+      }
     }
     const tail = carry.length > 0 ? { text: carry.toString('utf8'), lineNo: lineNo + 1, byteOffset: carryOffset } : undefined;
-    return { lines, tail, endOffset: carryOffset, endLineNo: lineNo, ino: stat.ino };
+    return { tail, endOffset: carryOffset, endLineNo: lineNo, ino: stat.ino };
   } finally {
     await handle.close();
   }
