@@ -12,6 +12,8 @@ export const TIP_THRESHOLDS = {
   logMinTokens: 300,
   /** Frames kept from the end of a trace (the first error line is kept too). */
   logKeepLastLines: 5,
+  /** A context resent is only worth a tip when it is at least this large. */
+  repeatedContextMinTokens: 500,
   /** A prompt longer than this is probably several tasks. */
   longPromptTokens: 1_500,
   /** A prompt this short can be answered by a light model, if the input is small too. */

@@ -56,18 +56,12 @@ export class DraftTips {
     const settings = this.services.config.settings;
     const tokenizer = tokenizerForModel(model, this.services.calibration);
     const counter = loadCounter(tokenizer.encoding);
-    const hints = new Map<string, { providerApiUrl?: string }>();
-    for (const provider of settings.providers) {
-      for (const candidate of provider.models) {
-        if (!hints.has(candidate)) {
-          hints.set(candidate, provider.baseUrl ? { providerApiUrl: provider.baseUrl } : {});
-        }
-      }
-    }
+    // Priced like the estimate next to it (no provider hints), so a tip never says "no price" for a priced model.
+    const models = new Set(settings.providers.flatMap((provider) => provider.models));
     return {
-      price: (priced, usage) => quoteCredits(usage, priced, profile, {}, hints.get(priced) ?? {}).credits,
+      price: (priced, usage) => quoteCredits(usage, priced, profile).credits,
       countTokens: (text) => (tokenizer.exact ? counter.count(text) : Math.round(counter.count(text) * tokenizer.calibration)),
-      alternativeModels: [...hints.keys()].filter((candidate) => candidate !== model),
+      alternativeModels: [...models].filter((candidate) => candidate !== model),
       priorSends: this.sent.priorSends,
     };
   }

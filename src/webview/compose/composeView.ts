@@ -249,7 +249,7 @@ export class ComposeView {
       h('span', { class: 'kind-used', title: 'Request kind used for the answer length' }, estimate.kind));
     const rows = estimate.parts.map((part) =>
       h('tr', { class: part.label === estimate.dominant ? 'dominant' : undefined },
-        h('th', { scope: 'row' }, part.label),
+        h('th', { scope: 'row', title: part.label }, part.label),
         h('td', {}, formatTokens(part.tokens)),
         h('td', { class: 'muted' }, part.exact ? 'exact' : '≈')));
     rows.push(h('tr', { class: 'output' },

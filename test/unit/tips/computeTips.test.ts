@@ -85,9 +85,12 @@ describe('tips: computeTips', () => {
       approx(tips[0].savingCredits, sonnetInputCredits(2_000));
     });
 
-    it('does not fire for a context never sent', () => {
-      const env = environment({ priorSends: () => undefined });
-      assert.deepEqual(only(computeTips(draft({ contexts: [{ label: 'a', kind: 'file', tokens: 10, text: 'a' }] }), env), 'repeatedContext'), []);
+    it('does not fire for a context never sent, or too small to matter', () => {
+      const never = environment({ priorSends: () => undefined });
+      assert.deepEqual(only(computeTips(draft({ contexts: [{ label: 'a', kind: 'file', tokens: 2_000, text: 'a' }] }), never), 'repeatedContext'), []);
+      const always = environment({ priorSends: () => ({ count: 2, credits: 0.1 }) });
+      const small = TIP_THRESHOLDS.repeatedContextMinTokens - 1;
+      assert.deepEqual(only(computeTips(draft({ contexts: [{ label: 'a', kind: 'file', tokens: small, text: 'a' }] }), always), 'repeatedContext'), []);
     });
   });
 

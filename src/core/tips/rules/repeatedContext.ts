@@ -1,5 +1,6 @@
 import { creditsSaved, draftUsage, withoutInput } from '../counterfactual';
 import { formatCredits, formatTokens } from '../../format/credits';
+import { TIP_THRESHOLDS } from '../thresholds';
 import type { Tip, TipDraft, TipEnvironment } from '../tip';
 
 /** The same context sent again in this session: each resend pays for it in full. */
@@ -10,7 +11,7 @@ export function repeatedContextTips(draft: TipDraft, env: TipEnvironment): Tip[]
   }
   const usage = draftUsage(draft);
   return draft.contexts.flatMap((context, index): Tip[] => {
-    if (context.text === undefined || context.text.length === 0) {
+    if (context.text === undefined || context.text.length === 0 || context.tokens < TIP_THRESHOLDS.repeatedContextMinTokens) {
       return [];
     }
     const prior = lookup(context.text);

@@ -1,0 +1,114 @@
+// The Compose view from prompt to charge: a tip for a vague prompt, the editor selection attached as
+// a chip, Send (Ctrl+Enter) to a local OpenAI-compatible server, the streamed answer with a copyable
+// code block, and what was charged next to what was estimated.
+// Screenshots: test-results/screenshots/compose-*.png.
+import { strict as assert } from 'node:assert';
+import type { Frame } from 'playwright-core';
+import { startProtocolServer, type ProtocolServer } from '../support/protocolServer';
+import { until, Workbench } from './support/workbench';
+
+const STATUS_ITEM = 'creditMeter.status';
+const MODEL = 'gpt-4.1';
+
+const CART = `export interface Line { price: number; quantity: number }
+
+export function total(lines: Line[]): number {
+  return lines.reduce((sum, line) => sum + line.price * line.quantity, 0);
+}
+`;
+
+/** A streamed Chat Completions answer with a code block, then the usage chunk, as OpenAI sends it. */
+function answerStream(): string {
+  const base = { id: 'chatcmpl-e2e', object: 'chat.completion.chunk', created: 1748700000, model: `${MODEL}-2025-04-14` };
+  const chunk = (delta: object, finish: string | null = null) =>
+    `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: finish }], usage: null })}\n\n`;
+  const pieces = ['`total` multiplies', ' each line\'s price by its quantity.\n\n', '```ts\nconst sum = total([{ price: 2, quantity: 3 }]); // 6\n```\n'];
+  const usage = `data: ${JSON.stringify({
+    ...base,
+    choices: [],
+    usage: { prompt_tokens: 900, completion_tokens: 120, total_tokens: 1020, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } },
+  })}\n\n`;
+  return [chunk({ role: 'assistant', content: '' }), ...pieces.map((content) => chunk({ content })), chunk({}, 'stop'), usage, 'data: [DONE]\n\n'].join('');
+}
+
+const credits = (text: string): number => Number(/≈ ([\d.]+) cr/.exec(text)?.[1]);
+
+describe('e2e: Compose from prompt to charge', () => {
+  let server: ProtocolServer;
+  let workbench: Workbench;
+  let compose: Frame;
+
+  before(async () => {
+    server = await startProtocolServer(() => ({ body: answerStream() }));
+    workbench = await Workbench.open({
+      trust: 'trusted',
+      files: {
+        'src/cart.ts': CART,
+        '.vscode/settings.json': JSON.stringify({
+          'creditMeter.providers': [{ id: 'local', kind: 'openai', baseUrl: `${server.url}/v1`, models: [MODEL, 'gpt-4.1-mini'] }],
+          'creditMeter.defaultModel': `local:${MODEL}`,
+        }, null, 2),
+      },
+    });
+    await workbench.statusBarText(STATUS_ITEM, 60_000);
+    await workbench.runCommand('Credit Meter: Open Compose');
+    compose = await workbench.webviewFrame('textarea.prompt');
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await server?.close();
+  });
+
+  it('offers the configured models, with the default selected', async () => {
+    assert.equal(await compose.locator('select.model').inputValue(), `local:${MODEL}`);
+    assert.deepEqual(await compose.locator('select.model option').allInnerTexts(), [`${MODEL} · local`, 'gpt-4.1-mini · local']);
+  });
+
+  it('prices a long pasted prompt higher in the status bar than a short typed one', async () => {
+    await compose.locator('textarea.prompt').click();
+    await workbench.page.keyboard.type('Explain what total() returns.', { delay: 10 });
+    const short = await workbench.waitForStatusBarText(STATUS_ITEM, /≈ [\d.]+ cr/);
+    await compose.locator('textarea.prompt').fill(`Explain what total() returns and why. ${'Consider rounding, currencies, discounts and taxes per line. '.repeat(600)}`);
+    const long = await until('the status-bar estimate to grow', async () => {
+      const text = await workbench.statusBarText(STATUS_ITEM);
+      return credits(text) > credits(short) && text;
+    });
+    assert.ok(credits(long) > credits(short), `${long} vs ${short}`);
+    await compose.locator('.tips .tip', { hasText: 'Split large tasks into steps' }).waitFor();
+    await workbench.screenshot('compose-long-prompt');
+  });
+
+  it('shows a tip with its saving for a vague prompt', async () => {
+    await compose.locator('textarea.prompt').fill('fix it');
+    const tip = compose.locator('.tips .tip', { hasText: 'State the task clearly' });
+    await tip.waitFor();
+    assert.match(await tip.innerText(), /saves ≈ .*cr/);
+  });
+
+  it('attaches the editor selection as a chip labelled with its lines', async () => {
+    await workbench.page.keyboard.press('Control+P');
+    const input = workbench.page.locator('.quick-input-widget .quick-input-box input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('cart.ts');
+    await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: 'cart.ts' }).first().waitFor();
+    await workbench.page.keyboard.press('Enter');
+    await workbench.page.locator('.monaco-editor .view-lines', { hasText: 'export function total' }).first().click();
+    await workbench.page.keyboard.press('Control+A');
+    await compose.locator('.chip.selection', { hasText: 'src/cart.ts:1-' }).waitFor();
+    await workbench.screenshot('compose-selection-chip');
+  });
+
+  it('sends, streams the answer and shows what was charged next to the estimate', async () => {
+    await compose.locator('textarea.prompt').fill('Explain what total() returns for the selected code.');
+    await compose.locator('textarea.prompt').press('Control+Enter');
+    const charge = compose.locator('.answer .charge', { hasText: /charged [\d.]+ cr/ });
+    await charge.waitFor({ timeout: 60_000 });
+    assert.match(await charge.innerText(), /Estimated [\d.–]+ cr \(≈ [\d.]+\) · charged [\d.]+ cr/);
+    await compose.locator('.answer .code-block code', { hasText: 'const sum = total' }).waitFor();
+    assert.equal(await compose.locator('.answer .code-block button.copy').count(), 1);
+    const sent = JSON.stringify((server.requests.at(-1)?.json as { messages?: unknown } | undefined)?.messages ?? []);
+    assert.match(sent, /src\/cart\.ts:1-/, 'the selection went with the prompt');
+    await workbench.screenshot('compose-charged');
+  });
+});
