@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import { requestedTrust } from '../support/extension';
-import { creditMeter } from './creditMeterApi';
+import { creditMeter, until } from './creditMeterApi';
 
 const OWN_COMMANDS = [
   'creditMeter.askAboutSelection',
@@ -43,5 +43,34 @@ describe('extension: activation', () => {
     const storage = api.services.context.storageUri;
     assert.ok(storage, 'a folder is open, so there is workspace storage');
     assert.ok(api.ledgerDir().startsWith(storage.fsPath), `${api.ledgerDir()} is under ${storage.fsPath}`);
+  });
+});
+
+describe('extension: API keys and model choice', () => {
+  it('stores an API key in secret storage under the provider id and removes it', async () => {
+    const api = await creditMeter();
+    const stored = await vscode.commands.executeCommand<boolean>('creditMeter.setApiKey', 'openai', 'sk-activation-0123456789abcdef');
+    assert.equal(stored, true);
+    assert.equal(await api.services.apiKeys.get('openai'), 'sk-activation-0123456789abcdef');
+    assert.equal(vscode.workspace.getConfiguration('creditMeter').inspect('providers')?.globalValue === undefined
+      || !JSON.stringify(vscode.workspace.getConfiguration('creditMeter').inspect('providers')?.globalValue).includes('sk-activation'), true, 'never in settings');
+    assert.equal(await vscode.commands.executeCommand<boolean>('creditMeter.clearApiKey', 'openai'), true);
+    assert.equal(await api.services.apiKeys.get('openai'), undefined);
+  });
+
+  it('refuses a key for a provider that is not configured', async () => {
+    assert.equal(await vscode.commands.executeCommand<boolean>('creditMeter.setApiKey', 'nobody', 'sk-x-0123456789abcdef'), false);
+  });
+
+  it('Select Model with a model reference updates creditMeter.defaultModel', async () => {
+    const api = await creditMeter();
+    const before = api.services.config.settings.defaultModel;
+    try {
+      await vscode.commands.executeCommand('creditMeter.selectModel', 'openai:gpt-4.1-mini');
+      assert.equal(vscode.workspace.getConfiguration('creditMeter').get('defaultModel'), 'openai:gpt-4.1-mini');
+      await until('the extension to read the new default model', () => api.services.config.settings.defaultModel === 'openai:gpt-4.1-mini');
+    } finally {
+      await vscode.workspace.getConfiguration('creditMeter').update('defaultModel', before === 'anthropic:claude-sonnet-4-5' ? undefined : before, vscode.ConfigurationTarget.Global);
+    }
   });
 });
