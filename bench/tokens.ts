@@ -216,6 +216,7 @@ export async function run(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const ready = readyRows('o200k_base');
   rows.push(...ready.rows);
+  rows.push(...readyRows('cl100k_base').rows);
   rows.push(await warmUpRow());
 
   const corpus = buildCorpus();

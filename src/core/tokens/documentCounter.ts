@@ -51,6 +51,7 @@ export class DocumentCounter {
     return this.total;
   }
 
+  /** The current text. After an edit this joins the blocks (O(length)); callers diffing per keystroke on huge texts should keep their own copy. */
   get text(): string {
     if (this.joined === undefined) {
       this.joined = this.blocks.texts.join('');
