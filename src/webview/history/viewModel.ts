@@ -42,6 +42,10 @@ export function sortRows(rows: HistoryRows, indices: Uint32Array, column: SortCo
   const key = sortKey(rows, column);
   // Read every key once, by position: the comparator then only compares plain values.
   const keys = Array.from(indices, (index) => key(index));
+  // The ledger arrives in time order: when the keys already strictly rise, sorting is a copy or a reversal.
+  if (strictlyRising(keys)) {
+    return descending ? indices.slice().reverse() : indices.slice();
+  }
   const positions = Array.from(keys, (_key, position) => position);
   const direction = descending ? -1 : 1;
   positions.sort((p, q) => {
@@ -59,6 +63,17 @@ export function sortRows(rows: HistoryRows, indices: Uint32Array, column: SortCo
     return (kp < kq ? -1 : 1) * direction;
   });
   return Uint32Array.from(positions, (position) => indices[position]);
+}
+
+function strictlyRising(keys: readonly (number | string | null)[]): boolean {
+  for (let i = 1; i < keys.length; i++) {
+    const previous = keys[i - 1];
+    const current = keys[i];
+    if (previous === null || current === null || !(previous < current)) {
+      return false;
+    }
+  }
+  return keys[0] !== null || keys.length === 0;
 }
 
 export interface WindowInput {
