@@ -1,3 +1,4 @@
+import { TextMemo } from './textMemo';
 import type { PriorSends } from './tip';
 
 /**
@@ -20,15 +21,20 @@ export function contextFingerprint(text: string): string {
 /** Contexts sent in this session, by fingerprint, with what they cost, for the "already sent" tip. */
 export class SessionContextLog {
   private readonly sends = new Map<string, { count: number; credits: number }>();
+  /** The same context text is looked up on every keystroke: hash it once. */
+  private readonly fingerprints = new TextMemo<string>();
 
   record(text: string, credits: number): void {
-    const key = contextFingerprint(text);
+    const key = this.fingerprints.get(text, contextFingerprint);
     const prior = this.sends.get(key) ?? { count: 0, credits: 0 };
     this.sends.set(key, { count: prior.count + 1, credits: prior.credits + credits });
   }
 
   lookup(text: string): PriorSends | undefined {
-    return this.sends.get(contextFingerprint(text));
+    if (this.sends.size === 0) {
+      return undefined;
+    }
+    return this.sends.get(this.fingerprints.get(text, contextFingerprint));
   }
 
   /** Bound to the instance, to pass as `TipEnvironment.priorSends`. */

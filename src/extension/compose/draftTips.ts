@@ -15,6 +15,9 @@ export class DraftTips {
   /** Contexts sent from this window since it opened. */
   readonly sent = new SessionContextLog();
 
+  /** The environment of the last model, reused so the core's per-tokenizer memos keep hitting while the user types. */
+  private cached: { model: string; profile: unknown; settings: unknown; calibration: number; env: TipEnvironment } | undefined;
+
   constructor(private readonly services: Services) {}
 
   /** Every tip for the draft, biggest saving first. */
@@ -55,15 +58,21 @@ export class DraftTips {
     const profile = this.services.profile;
     const settings = this.services.config.settings;
     const tokenizer = tokenizerForModel(model, this.services.calibration);
+    const cached = this.cached;
+    if (cached && cached.model === model && cached.profile === profile && cached.settings === settings && cached.calibration === tokenizer.calibration) {
+      return cached.env;
+    }
     const counter = loadCounter(tokenizer.encoding);
     // Priced like the estimate next to it (no provider hints), so a tip never says "no price" for a priced model.
     const models = new Set(settings.providers.flatMap((provider) => provider.models));
-    return {
+    const env: TipEnvironment = {
       price: (priced, usage) => quoteCredits(usage, priced, profile).credits,
       countTokens: (text) => (tokenizer.exact ? counter.count(text) : Math.round(counter.count(text) * tokenizer.calibration)),
       alternativeModels: [...models].filter((candidate) => candidate !== model),
       priorSends: this.sent.priorSends,
     };
+    this.cached = { model, profile, settings, calibration: tokenizer.calibration, env };
+    return env;
   }
 }
 
