@@ -28,6 +28,8 @@ async function runSuitesInElectron(trust: TrustState, selfTest: boolean): Promis
       launchArgs: [
         workspace.folder,
         '--disable-extensions',
+        // No desktop keyring on CI machines: keep secrets in VS Code's own encrypted store.
+        '--password-store=basic',
         `--user-data-dir=${path.join(scratch, 'user-data')}`,
         `--extensions-dir=${path.join(scratch, 'extensions')}`,
         ...(trust === 'trusted' ? ['--disable-workspace-trust'] : []),
