@@ -472,7 +472,7 @@ export class Ledger {
     return { report, parsed: counts.parsed };
   }
 
-  private async scanSegment(segmentsDir: string, name: string, counts: ScanCounts): Promise<void> {
+  private async scanSegment(segmentsDir: string, name: string, counts: ScanCounts, mayRepair = true): Promise<void> {
     const file = path.join(segmentsDir, name);
     const stat = await fsp.lstat(file).catch(() => undefined);
     if (!stat?.isFile()) {
@@ -509,15 +509,17 @@ export class Ledger {
     if (bad.length === 0) {
       return;
     }
-    if (writerAlive) {
+    if (writerAlive || !mayRepair) {
       segment.pending += bad.length;
       return;
     }
-    await this.quarantineLines(file, name, bad);
-    counts.quarantined += bad.length;
-    // Positions moved: read the rewritten segment again (known ids just get their new offsets).
+    if (await this.quarantineLines(file, name, chunk.ino, bad)) {
+      counts.quarantined += bad.length;
+    }
+    // Positions moved (by us or by a repair elsewhere): read the segment again, once; known ids
+    // just get their new offsets.
     segment.ino = -1;
-    await this.scanSegment(segmentsDir, name, counts);
+    await this.scanSegment(segmentsDir, name, counts, false);
     counts.segments -= 1;
   }
 
@@ -545,7 +547,7 @@ export class Ledger {
     if ((raw as { schemaVersion: number }).schemaVersion !== SCHEMA_VERSION) {
       segment.migrated += 1;
     }
-    if (this.index(summarize(record), segment, line.byteOffset, Buffer.byteLength(line.text, 'utf8'))) {
+    if (this.index(summarize(record), segment, line.byteOffset, line.byteLength)) {
       if (this.listeners.size > 0) {
         // Kept only for listeners: a cold open of a large ledger must not hold every full record.
         counts.added.push(record);
@@ -556,23 +558,40 @@ export class Ledger {
     return undefined;
   }
 
-  /** Moves the bad lines to the quarantine file, then rewrites the segment without them. */
-  private async quarantineLines(file: string, name: string, bad: ReadonlyArray<{ line: SegmentLine; reason: string }>): Promise<void> {
+  /**
+   * Moves the bad lines to the quarantine file, then rewrites the segment without them. Returns
+   * false (and changes nothing) when the segment is no longer the file that was read, e.g. another
+   * window repaired it first: cutting byte ranges out of a different file would lose good lines.
+   */
+  private async quarantineLines(file: string, name: string, ino: number, bad: ReadonlyArray<{ line: SegmentLine; reason: string }>): Promise<boolean> {
+    const handle = await fsp.open(file, 'r');
+    let original: Buffer;
+    try {
+      if ((await handle.stat()).ino !== ino) {
+        return false;
+      }
+      original = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+    const ranges = [...bad].sort((a, b) => a.line.byteOffset - b.line.byteOffset).map(({ line }) => ({ start: line.byteOffset, length: line.byteLength, text: line.text }));
+    if (ranges.some(({ start, length, text }) => original.toString('utf8', start, start + length) !== text)) {
+      return false;
+    }
     const now = new Date().toISOString();
-    const entries: QuarantinedLine[] = bad.map(({ line, reason }) => ({
+    await appendToQuarantine(this.quarantineFile, bad.map(({ line, reason }): QuarantinedLine => ({
       quarantinedAt: now, segment: name, line: line.lineNo, byteOffset: line.byteOffset, reason, text: line.text,
-    }));
-    await appendToQuarantine(this.quarantineFile, entries);
-    const original = await fsp.readFile(file);
+    })));
     const kept: Buffer[] = [];
     let position = 0;
-    for (const { line } of [...bad].sort((a, b) => a.line.byteOffset - b.line.byteOffset)) {
-      kept.push(original.subarray(position, line.byteOffset));
+    for (const { start, length } of ranges) {
+      kept.push(original.subarray(position, start));
       // Skip the line and its newline (a torn tail has none).
-      position = Math.min(original.length, line.byteOffset + Buffer.byteLength(line.text, 'utf8') + 1);
+      position = Math.min(original.length, start + length + 1);
     }
     kept.push(original.subarray(position));
     await writeFileAtomic(file, Buffer.concat(kept));
+    return true;
   }
 }
 

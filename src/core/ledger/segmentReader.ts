@@ -12,6 +12,8 @@ export interface SegmentLine {
   /** 1-based line number in the segment. */
   readonly lineNo: number;
   readonly byteOffset: number;
+  /** Bytes of the line on disk, without the newline (the text may not re-encode to it: a torn line can end mid-character). */
+  readonly byteLength: number;
 }
 
 export interface SegmentChunk {
@@ -46,7 +48,7 @@ export async function readSegmentLines(file: string, fromOffset: number, fromLin
       for (let end = data.indexOf(NEWLINE, start); end !== -1; end = data.indexOf(NEWLINE, start)) {
         lineNo += 1;
         if (end > start) {
-          lines.push({ text: data.toString('utf8', start, end), lineNo, byteOffset: carryOffset + start });
+          lines.push({ text: data.toString('utf8', start, end), lineNo, byteOffset: carryOffset + start, byteLength: end - start });
         }
         start = end + 1;
       }
@@ -56,7 +58,7 @@ export async function readSegmentLines(file: string, fromOffset: number, fromLin
         await onLines(lines);
       }
     }
-    const tail = carry.length > 0 ? { text: carry.toString('utf8'), lineNo: lineNo + 1, byteOffset: carryOffset } : undefined;
+    const tail = carry.length > 0 ? { text: carry.toString('utf8'), lineNo: lineNo + 1, byteOffset: carryOffset, byteLength: carry.length } : undefined;
     return { tail, endOffset: carryOffset, endLineNo: lineNo, ino: stat.ino };
   } finally {
     await handle.close();

@@ -90,6 +90,26 @@ describe('Ledger', () => {
     await again.ledger.close();
   });
 
+  it('quarantines a torn line cut in the middle of a multi-byte character', async () => {
+    const records = makeRecords(2, { seed: 19 });
+    const withEmoji = JSON.stringify({ ...records[1], prompt: 'cost 💸💸💸 please' });
+    const bytes = Buffer.from(withEmoji, 'utf8');
+    const cut = bytes.indexOf(Buffer.from('💸', 'utf8')) + 2;
+    const segment = path.join(dir, SEGMENTS_DIR, '20260101T000000000Z-999999997-cut.jsonl');
+    fs.mkdirSync(path.dirname(segment), { recursive: true });
+    fs.writeFileSync(segment, Buffer.concat([Buffer.from(JSON.stringify(records[0]) + '\n'), bytes.subarray(0, cut)]));
+    const { ledger, report } = await Ledger.open(dir);
+    assert.equal(report.quarantined, 1);
+    assert.equal(report.records, 1);
+    assert.equal(fs.readFileSync(segment, 'utf8'), JSON.stringify(records[0]) + '\n');
+    await ledger.append(records[1]);
+    await ledger.close();
+    const again = await Ledger.open(dir);
+    assert.equal(again.report.records, 2);
+    assert.equal(again.report.quarantined, 0);
+    await again.ledger.close();
+  });
+
   it('leaves a live writer\'s unfinished line alone and picks it up once complete', async () => {
     const records = makeRecords(2, { seed: 14 });
     const segment = path.join(dir, SEGMENTS_DIR, `20260101T000000000Z-${process.ppid}-live.jsonl`);
