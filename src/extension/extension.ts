@@ -5,6 +5,7 @@ import { commandTable, registerCommands } from './commands';
 import { registerComposeView } from './compose/registerComposeView';
 import { registerHistory } from './history/registerHistory';
 import { registerHoverTips } from './hoverTips';
+import type { IDisposable } from './lifecycle';
 import { Services } from './services';
 import { StatusBar, type StatusBarView } from './statusBar';
 
@@ -13,40 +14,23 @@ export interface CreditMeterApi {
   readonly services: Services;
   ledgerDir(): string;
   statusBar(): StatusBarView;
-  /** Resolves once the ledger is open and the credit profile loaded. */
+  /** Resolves once the tokenizer is warm, the ledger open and the credit profile loaded. */
   ready(): Promise<void>;
 }
 
 export function activate(context: vscode.ExtensionContext): CreditMeterApi {
   let services: Services | undefined;
   try {
-    services = new Services(context);
-    context.subscriptions.push(services);
-    const answers = new AnswerDocuments();
-    const statusBar = new StatusBar(services);
-    context.subscriptions.push(answers, statusBar);
+    services = owned(context, new Services(context));
+    const answers = owned(context, new AnswerDocuments());
+    const statusBar = owned(context, new StatusBar(services));
     context.subscriptions.push(...registerCommands(commandTable({ services, answers })));
     registerComposeView(context, services);
     registerHoverTips(context, services);
     registerHistory(context, services);
-
-    // Heavy work after activation returns: tokenizer ranks, ledger scan, profile file.
-    const started = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => Promise.all([warmUp(['o200k_base']), services!.start()]))
-      .then(() => services!.log.info('Credit Meter ready'))
-      .catch((error: unknown) => {
-        services!.log.error('Credit Meter could not start', error);
-        void vscode.window.showErrorMessage(`Credit Meter could not start: ${error instanceof Error ? error.message : String(error)}`);
-      });
-
+    const ready = startAfterActivation(services);
     services.log.info(`Credit Meter activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
-    const ready = services;
-    return {
-      services: ready,
-      ledgerDir: () => ready.ledgerDir,
-      statusBar: () => statusBar.current(),
-      ready: () => started,
-    };
+    return exportedApi(services, statusBar, ready);
   } catch (error) {
     services?.log.error('Activation failed', error);
     void vscode.window.showErrorMessage(`Credit Meter failed to activate: ${error instanceof Error ? error.message : String(error)}`);
@@ -56,4 +40,29 @@ export function activate(context: vscode.ExtensionContext): CreditMeterApi {
 
 export function deactivate(): void {
   // Everything is disposed through context.subscriptions.
+}
+
+function owned<T extends IDisposable>(context: vscode.ExtensionContext, value: T): T {
+  context.subscriptions.push(value);
+  return value;
+}
+
+/** Heavy work starts on a later tick, never on the activation path: tokenizer ranks, ledger scan, profile file. */
+function startAfterActivation(services: Services): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve))
+    .then(() => Promise.all([warmUp(['o200k_base']), services.start()]))
+    .then(() => services.log.info('Credit Meter ready'))
+    .catch((error: unknown) => {
+      services.log.error('Credit Meter could not start', error);
+      void vscode.window.showErrorMessage(`Credit Meter could not start: ${error instanceof Error ? error.message : String(error)}`);
+    });
+}
+
+function exportedApi(services: Services, statusBar: StatusBar, ready: Promise<void>): CreditMeterApi {
+  return {
+    services,
+    ledgerDir: () => services.ledgerDir,
+    statusBar: () => statusBar.current(),
+    ready: () => ready,
+  };
 }

@@ -119,13 +119,17 @@ export class StatusBar extends Disposable {
 
   private selectionEstimate(): { estimate: DraftEstimate; draft: Draft } | undefined {
     const editor = vscode.window.activeTextEditor;
-    const context = selectionContext(editor);
-    if (!editor || !context) {
+    if (!editor || editor.selections.every((selection) => selection.isEmpty)) {
       return undefined;
     }
     const modelRef = this.services.config.settings.defaultModel;
     const key = `${editor.document.uri.toString()}#${editor.document.version}#${editor.selections.map((s) => `${s.start.line}:${s.start.character}-${s.end.line}:${s.end.character}`).join(',')}#${modelRef}`;
     if (this.selectionCache?.key !== key) {
+      // Only a changed selection, document or model costs a getText and a count.
+      const context = selectionContext(editor);
+      if (!context) {
+        return undefined;
+      }
       const draft: Draft = { prompt: '', contexts: [context], modelRef, kind: 'explain', source: 'selection' };
       this.selectionCache = { key, draft, estimate: this.services.liveEstimate.estimateDraft(draft) };
     }
