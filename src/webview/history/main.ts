@@ -97,7 +97,7 @@ class HistoryView {
       case 'budget':
         this.budget = message.budget;
         if (this.selection) {
-          renderSummary(this.summary, this.selection, this.budget);
+          renderSummary(this.summary, this.selection, this.budget, () => this.post({ type: 'openBudgetSettings' }));
         }
         break;
       case 'record':
@@ -126,7 +126,7 @@ class HistoryView {
     this.selection = selection;
     this.selected = decodeBits(selection.matches, selection.rowCount);
     this.reorder();
-    renderSummary(this.summary, selection, this.budget);
+    renderSummary(this.summary, selection, this.budget, () => this.post({ type: 'openBudgetSettings' }));
     this.statusLine.textContent = `${formatTokens(this.selected.length)} of ${formatTokens(this.rows.length)} requests${this.statusNote}`;
     document.body.dataset.rows = String(this.selected.length);
     const rendered = { type: 'rendered', generation: this.rows.generation, rows: this.selected.length } as const;

@@ -31,7 +31,7 @@ function budgetLine(label: string, use: BudgetUse | null): HTMLElement {
   ]);
 }
 
-export function renderSummary(target: HTMLElement, selection: Selection, budget: Budget): void {
+export function renderSummary(target: HTMLElement, selection: Selection, budget: Budget, onBudgetSettings: () => void): void {
   const { totals, periods } = selection;
   const accuracy = totals.accuracy;
   const budgetCard = h('div', { className: 'card', attrs: { 'data-testid': 'summary-budget' } }, [
@@ -39,6 +39,9 @@ export function renderSummary(target: HTMLElement, selection: Selection, budget:
     budgetLine('Today', budgetUse(periods.today.credits, budget.daily)),
     budgetLine('Month', budgetUse(periods.month.credits, budget.monthly)),
   ]);
+  const settings = h('button', { className: 'link-button', text: budget.daily === null && budget.monthly === null ? 'Set a budget…' : 'Change…', attrs: { title: 'Open the creditMeter.budget settings' } });
+  settings.addEventListener('click', onBudgetSettings);
+  budgetCard.append(settings);
   const filtered = card('Filtered range', [
     ['Credits', formatCredits(totals.credits)],
     ['USD', formatUsd(totals.usd)],

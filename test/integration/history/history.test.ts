@@ -124,6 +124,16 @@ describe('history: the view', () => {
     await until('an answer to a valid query', () => panel.stats.selections > selections);
   });
 
+  it('comes back with a fresh snapshot after being hidden and shown again', async () => {
+    const snapshots = panel.stats.snapshots;
+    const document = await vscode.workspace.openTextDocument({ content: 'hide the history view' });
+    await vscode.window.showTextDocument(document, { viewColumn: panel.panel.viewColumn, preview: false });
+    await until('the view to be hidden', () => !panel.panel.visible);
+    panel.panel.reveal();
+    await until('a new snapshot for the shown view', () => panel.stats.snapshots > snapshots, 30_000);
+    await until('the shown view to render', () => panel.stats.rendered);
+  });
+
   it('sends a new record to the open view as it is appended', async () => {
     const api = await creditMeter();
     const ledger = await api.services.ledger();

@@ -42,6 +42,12 @@ describe('history protocol', () => {
       estimated: column(2), estimateLow: column(2), estimateHigh: column(2), charged: column(1), usd: column(2), latencyMs: column(2), retries: column(2), round: column(2),
     };
     assert.equal(ToWebview.safeParse({ type: 'append', generation: 0, startIndex: 0, models: ['m'], columns }).success, false);
-    assert.equal(ToWebview.safeParse({ type: 'append', generation: 0, startIndex: 0, models: ['m'], columns: { ...columns, charged: column(2) } }).success, true);
+    const valid = { ...columns, charged: column(2) };
+    assert.equal(ToWebview.safeParse({ type: 'append', generation: 0, startIndex: 0, models: ['m'], columns: valid }).success, true);
+    for (const [name, bad] of [['startedAt', [1, Number.NaN]], ['latencyMs', [1, Infinity]], ['inputTokens', [1, '2']], ['model', [1, 1.5]], ['kind', [-1, 0]], ['charged', [null, {}]], ['usd', 'not an array']] as const) {
+      assert.equal(ToWebview.safeParse({ type: 'append', generation: 0, startIndex: 0, models: ['m'], columns: { ...valid, [name]: bad } }).success, false, name);
+    }
+    assert.equal(ToWebview.safeParse({ type: 'append', generation: 0, startIndex: 0, models: ['m'], columns: { ...valid, charged: [null, 2] } }).success, true, 'unknown charges are null');
+    assert.equal(ToWebview.safeParse({ type: 'append', generation: 0, startIndex: 0, models: ['m'], columns: { ...valid, latencyMs: [null, 2] } }).success, false, 'latency is never null');
   });
 });
