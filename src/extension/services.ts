@@ -11,7 +11,7 @@ import { totalInput } from '../core/ledger/usageRecord';
 import { DEFAULT_PROFILE, loadProfile, mergeProfile, parseProfileOverride, type CreditProfile } from '../core/pricing';
 import { parseModelRef, type ModelRef } from '../core/settings/modelRef';
 import type { ProviderConfig } from '../core/settings/settings';
-import { CalibrationTable, type ModelFamily } from '../core/tokens';
+import { CalibrationTable } from '../core/tokens';
 import { createAnthropicProvider, createOpenAiCompatibleProvider } from '../providers';
 import { ProviderError } from '../providers/providerError';
 import type { ChatProvider } from '../providers/types';
@@ -22,6 +22,7 @@ import { Disposable } from './lifecycle';
 import { LiveEstimate } from './liveEstimate';
 import { ApiKeys } from './secrets';
 import { DraftEstimator, type DraftEstimate } from './send/draftEstimator';
+import { learnCalibration } from './send/learnCalibration';
 import { profileCharges } from './send/profileCharges';
 import { TurnRunner, type TurnResult } from './send/turnRunner';
 import type { Draft } from './send/turnTypes';
@@ -272,13 +273,7 @@ export class Services extends Disposable {
 
   /** Teaches the calibration table from provider-reported input vs our count, and keeps it in globalState. */
   private learnFrom(result: TurnResult, estimate: DraftEstimate): void {
-    let learned = false;
-    for (const record of result.records) {
-      if (record.outcome.status === 'ok' && record.usageSource === 'provider') {
-        learned = this.calibrationTable.observe(estimate.family as ModelFamily, estimate.countedInputTokens, totalInput(record.tokens)) || learned;
-      }
-    }
-    if (learned) {
+    if (learnCalibration(this.calibrationTable, result.records, estimate)) {
       void this.context.globalState.update(CALIBRATION_KEY, this.calibrationTable.toJSON());
     }
   }

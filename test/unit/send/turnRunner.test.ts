@@ -119,6 +119,21 @@ describe('turn runner', () => {
     assert.equal(record.system, undefined);
   });
 
+  it("takes the service's credits header over any computed charge and keeps the region", async () => {
+    const { url } = await serve([{
+      headers: { 'content-type': 'text/event-stream', 'x-credits-charged': '0.7', 'x-region': 'eu-west-1' },
+      body: readStreamFixture('openai-chat-usage.sse'),
+    }]);
+    const provider = createOpenAiCompatibleProvider({ baseUrl: url, apiKey: API_KEY, chargedCreditsHeader: 'x-credits-charged', ...fastRetry });
+    const result = await runner().run({ provider, baseUrl: url, model: 'o4-mini', draft, system: 'S', estimate, storePrompts: true });
+    const [record] = await reopened();
+    assert.equal(result.credits, 0.7);
+    assert.equal(record.cost.credits, 0.7);
+    assert.equal(record.cost.chargeSource, 'provider');
+    assert.equal(record.cost.usd, 0.7 * DEFAULT_PROFILE.usdPerCredit);
+    assert.equal(record.region, 'eu-west-1');
+  });
+
   it('records Anthropic usage with cache reads and writes apart', async () => {
     const { url } = await serve([{ body: readStreamFixture('anthropic-messages-usage.sse'), splitAt: [37, 500] }]);
     const provider = createAnthropicProvider({ baseUrl: url, apiKey: API_KEY, ...fastRetry });
