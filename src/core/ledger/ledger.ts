@@ -102,7 +102,7 @@ const SNAPSHOT_AFTER = 1000;
 export class Ledger {
   private readonly table = new SummaryTable();
   /** Rows by `startedAt` (sorted lazily: appends usually arrive in order). */
-  private readonly order: number[] = [];
+  private order: number[] = [];
   private sorted = true;
   private readonly inFlight = new Set<string>();
   private readonly segments: SegmentState[] = [];
@@ -447,6 +447,7 @@ export class Ledger {
       names = [];
     }
     const own = path.basename(this.writer.path);
+    this.forgetVanishedSegments(new Set(names), own);
     for (const name of names) {
       if (name === own) {
         counts.segments += 1;
@@ -470,6 +471,29 @@ export class Ledger {
       quarantined: counts.quarantined, quarantineFile: this.quarantineFile, segments: counts.segments,
     };
     return { report, parsed: counts.parsed };
+  }
+
+  /** Records of segment files that were deleted (e.g. history cleared elsewhere) leave the index. */
+  private forgetVanishedSegments(present: ReadonlySet<string>, own: string): void {
+    const gone = new Set<number>();
+    for (const segment of this.segments) {
+      if (!present.has(segment.name) && segment.name !== own && (segment.offset > 0 || segment.ino !== 0)) {
+        gone.add(segment.index);
+        Object.assign(segment, { ino: 0, offset: 0, lineNo: 0, duplicates: 0, migrated: 0, newer: 0, pending: 0 });
+      }
+    }
+    if (gone.size === 0) {
+      return;
+    }
+    const moved = this.table.retain((row) => !gone.has(this.table.get(row, Col.segment)));
+    this.order = this.order.map((row) => moved[row]).filter((row) => row !== -1);
+    this.changedSinceSnapshot += 1;
+    // A record the vanished segment held first may live on as a duplicate elsewhere: read those again.
+    for (const segment of this.segments) {
+      if (segment.duplicates > 0) {
+        segment.ino = -1;
+      }
+    }
   }
 
   private async scanSegment(segmentsDir: string, name: string, counts: ScanCounts, mayRepair = true): Promise<void> {

@@ -99,6 +99,28 @@ export class SummaryTable {
     this.length = row;
   }
 
+  /** Drops the rows `keep` rejects; returns the new row number of each old row (-1 when dropped). */
+  retain(keep: (row: number) => boolean): Int32Array {
+    const moved = new Int32Array(this.length).fill(-1);
+    let next = 0;
+    for (let row = 0; row < this.length; row++) {
+      if (!keep(row)) {
+        continue;
+      }
+      if (next !== row) {
+        this.data.copyWithin(next * STRIDE, row * STRIDE, (row + 1) * STRIDE);
+        this.ids[next] = this.ids[row];
+        this.turnIds[next] = this.turnIds[row];
+      }
+      moved[row] = next++;
+    }
+    this.ids.length = next;
+    this.turnIds.length = next;
+    this.length = next;
+    this.rowById = undefined;
+    return moved;
+  }
+
   get(row: number, column: number): number {
     return this.data[row * STRIDE + column];
   }

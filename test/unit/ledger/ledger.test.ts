@@ -145,6 +145,23 @@ describe('Ledger', () => {
     await reader.ledger.close();
   });
 
+  it('forgets the records of a segment deleted elsewhere, keeping copies other segments hold', async () => {
+    const records = makeRecords(6, { seed: 20 });
+    const segments = path.join(dir, SEGMENTS_DIR);
+    fs.mkdirSync(segments, { recursive: true });
+    fs.writeFileSync(path.join(segments, 'a.jsonl'), records.slice(0, 4).map((record) => JSON.stringify(record)).join('\n') + '\n');
+    // b holds its own records plus a replayed copy of records[0].
+    fs.writeFileSync(path.join(segments, 'b.jsonl'), [records[0], ...records.slice(4)].map((record) => JSON.stringify(record)).join('\n') + '\n');
+    const { ledger, report } = await Ledger.open(dir);
+    assert.equal(report.records, 6);
+    fs.rmSync(path.join(segments, 'a.jsonl'));
+    const after = await ledger.refresh();
+    assert.equal(after.records, 3);
+    assert.deepEqual((await ledger.query()).map((record) => record.id), [records[0], ...records.slice(4)].map((record) => record.id));
+    assert.equal((await ledger.totals()).credits, sumCredits([records[0], ...records.slice(4)]));
+    await ledger.close();
+  });
+
   it('migrates v1 records (charge at the top level) without changing totals', async () => {
     const records = makeRecords(5, { seed: 16 });
     const v1Lines = records.map(({ cost, ...rest }) => JSON.stringify({ ...rest, schemaVersion: 1, credits: cost.credits, usd: cost.usd, chargeSource: cost.chargeSource, profileVersion: cost.profileVersion }));
