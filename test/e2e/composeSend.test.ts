@@ -86,6 +86,15 @@ describe('e2e: Compose from prompt to charge', () => {
     assert.match(await tip.innerText(), /saves ≈ .*cr/);
   });
 
+  it('keeps the draft when the view is hidden and shown again', async () => {
+    await compose.locator('textarea.prompt').fill('Draft that must survive hiding the side bar');
+    await workbench.runCommand('View: Close Primary Side Bar');
+    await workbench.page.locator('.part.sidebar').waitFor({ state: 'hidden' });
+    await workbench.runCommand('Credit Meter: Open Compose');
+    compose = await workbench.webviewFrame('textarea.prompt');
+    await until('the restored draft', async () => (await compose.locator('textarea.prompt').inputValue()) === 'Draft that must survive hiding the side bar');
+  });
+
   it('attaches the editor selection as a chip labelled with its lines', async () => {
     await workbench.page.keyboard.press('Control+P');
     const input = workbench.page.locator('.quick-input-widget .quick-input-box input.input');

@@ -98,6 +98,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
           this.syncSelection();
           this.feedEstimate();
         } else {
+          // Posts while hidden are dropped; the page shown next says `ready` again and gets full state.
           this.services.liveEstimate.clear('compose');
         }
       }),
