@@ -1,0 +1,56 @@
+import { strict as assert } from 'node:assert';
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { NoticeState } from '../../../src/core/budget/budget';
+import { SCHEMA_VERSION, type UsageRecord } from '../../../src/core/ledger/usageRecord';
+import { creditMeter, setUserSetting, until } from './creditMeterApi';
+
+function charged(credits: number): UsageRecord {
+  const now = new Date().toISOString();
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    id: randomUUID(),
+    turnId: randomUUID(), round: 0, attempt: 0,
+    startedAt: now, firstTokenAt: now, finishedAt: now,
+    provider: 'openai', baseUrlHost: 'api.example.test', modelRequested: 'gpt-4.1', modelServed: 'gpt-4.1', kind: 'explain', region: null,
+    tokens: { input: 100, cacheRead: 0, cacheWrite: 0, output: 10, reasoning: 0, system: 0, tools: 0 },
+    usageSource: 'provider',
+    contexts: [], contextTokens: 0, contextBytes: 0,
+    tools: { names: [], calls: 0, externalCalls: 0 },
+    cost: { usd: credits * 0.04, credits, chargeSource: 'provider', profileVersion: '1' },
+    estimate: null,
+    outcome: { status: 'ok', latencyMs: 5, retries: 0 },
+  };
+}
+
+describe('extension: budgets', () => {
+  it("adds each charge to today's spend and announces 80 % and 100 % once per day", async () => {
+    const api = await creditMeter();
+    const ledger = await api.services.ledger();
+    const state = () => api.services.context.workspaceState.get<NoticeState>('creditMeter.budgetNotices');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const start = await api.services.budgets.recount();
+    const already = state()?.daily ?? [];
+    assert.deepEqual(already, [], 'no daily notice before this suite');
+    await setUserSetting(api, 'budget.daily', start.today + 10);
+    try {
+      await ledger.append(charged(8.5));
+      await until('the spend to include the charge', () => Math.abs(api.services.budgets.spend().today - (start.today + 8.5)) < 1e-9);
+      await until('the 80 % notice', () => state()?.daily.includes(80));
+      assert.deepEqual(state()?.daily, [80]);
+      assert.equal(api.statusBar().warning, false, 'under the budget: no warning yet');
+
+      await ledger.append(charged(0.5));
+      await until('the spend to include the second charge', () => Math.abs(api.services.budgets.spend().today - (start.today + 9)) < 1e-9);
+      assert.deepEqual(state()?.daily, [80], 'no second 80 % notice the same day');
+
+      await ledger.append(charged(1.5));
+      await until('the 100 % notice', () => state()?.daily.includes(100));
+      assert.deepEqual(state()?.daily, [80, 100]);
+      await until('the warning background once the budget is spent', () => api.statusBar().warning);
+      assert.match(api.statusBar().tooltip, /Daily budget: 0 of/);
+    } finally {
+      await setUserSetting(api, 'budget.daily', null);
+    }
+  });
+});
