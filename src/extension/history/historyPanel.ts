@@ -49,6 +49,7 @@ export class HistoryPanel extends Disposable {
   private pendingAppends: UsageRecord[] = [];
   private appendTimer: ReturnType<typeof setTimeout> | undefined;
   private ready = false;
+  private subscribed = false;
   private readonly counters: PanelStats = { snapshots: 0, appends: 0, selections: 0, rejected: 0 };
 
   /** Opens the view, or brings the open one to the front. */
@@ -119,7 +120,14 @@ export class HistoryPanel extends Disposable {
     switch (message.type) {
       case 'ready': {
         this.filter = message.filter;
-        const model = await this.load();
+        let model: HistoryModel;
+        try {
+          model = await this.load();
+        } catch (error) {
+          this.host.log.error('History view: the usage ledger could not be read', error);
+          this.post({ type: 'selection', error: `The usage ledger could not be read: ${error instanceof Error ? error.message : String(error)}. See "Credit Meter: Show Log".` });
+          return;
+        }
         this.ready = true;
         this.post({
           type: 'snapshot',
@@ -179,7 +187,10 @@ export class HistoryPanel extends Disposable {
     this.loading ??= (async () => {
       const ledger = await this.host.ledger();
       // Subscribe before reading, so a record appended meanwhile is queued, not lost (duplicates are skipped).
-      this._register(ledger.onDidAppend((record) => this.queueAppend(record)));
+      if (!this.subscribed) {
+        this.subscribed = true;
+        this._register(ledger.onDidAppend((record) => this.queueAppend(record)));
+      }
       // Pick up what other windows appended since this one opened the ledger.
       await ledger.refresh().catch((error: unknown) => this.host.log.warn(`History view: ledger refresh failed: ${String(error)}`));
       const started = Date.now();
@@ -188,7 +199,11 @@ export class HistoryPanel extends Disposable {
       this.model = model;
       this.columns = columns;
       return model;
-    })();
+    })().catch((error: unknown) => {
+      // Not cached: the next message tries again.
+      this.loading = undefined;
+      throw error;
+    });
     return this.loading;
   }
 
