@@ -39,7 +39,10 @@ export class ComposeView {
   private readonly kind = h('select', { 'aria-label': 'Request kind', class: 'kind' });
   private readonly send = h('button', { type: 'button', class: 'primary send', title: 'Send (Ctrl+Enter)' }, 'Send');
   private readonly stop = h('button', { type: 'button', class: 'secondary stop', title: 'Stop the answer' }, 'Stop');
-  private readonly estimate = h('section', { class: 'estimate', 'aria-label': 'Estimate', 'aria-live': 'polite' });
+  private readonly estimate = h('section', { class: 'estimate', 'aria-label': 'Estimate' });
+  /** What a screen reader announces: the headline only, once typing pauses, not every frame's table. */
+  private readonly announcer = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
+  private announceTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly tips = h('section', { class: 'tips', 'aria-label': 'Ways to cut the cost' });
   private readonly answer = h('section', { class: 'answer', 'aria-label': 'Answer', hidden: true });
   private readonly error = h('p', { class: 'error', role: 'alert', hidden: true });
@@ -76,6 +79,7 @@ export class ComposeView {
       h('div', { class: 'controls' }, this.model, this.kind, h('span', { class: 'spacer' }), this.stop, this.send),
       this.error,
       this.estimate,
+      this.announcer,
       this.tips,
       this.answer,
     );
@@ -240,6 +244,7 @@ export class ComposeView {
       return;
     }
     const headline = estimateHeadline(estimate);
+    this.announce(`Estimate ${headline.main}, range ${headline.range}`);
     const marker = estimate.exact ? 'exact' : 'calibrated';
     const markerTitle = estimate.exact ? 'Token counts are exact for this model' : 'Token counts come from a proxy tokenizer, calibrated for this model';
     const summary = h('div', { class: 'estimate-summary' },
@@ -265,6 +270,16 @@ export class ComposeView {
     }
     children.push(table);
     replaceChildren(this.estimate, ...children);
+  }
+
+  private announce(text: string): void {
+    if (this.announceTimer !== undefined) {
+      clearTimeout(this.announceTimer);
+    }
+    this.announceTimer = setTimeout(() => {
+      this.announceTimer = undefined;
+      this.announcer.textContent = text;
+    }, 1000);
   }
 
   private renderTips(tips: readonly TipView[]): void {
