@@ -2,6 +2,7 @@
 export { CSV_COLUMNS, CSV_PROMPT_COLUMNS, csvColumns } from './csvColumns';
 export type { CsvColumn, CsvCellKind } from './csvColumns';
 export { csvText, csvNumber } from './csvCell';
+export { csvRow, csvRowFromColumns } from './csvRow';
 export { EXPORT_FORMATS, exportable, writeExport } from './writeExport';
 export type { ExportFormat, ExportOptions, ExportResult } from './writeExport';
 export { EmptyExportError, exportToFile } from './exportToFile';

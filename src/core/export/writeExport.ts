@@ -13,8 +13,8 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { compileFilter, describeFilter, type LedgerFilter, redactSecrets, SCHEMA_VERSION, summarize, type Totals, totalsOf, type UsageRecord } from '../ledger';
-import { csvNumber, csvText } from './csvCell';
-import { type CsvColumn, csvColumns } from './csvColumns';
+import { csvColumns } from './csvColumns';
+import { csvRow } from './csvRow';
 
 export const EXPORT_FORMATS = ['csv', 'json', 'jsonl'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -60,17 +60,11 @@ export async function writeExport(records: AsyncIterable<UsageRecord> | Iterable
 
   switch (options.format) {
     case 'csv': {
-      const columns = csvColumns(includePrompts);
-      const cell = csvCellWriter(columns);
-      await out.write(columns.map((column) => column.name).join(',') + '\r\n');
+      await out.write(csvColumns(includePrompts).map((column) => column.name).join(',') + '\r\n');
       for await (const record of source) {
         rows += 1;
         credits += record.cost.credits ?? 0;
-        let line = cell(record, 0);
-        for (let i = 1; i < columns.length; i++) {
-          line += ',' + cell(record, i);
-        }
-        const flushed = out.write(line + '\r\n');
+        const flushed = out.write(csvRow(record, includePrompts) + '\r\n');
         if (flushed) {
           await flushed;
         }
@@ -110,24 +104,6 @@ export async function writeExport(records: AsyncIterable<UsageRecord> | Iterable
   }
   await out.flush();
   return { rows, totalCredits: Math.round(credits * 1e9) / 1e9 };
-}
-
-/** One CSV cell of column `i` of a record. */
-function csvCellWriter(columns: readonly CsvColumn[]): (record: UsageRecord, i: number) => string {
-  return (record, i) => {
-    const column = columns[i];
-    const value = column.value(record);
-    if (value === null || value === undefined) {
-      return '';
-    }
-    if (typeof value === 'number') {
-      return csvNumber(value);
-    }
-    if (column.kind === 'plain' || column.kind === 'time') {
-      return value;
-    }
-    return csvText(column.redact ? redactSecrets(value) : value);
-  };
 }
 
 /** The record as exported: prompts dropped unless asked for, free text redacted. */

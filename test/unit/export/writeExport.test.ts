@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
-import { CSV_COLUMNS, EmptyExportError, exportToFile, writeExport, type ExportFormat, type ExportOptions } from '../../../src/core/export';
+import { CSV_COLUMNS, csvColumns, csvRow, csvRowFromColumns, EmptyExportError, exportToFile, writeExport, type ExportFormat, type ExportOptions } from '../../../src/core/export';
 import { Ledger, looksLikeSecret, type UsageRecord } from '../../../src/core/ledger';
 import { makeRecord, makeRecords } from '../../support/ledgerFixtures';
 
@@ -48,6 +48,20 @@ describe('writeExport', () => {
     for (const row of rows) {
       for (const column of CSV_COLUMNS.filter((c) => c.kind === 'number')) {
         assert.ok(row[column.name] === '' || /^-?\d+(\.\d+)?(e-?\d+)?$/.test(row[column.name]), `${column.name}=${row[column.name]}`);
+      }
+    }
+  });
+
+  it('CSV: the fast row writer matches the column list, cell for cell', () => {
+    const odd = [
+      makeRecord({ estimate: null, firstTokenAt: null, modelServed: null, region: null, baseUrlHost: null, contexts: [], prompt: undefined, system: undefined }),
+      makeRecord({ modelRequested: '=cmd|x', turnId: 'a,"b"', tools: { names: ['-x', 'y,z'], calls: 2, externalCalls: 0 }, prompt: '@p\r\nq', system: '+s' }),
+      makeRecord({ outcome: { status: 'error', errorClass: 'E', errorMessage: 'key=abcdef123456 and Bearer abcdefgh12345678', httpStatus: 401, latencyMs: 0.5, retries: 2 } }),
+      makeRecord({ cost: { usd: null, credits: null, chargeSource: 'provider', profileVersion: null }, contexts: [{ kind: 'file', label: '=x.ts:1-2', tokens: 1, bytes: 1 }, { kind: 'selection', label: 'b, c', tokens: 2, bytes: 2 }] }),
+    ];
+    for (const record of [...makeRecords(2000, { seed: 26 }), ...odd]) {
+      for (const includePrompts of [false, true]) {
+        assert.equal(csvRow(record, includePrompts), csvRowFromColumns(record, csvColumns(includePrompts)), record.id);
       }
     }
   });
