@@ -39,7 +39,10 @@ describe('e2e: Compose from prompt to charge', () => {
   let compose: Frame;
 
   before(async () => {
-    server = await startProtocolServer(() => ({ body: answerStream() }));
+    // A prompt asking to be stopped gets an answer that starts and never ends.
+    server = await startProtocolServer((request) => (request.body.includes('keep talking')
+      ? { body: answerStream().split('\n\n').slice(0, 2).join('\n\n') + '\n\n', holdOpen: true }
+      : { body: answerStream() }));
     workbench = await Workbench.open({
       trust: 'trusted',
       files: {
@@ -119,5 +122,18 @@ describe('e2e: Compose from prompt to charge', () => {
     const sent = JSON.stringify((server.requests.at(-1)?.json as { messages?: unknown } | undefined)?.messages ?? []);
     assert.match(sent, /src\/cart\.ts:1-/, 'the selection went with the prompt');
     await workbench.screenshot('compose-charged');
+  });
+
+  it('stops a running answer with Stop, and says so', async () => {
+    await compose.locator('textarea.prompt').fill('Explain total() and keep talking.');
+    await compose.locator('button.send').click();
+    const stop = compose.locator('button.stop');
+    await stop.waitFor({ state: 'visible' });
+    await compose.locator('.answer .markdown', { hasText: 'total' }).waitFor();
+    await stop.click();
+    await compose.locator('.answer .status', { hasText: 'Stopped' }).waitFor({ timeout: 30_000 });
+    await stop.waitFor({ state: 'hidden' });
+    assert.equal(await compose.locator('button.send').isDisabled(), false);
+    await workbench.screenshot('compose-stopped');
   });
 });
