@@ -19,6 +19,7 @@ export interface CreditMeterApi {
 }
 
 export function activate(context: vscode.ExtensionContext): CreditMeterApi {
+  const started = performance.now();
   let services: Services | undefined;
   try {
     services = owned(context, new Services(context));
@@ -29,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): CreditMeterApi {
     registerHoverTips(context, services);
     registerHistory(context, services);
     const ready = startAfterActivation(services);
-    services.log.info(`Credit Meter activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
+    services.log.info(`Credit Meter activated in ${(performance.now() - started).toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
     return exportedApi(services, statusBar, ready);
   } catch (error) {
     services?.log.error('Activation failed', error);
@@ -50,8 +51,11 @@ function owned<T extends IDisposable>(context: vscode.ExtensionContext, value: T
 /** Heavy work starts on a later tick, never on the activation path: tokenizer ranks, ledger scan, profile file. */
 function startAfterActivation(services: Services): Promise<void> {
   return new Promise<void>((resolve) => setImmediate(resolve))
-    .then(() => Promise.all([warmUp(['o200k_base']), services.start()]))
-    .then(() => services.log.info('Credit Meter ready'))
+    .then(async () => {
+      const started = performance.now();
+      await Promise.all([warmUp(['o200k_base']), services.start()]);
+      services.log.info(`Credit Meter ready: tokenizer warm, ledger open, profile loaded in ${(performance.now() - started).toFixed(1)} ms`);
+    })
     .catch((error: unknown) => {
       services.log.error('Credit Meter could not start', error);
       void vscode.window.showErrorMessage(`Credit Meter could not start: ${error instanceof Error ? error.message : String(error)}`);

@@ -61,8 +61,10 @@ export class StatusBar extends Disposable {
     this._register(services.onDidChangeProfile(() => { this.selectionCache = undefined; this.schedule(); }));
     this._register(vscode.window.onDidChangeTextEditorSelection(() => this.schedule()));
     this._register(vscode.window.onDidChangeActiveTextEditor(() => this.schedule()));
-    this.render();
+    // The first frame shows today's spend only: counting a selection would load the tokenizer on the activation path.
+    this.render(true);
     this.item.show();
+    this.schedule();
   }
 
   /** The current text, tooltip and warning state, rendered now. */
@@ -85,8 +87,8 @@ export class StatusBar extends Disposable {
     }, FRAME_MS);
   }
 
-  private render(): void {
-    const snapshot = this.snapshot();
+  private render(idleOnly = false): void {
+    const snapshot = idleOnly ? this.idleSnapshot() : this.snapshot();
     this.view = {
       mode: snapshot.mode,
       text: statusText(snapshot),
@@ -99,6 +101,10 @@ export class StatusBar extends Disposable {
     this.item.tooltip = tooltip;
     this.item.backgroundColor = this.view.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.accessibilityInformation = { label: `Credit Meter: ${this.view.text.replace(/\$\([a-z-]+\)\s*/g, '')}` };
+  }
+
+  private idleSnapshot(): StatusSnapshot {
+    return { mode: 'idle', spend: this.services.budgets.spend(), limits: this.services.config.settings.budget, tips: [] };
   }
 
   private snapshot(): StatusSnapshot {
