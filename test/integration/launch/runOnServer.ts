@@ -14,7 +14,8 @@ import { judgeResults, type Verdict } from '../runner/results';
 import { parseLauncherArgs } from './launcherArgs';
 import { printResults } from './report';
 
-const runTimeoutMs = 5 * 60_000;
+/** A guard against a hung host, not a performance limit. */
+const runTimeoutMs = 15 * 60_000;
 
 function readIfExists(file: string): string | undefined {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;

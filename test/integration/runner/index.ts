@@ -28,7 +28,9 @@ export async function run(): Promise<void> {
   const results: IntegrationResults = { status: 'started', trust: process.env.CREDIT_METER_TRUST, files: files.map((file) => path.relative(bundleDir, file)), tests: [] };
   writeResults(resultsFile, results);
 
-  const mocha = new Mocha({ ui: 'bdd', timeout: 20_000, color: false, reporter: 'spec' });
+  // Real language servers answer some requests (hovers on a TypeScript file): on two busy cores that
+  // can take well over the unit-test default, so the per-test limit is generous.
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
   for (const file of files) {
     mocha.addFile(file);
   }
