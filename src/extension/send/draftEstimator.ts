@@ -60,7 +60,8 @@ export function diffEdit(before: string, after: string): { offset: number; delet
 export class DraftEstimator {
   private promptCounter: DocumentCounter | undefined;
   private promptEncoding: string | undefined;
-  private readonly contextCounts = new Map<string, number>();
+  /** Context text -> (encoding, kind, label) -> tokens of the wrapped block. */
+  private readonly contextCounts = new Map<string, Map<string, number>>();
   private systemCache: { text: string; encoding: string; tokens: number } | undefined;
 
   constructor(private readonly options: DraftEstimatorOptions) {}
@@ -133,22 +134,26 @@ export class DraftEstimator {
     return this.promptCounter.applyEdit(edit.offset, edit.deleteCount, edit.insert);
   }
 
-  /** Counts the context as it is sent (wrapped with its label), remembered by its text. */
+  /**
+   * Counts the context as it is sent (wrapped with its label), remembered by its text. The text
+   * itself is the key (no concatenation), so an unchanged context costs a hash lookup that V8 has
+   * already cached on the string, not a copy of a megabyte per keystroke.
+   */
   private countContext(counter: TokenCounter, context: DraftContext): number {
-    const block = contextBlock(context);
-    const key = `${counter.encoding}\u0000${block}`;
-    const cached = this.contextCounts.get(key);
+    const header = `${counter.encoding}\u0000${context.kind}\u0000${context.label}`;
+    const byHeader = this.contextCounts.get(context.text);
+    const cached = byHeader?.get(header);
     if (cached !== undefined) {
       return cached;
     }
-    const tokens = counter.count(block);
-    if (this.contextCounts.size >= CONTEXT_CACHE_LIMIT) {
+    const tokens = counter.count(contextBlock(context));
+    if (!byHeader && this.contextCounts.size >= CONTEXT_CACHE_LIMIT) {
       const oldest = this.contextCounts.keys().next().value;
       if (oldest !== undefined) {
         this.contextCounts.delete(oldest);
       }
     }
-    this.contextCounts.set(key, tokens);
+    (byHeader ?? this.contextCounts.set(context.text, new Map()).get(context.text)!).set(header, tokens);
     return tokens;
   }
 }
