@@ -1,7 +1,7 @@
 /**
  * The history view and "Export Usage" as a person uses them, in the real workbench (VS Code server +
  * Chromium): a ledger of a few thousand records written by the core's own writer, the view opened from
- * the command palette, screenshots in the dark and the light theme, a model filter that changes the
+ * the command palette, screenshots in the dark, light and high-contrast themes, a model filter that changes the
  * table and the totals, and an export from the command palette whose file is then found on disk.
  *   npx mocha --no-config --node-option import=tsx --timeout 300000 test/e2e/history.test.ts
  * Screenshots: test-results/e2e/history-*.png (git-ignored).
@@ -126,13 +126,19 @@ describe('e2e: usage history and Export Usage', function () {
     await ledger.close();
   });
 
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) {
+      await page.screenshot({ path: path.join(screenshots, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
+    }
+  });
+
   after(async () => {
     await browser?.close();
     await server?.stop();
     workspace?.dispose();
   });
 
-  it('opens the history view with every record, in the dark and the light theme', async () => {
+  it('opens the history view with every record, in the dark, light and high-contrast themes', async () => {
     await runCommand(page, 'Credit Meter: Show Usage History');
     const frame = await historyFrame(page);
     const status = await frame.locator('[data-testid=status-line]').textContent();
@@ -151,6 +157,14 @@ describe('e2e: usage history and Export Usage', function () {
     await until(`the view to follow the ${other.kind} theme`, async () => new RegExp(`vscode-${other.kind}`).test(await frame.locator('body').getAttribute('class') ?? ''));
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(screenshots, `history-${other.kind}.png`) });
+
+    await runCommand(page, 'Preferences: Color Theme');
+    await page.locator('.quick-input-widget input.input').fill('Dark High Contrast');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark High Contrast' }).first().waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    await until('the view to follow the high-contrast theme', async () => /vscode-high-contrast/.test(await frame.locator('body').getAttribute('class') ?? ''));
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(screenshots, 'history-high-contrast.png') });
   });
 
   it('filters by a model: the table and the totals change to that model', async () => {
@@ -209,7 +223,10 @@ describe('e2e: usage history and Export Usage', function () {
 
   it('comes back after a reload with its filter', async () => {
     const before = statusCount(await (await historyFrame(page)).locator('[data-testid=status-line]').textContent() ?? '');
-    await page.reload();
+    // Reload the way a user does: the workbench shuts down properly and saves the view's state first.
+    const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame(), timeout: 60_000 });
+    await runCommand(page, 'Developer: Reload Window');
+    await navigated;
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     const frame = await historyFrame(page);
     await until('the restored filter', async () => statusCount(await frame.locator('[data-testid=status-line]').textContent() ?? '') === before);
