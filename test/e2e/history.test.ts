@@ -180,6 +180,14 @@ describe('e2e: usage history and Export Usage', function () {
     assert.notEqual(totalAfter, totalBefore);
     await frame.locator('[data-testid=filter-models] summary').click();
     await page.screenshot({ path: path.join(screenshots, 'history-filtered.png') });
+
+    // Text search over prompts, on top of the model filter; clearing it brings the model's rows back.
+    const paginate = expected.filter((record) => record.prompt?.includes('paginate'));
+    assert.ok(paginate.length > 0);
+    await frame.locator('[data-testid=filter-search]').fill('paginate');
+    await until('the search to narrow the table', async () => statusCount(await frame.locator('[data-testid=status-line]').textContent() ?? '') === paginate.length);
+    await frame.locator('[data-testid=filter-search]').fill('');
+    await until('the search to clear', async () => statusCount(await frame.locator('[data-testid=status-line]').textContent() ?? '') === expected.length);
   });
 
   it('moves through rows with the keyboard and opens the whole record in the drawer', async () => {

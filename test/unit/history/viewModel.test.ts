@@ -41,6 +41,15 @@ describe('history view model', () => {
     }
   });
 
+  it('keeps ledger order for equal times in both directions', () => {
+    const at = '2026-01-05T08:00:00.000Z';
+    const same = rowsOf(makeRecords(4, { seed: 9 }).map((record) => ({ ...record, startedAt: at })));
+    assert.deepEqual(Array.from(sortRows(same, all(same), 'time', true)), [0, 1, 2, 3]);
+    assert.deepEqual(Array.from(sortRows(same, all(same), 'time', false)), [0, 1, 2, 3]);
+    const rising = rowsOf(makeRecords(5, { seed: 9 }));
+    assert.deepEqual(Array.from(sortRows(rising, all(rising), 'time', true)), [4, 3, 2, 1, 0]);
+  });
+
   it('sorts the difference column as charged minus estimated', () => {
     const order = sortRows(rows, all(rows), 'difference', true);
     const first = rows.differenceAt(order[0]) as number;
