@@ -76,6 +76,11 @@ export class Config extends Disposable {
     this.reported.add(message);
     if (level === 'warn') {
       this.log.warn(message);
+      void vscode.window.showWarningMessage(`Credit Meter: ${message}`, 'Open Settings').then((picked) => {
+        if (picked) {
+          void vscode.commands.executeCommand('workbench.action.openSettings', SETTINGS_SECTION);
+        }
+      });
     } else {
       this.log.info(message);
     }
