@@ -59,4 +59,24 @@ describe('hover tips', () => {
     const text = await hoverText(document.uri, new vscode.Position(0, 3));
     assert.doesNotMatch(text, /Credit Meter/);
   });
+
+  it('shows no tips when creditMeter.hoverTips.enabled is off', async () => {
+    const settings = vscode.workspace.getConfiguration('creditMeter');
+    await settings.update('hoverTips.enabled', false, vscode.ConfigurationTarget.Global);
+    try {
+      const document = await vscode.workspace.openTextDocument(path.join(fixtures, 'pasted-trace.prompt.md'));
+      await vscode.window.showTextDocument(document);
+      const traceLine = document.getText().split('\n').findIndex((line) => line.includes('computeLine40'));
+      // The setting reaches the extension through a configuration event: poll until the hover goes quiet.
+      const deadline = Date.now() + 10_000;
+      let text = await hoverText(document.uri, new vscode.Position(traceLine, 10));
+      while (/Trim the pasted log/.test(text) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        text = await hoverText(document.uri, new vscode.Position(traceLine, 10));
+      }
+      assert.doesNotMatch(text, /Trim the pasted log/);
+    } finally {
+      await settings.update('hoverTips.enabled', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });
