@@ -3,10 +3,10 @@
 // under development, optionally running test modules inside its extension host.
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureTestDependencies } from './installVscodeServer';
 import { spawnGroup, stopGroup } from './processes';
+import { makeScratchDir, removeScratchDir } from './scratchDirs';
 
 export type TrustState = 'trusted' | 'restricted';
 
@@ -88,7 +88,7 @@ function waitForPort(child: ChildProcess, output: () => string, timeoutMs: numbe
 /** Installs what is missing, then starts a server; always pair with `stop()` in a finally block. */
 export async function startVscodeServer(options: VscodeServerOptions): Promise<VscodeServer> {
   const serverDir = await ensureTestDependencies();
-  const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), `credit-meter-vscode-${options.trust}-`));
+  const dataRoot = makeScratchDir(`credit-meter-vscode-${options.trust}-`);
   const serverDataDir = path.join(dataRoot, 'server-data');
   const extensionsDir = path.join(dataRoot, 'extensions');
   fs.mkdirSync(path.join(serverDataDir, 'data', 'Machine'), { recursive: true });
@@ -127,7 +127,7 @@ export async function startVscodeServer(options: VscodeServerOptions): Promise<V
 
   const stop = async () => {
     await stopGroup(child);
-    fs.rmSync(dataRoot, { recursive: true, force: true, maxRetries: 3 });
+    removeScratchDir(dataRoot);
   };
   let port: number;
   try {

@@ -3,17 +3,17 @@
 //   tsx test/integration/launch/runOnElectron.ts [--trust trusted|restricted|both] [--self-test]
 import { runTests } from '@vscode/test-electron';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildIntegrationSuites, integrationRunnerPath } from '../../../scripts/harness/buildIntegration';
 import { repoRoot, type TrustState } from '../../../scripts/harness/vscodeServer';
+import { makeScratchDir, removeScratchDir } from '../../../scripts/harness/scratchDirs';
 import { createWorkspace } from '../../../scripts/harness/workspace';
 import { judgeResults, type Verdict } from '../runner/results';
 import { parseLauncherArgs } from './launcherArgs';
 import { printResults } from './report';
 
 async function runSuitesInElectron(trust: TrustState, selfTest: boolean): Promise<Verdict> {
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-meter-electron-'));
+  const scratch = makeScratchDir('credit-meter-electron-');
   const resultsFile = path.join(scratch, 'results.json');
   const workspace = createWorkspace();
   try {
@@ -45,7 +45,7 @@ async function runSuitesInElectron(trust: TrustState, selfTest: boolean): Promis
     return verdict;
   } finally {
     workspace.dispose();
-    fs.rmSync(scratch, { recursive: true, force: true });
+    removeScratchDir(scratch);
   }
 }
 

@@ -4,11 +4,11 @@
 //   tsx test/integration/launch/runOnServer.ts [--trust trusted|restricted|both] [--self-test]
 // --self-test loads only the deliberately failing suite; the launcher must then exit non-zero.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { launchBrowser } from '../../../scripts/harness/browser';
 import { buildIntegrationSuites, integrationRunnerPath } from '../../../scripts/harness/buildIntegration';
 import { startVscodeServer, type TrustState } from '../../../scripts/harness/vscodeServer';
+import { makeScratchDir, removeScratchDir } from '../../../scripts/harness/scratchDirs';
 import { createWorkspace } from '../../../scripts/harness/workspace';
 import { judgeResults, type Verdict } from '../runner/results';
 import { parseLauncherArgs } from './launcherArgs';
@@ -31,7 +31,7 @@ function isFinished(raw: string | undefined): boolean {
 
 /** One extension host run in one trust state; every process it starts is stopped before it returns. */
 export async function runSuitesOnServer(trust: TrustState, selfTest: boolean): Promise<Verdict> {
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-meter-results-'));
+  const scratch = makeScratchDir('credit-meter-results-');
   const resultsFile = path.join(scratch, 'results.json');
   const workspace = createWorkspace();
   const started = Date.now();
@@ -84,7 +84,7 @@ export async function runSuitesOnServer(trust: TrustState, selfTest: boolean): P
     await browser.close();
     await server.stop();
     workspace.dispose();
-    fs.rmSync(scratch, { recursive: true, force: true });
+    removeScratchDir(scratch);
   }
 }
 
