@@ -17,4 +17,10 @@ export type Block =
   | { readonly type: 'code'; readonly lang: string; readonly text: string; readonly closed: boolean }
   | { readonly type: 'list'; readonly ordered: boolean; readonly start: number; readonly items: readonly (readonly Block[])[] }
   | { readonly type: 'quote'; readonly children: readonly Block[] }
+  | {
+      readonly type: 'table';
+      readonly align: readonly ('left' | 'center' | 'right' | null)[];
+      readonly header: readonly (readonly Inline[])[];
+      readonly rows: readonly (readonly (readonly Inline[])[])[];
+    }
   | { readonly type: 'rule' };

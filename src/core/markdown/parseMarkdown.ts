@@ -6,6 +6,25 @@ const HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
 const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 const QUOTE = /^ {0,3}> ?(.*)$/;
 const LIST_ITEM = /^( {0,3})([-*+]|\d{1,9}[.)])([ \t]+|$)(.*)$/;
+const TABLE_DELIMITER = /^ {0,3}\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
+
+/** Cells of a table row: split on unescaped pipes, outer pipes optional. */
+function tableCells(line: string): string[] {
+  let text = line.trim();
+  if (text.startsWith('|')) {
+    text = text.slice(1);
+  }
+  if (text.endsWith('|') && !text.endsWith('\\|')) {
+    text = text.slice(0, -1);
+  }
+  return text.split(/(?<!\\)\|/).map((cell) => cell.trim().replace(/\\\|/g, '|'));
+}
+
+function isTableStart(lines: readonly string[], index: number): boolean {
+  const next = lines[index + 1];
+  return lines[index].includes('|') && next !== undefined && next.includes('-') && TABLE_DELIMITER.test(next)
+    && tableCells(lines[index]).length === tableCells(next).length;
+}
 
 function startsBlock(line: string): boolean {
   return FENCE.test(line) || HEADING.test(line) || RULE.test(line) || QUOTE.test(line) || LIST_ITEM.test(line);
@@ -69,6 +88,20 @@ function parseLines(lines: readonly string[]): Block[] {
       blocks.push({ type: 'quote', children: parseLines(quoted) });
       continue;
     }
+    if (isTableStart(lines, index)) {
+      const header = tableCells(line);
+      const align = tableCells(lines[index + 1]).map((cell) =>
+        cell.startsWith(':') && cell.endsWith(':') ? 'center' as const : cell.endsWith(':') ? 'right' as const : cell.startsWith(':') ? 'left' as const : null);
+      index += 2;
+      const rows: ReturnType<typeof parseInline>[][] = [];
+      while (index < lines.length && lines[index].trim() !== '' && lines[index].includes('|')) {
+        const cells = tableCells(lines[index]);
+        rows.push(header.map((_, column) => parseInline(cells[column] ?? '')));
+        index += 1;
+      }
+      blocks.push({ type: 'table', align, header: header.map((cell) => parseInline(cell)), rows });
+      continue;
+    }
     const item = LIST_ITEM.exec(line);
     if (item) {
       index = parseList(lines, index, blocks);
@@ -76,7 +109,7 @@ function parseLines(lines: readonly string[]): Block[] {
     }
     const paragraph: string[] = [line.trimStart()];
     index += 1;
-    while (index < lines.length && lines[index].trim() !== '' && !startsBlock(lines[index])) {
+    while (index < lines.length && lines[index].trim() !== '' && !startsBlock(lines[index]) && !isTableStart(lines, index)) {
       paragraph.push(lines[index].trimStart());
       index += 1;
     }

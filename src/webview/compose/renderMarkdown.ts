@@ -37,6 +37,13 @@ function renderBlock(block: Block, onCopy: CopyHandler): Node {
       return h('blockquote', {}, renderBlocks(block.children, onCopy));
     case 'rule':
       return h('hr');
+    case 'table': {
+      const cell = (tag: 'th' | 'td', inlines: readonly Inline[], column: number) =>
+        h(tag, block.align[column] ? { class: `align-${block.align[column]}` } : {}, renderInlines(inlines));
+      return h('div', { class: 'table-scroll' }, h('table', {},
+        h('thead', {}, h('tr', {}, ...block.header.map((inlines, column) => cell('th', inlines, column)))),
+        h('tbody', {}, ...block.rows.map((row) => h('tr', {}, ...row.map((inlines, column) => cell('td', inlines, column)))))));
+    }
     default: {
       const unreachable: never = block;
       return document.createTextNode(String(unreachable));

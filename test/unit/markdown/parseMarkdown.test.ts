@@ -66,3 +66,27 @@ describe('markdown: parseInline', () => {
     assert.deepEqual(parseInline('\\*not em\\*  \nnext'), [{ type: 'text', text: '*not em*' }, { type: 'break' }, { type: 'text', text: 'next' }]);
   });
 });
+
+describe('markdown: tables', () => {
+  it('parses a table with alignment, inline content and escaped pipes', () => {
+    const blocks = parseMarkdown('Costs:\n| Model | Credits |\n|:--|--:|\n| `haiku` | 0.1 |\n| a \\| b | **2** |\n\nafter');
+    assert.deepEqual(blocks, [
+      { type: 'paragraph', children: [{ type: 'text', text: 'Costs:' }] },
+      {
+        type: 'table',
+        align: ['left', 'right'],
+        header: [[{ type: 'text', text: 'Model' }], [{ type: 'text', text: 'Credits' }]],
+        rows: [
+          [[{ type: 'code', text: 'haiku' }], [{ type: 'text', text: '0.1' }]],
+          [[{ type: 'text', text: 'a | b' }], [{ type: 'strong', children: [{ type: 'text', text: '2' }] }]],
+        ],
+      },
+      { type: 'paragraph', children: [{ type: 'text', text: 'after' }] },
+    ]);
+  });
+
+  it('does not mistake a rule under a pipe line for a table', () => {
+    const blocks = parseMarkdown('a | b | c\n---');
+    assert.equal(blocks.some((block) => block.type === 'table'), false);
+  });
+});
