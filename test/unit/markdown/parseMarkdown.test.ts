@@ -90,3 +90,32 @@ describe('markdown: tables', () => {
     assert.equal(blocks.some((block) => block.type === 'table'), false);
   });
 });
+
+describe('markdown: any input', () => {
+  it('parses random markdown-ish text without throwing or hanging, and links only to safe schemes', () => {
+    const alphabet = ['*', '_', '`', '```', '~~~', '[', ']', '(', ')', '|', '-', '#', '>', '1.', '\n', '\n\n', ' ', '  ', '\\', 'a', 'word', 'javascript:', 'https://x.y', ':--', '<b>'];
+    let seed = 12345;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const hrefs: string[] = [];
+    const collect = (value: unknown): void => {
+      if (Array.isArray(value)) {
+        value.forEach(collect);
+      } else if (value && typeof value === 'object') {
+        const node = value as { type?: string; href?: string };
+        if (node.type === 'link' && node.href !== undefined) {
+          hrefs.push(node.href);
+        }
+        Object.values(value).forEach(collect);
+      }
+    };
+    for (let round = 0; round < 1_000; round += 1) {
+      const length = Math.floor(random() * 60);
+      const source = Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      collect(parseMarkdown(source));
+    }
+    assert.ok(hrefs.every((href) => /^(https?:\/\/|mailto:)/i.test(href)), hrefs.join(' '));
+  });
+});
