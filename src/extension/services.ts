@@ -11,7 +11,7 @@ import { totalInput } from '../core/ledger/usageRecord';
 import { DEFAULT_PROFILE, loadProfile, mergeProfile, parseProfileOverride, type CreditProfile } from '../core/pricing';
 import { parseModelRef, type ModelRef } from '../core/settings/modelRef';
 import type { ProviderConfig } from '../core/settings/settings';
-import { CalibrationTable } from '../core/tokens';
+import { CalibrationTable, loadCounter, tokenizerForModel } from '../core/tokens';
 import { createAnthropicProvider, createOpenAiCompatibleProvider } from '../providers';
 import { ProviderError } from '../providers/providerError';
 import type { ChatProvider } from '../providers/types';
@@ -158,6 +158,11 @@ export class Services extends Disposable {
       maxAttempts: settings.maxRetries + 1,
       ...(config.creditsHeader ?? this.creditProfile.creditsHeader ? { chargedCreditsHeader: config.creditsHeader ?? this.creditProfile.creditsHeader } : {}),
       ...(config.regionHeader ? { regionHeaders: [config.regionHeader] } : {}),
+      // A stream cut before its usage chunk is billed on our own count of what was sent and received.
+      estimateTokens: (text: string) => {
+        const tokenizer = tokenizerForModel(ref.model, this.calibration);
+        return Math.round(loadCounter(tokenizer.encoding).count(text) * tokenizer.calibration);
+      },
     };
     const provider = config.kind === 'anthropic' ? createAnthropicProvider(options) : createOpenAiCompatibleProvider(options);
     return { provider, config };

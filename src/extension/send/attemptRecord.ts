@@ -55,7 +55,8 @@ function errorText(outcome: AttemptOutcome): string | undefined {
   if (!error) {
     return undefined;
   }
-  const text = error.detail ? `${error.message} (${error.detail})` : error.message;
+  // Some messages already quote the provider's own words; don't store them twice.
+  const text = error.detail && !error.message.includes(error.detail) ? `${error.message} (${error.detail})` : error.message;
   return redactSecrets(text).slice(0, ERROR_MESSAGE_LIMIT);
 }
 
