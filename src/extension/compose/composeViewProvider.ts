@@ -63,6 +63,9 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
     this._register(services.liveEstimate.onDidChange((state) => {
       if (state?.draft.source === 'compose') {
         this.showEstimate(state.draft, state.estimate);
+      } else if (!state) {
+        // Another surface (the Ask About Selection box) stopped composing: the visible draft is live again.
+        this.feedEstimate();
       }
     }));
     this._register(vscode.window.onDidChangeTextEditorSelection(() => this.scheduleSelectionSync()));
