@@ -5,10 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { statusText, statusTooltip, statusWarns, type StatusMode, type StatusSnapshot, type TipSummary } from '../core/format/statusView';
-import { computeTips, type TipDraft } from '../core/tips';
-import { quoteCredits } from '../core/pricing';
-import { loadCounter, tokenizerForModel } from '../core/tokens';
-import { parseModelRef } from '../core/settings/modelRef';
+import { draftTipsFor } from './compose/draftTips';
 import { Disposable } from './lifecycle';
 import { FRAME_MS } from './liveEstimate';
 import type { Services } from './services';
@@ -142,34 +139,15 @@ export class StatusBar extends Disposable {
     return this.selectionCache;
   }
 
+  /** The same tips, priced the same way, as the Compose view and the hovers show. */
   private tips(draft: Draft, estimate: DraftEstimate): TipSummary[] {
-    const model = parseModelRef(draft.modelRef)?.model ?? draft.modelRef;
-    const profile = this.services.profile;
-    const tipDraft: TipDraft = {
-      model,
-      prompt: draft.prompt,
-      promptTokens: estimate.promptTokens,
-      systemTokens: estimate.systemTokens,
-      contexts: draft.contexts.map((context, index) => ({
-        label: context.label,
-        kind: context.kind === 'selection' || context.kind === 'file' || context.kind === 'pasted' ? context.kind : 'other',
-        tokens: estimate.contextTokens[index] ?? 0,
-        text: context.text,
-      })),
-      output: estimate.summary.outputTokens,
-      kind: draft.kind,
-    };
-    const counter = loadCounter(tokenizerForModel(model).encoding);
-    const alternatives = this.services.config.settings.providers.flatMap((provider) => provider.models).filter((candidate) => candidate !== model);
     try {
-      return computeTips(tipDraft, {
-        price: (priced, usage) => quoteCredits(usage, priced, profile).credits,
-        countTokens: (text) => counter.count(text),
-        alternativeModels: alternatives,
-      }, TOP_TIPS).map((tip) => ({ title: tip.title, savedTokens: tip.savingTokens, savedCredits: tip.savingCredits ?? null }));
+      return draftTipsFor(this.services).forDraft(draft, estimate, TOP_TIPS)
+        .map((tip) => ({ title: tip.title, savedTokens: tip.savingTokens, savedCredits: tip.savingCredits ?? null }));
     } catch (error) {
       this.services.log.warn(`Tips failed: ${error instanceof Error ? error.message : String(error)}`);
       return [];
     }
   }
+
 }

@@ -43,7 +43,7 @@ describe('hover tips', () => {
 
   it('shows "send the function, not the file" over a large selection, with its saving', async () => {
     const body = Array.from({ length: 2_500 }, (_, i) => `export function step${i}(value: number): number { return value * ${i} + ${i % 7}; }`).join('\n');
-    const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: body });
+    const document = await vscode.workspace.openTextDocument({ language: 'plaintext', content: body });
     const editor = await vscode.window.showTextDocument(document);
     editor.selection = new vscode.Selection(0, 0, document.lineCount - 1, 0);
     const text = await hoverText(document.uri, new vscode.Position(10, 5));
@@ -53,7 +53,7 @@ describe('hover tips', () => {
   });
 
   it('stays quiet over a small selection', async () => {
-    const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'const answer = 42;\nexport default answer;\n' });
+    const document = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'const answer = 42;\nexport default answer;\n' });
     const editor = await vscode.window.showTextDocument(document);
     editor.selection = new vscode.Selection(0, 0, 1, 0);
     const text = await hoverText(document.uri, new vscode.Position(0, 3));
