@@ -3,66 +3,38 @@
  * Chromium): a ledger of a few thousand records written by the core's own writer, the view opened from
  * the command palette, screenshots in the dark, light and high-contrast themes, a model filter that changes the
  * table and the totals, and an export from the command palette whose file is then found on disk.
- *   npx mocha --no-config --node-option import=tsx --timeout 300000 test/e2e/history.test.ts
- * Screenshots: test-results/e2e/history-*.png (git-ignored).
+ * Run with the other e2e suites: `npm run test:e2e`. Screenshots: test-results/screenshots/history-*.png.
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { Ledger } from '../../src/core/ledger/ledger';
-import { launchBrowser } from '../../scripts/harness/browser';
-import { startVscodeServer, type VscodeServer } from '../../scripts/harness/vscodeServer';
-import { createWorkspace, type TempWorkspace } from '../../scripts/harness/workspace';
 import { makeRecords } from '../support/ledgerFixtures';
+import { until, Workbench } from './support/workbench';
 
-const screenshots = path.resolve(__dirname, '..', '..', 'test-results', 'e2e');
 const RECORDS = 3000;
 /** Spread over the last 20 days, so the view's default range (last 30 days) shows every one. */
 const records = makeRecords(RECORDS, { seed: 2026, days: 20, startDate: new Date(Date.now() - 20 * 86_400_000) });
 
-/** Polls `probe` until it returns something, or fails naming what it waited for. */
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined && value !== null && value !== false) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-/** The ledger folder the extension created in its workspace storage on activation. */
-function findLedgerDir(root: string, depth = 0): string | undefined {
+/** Every ledger folder Credit Meter created in the server's workspace storage (one per workspace opened). */
+function ledgerDirs(root: string, depth = 0): string[] {
   if (depth > 8 || !fs.existsSync(root)) {
-    return undefined;
+    return [];
   }
-  for (const entry of fs.readdirSync(root, { withFileTypes: true })) {
-    if (!entry.isDirectory()) {
-      continue;
-    }
+  return fs.readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory()).flatMap((entry) => {
     const full = path.join(root, entry.name);
-    if (entry.name === 'ledger' && path.basename(root) === 'credit-meter.credit-meter') {
-      return full;
-    }
-    const found = findLedgerDir(full, depth + 1);
-    if (found) {
-      return found;
-    }
-  }
-  return undefined;
+    return entry.name === 'ledger' && path.basename(root) === 'credit-meter.credit-meter' ? [full] : ledgerDirs(full, depth + 1);
+  });
 }
 
-async function runCommand(page: Page, title: string): Promise<void> {
+/** Runs a palette command by clicking its row: for titles that a similar command outranks on Enter. */
+async function clickCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('Escape');
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible' });
   await input.fill(`>${title}`);
-  // Click the command itself: Enter would run whichever similar command ranks first.
   await page.locator(`.quick-input-list .monaco-list-row[aria-label^="${title}"]`).first().click();
 }
 
@@ -85,15 +57,8 @@ async function saveAs(page: Page, target: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-async function historyFrame(page: Page): Promise<Frame> {
-  return until('the history webview to paint its rows', async () => {
-    for (const frame of page.frames()) {
-      if (await frame.$('body[data-painted="true"] .table-viewport').catch(() => null)) {
-        return frame;
-      }
-    }
-    return undefined;
-  }, 60_000);
+async function historyFrame(workbench: Workbench): Promise<Frame> {
+  return workbench.webviewFrame('body[data-painted="true"] .table-viewport', 60_000);
 }
 
 function statusCount(text: string): number {
@@ -104,21 +69,17 @@ function statusCount(text: string): number {
 
 describe('e2e: usage history and Export Usage', function () {
   this.timeout(300_000);
-  let server: VscodeServer;
-  let browser: Browser;
-  let workspace: TempWorkspace;
+  let workbench: Workbench;
   let page: Page;
 
   before(async () => {
-    fs.mkdirSync(screenshots, { recursive: true });
-    workspace = createWorkspace();
-    server = await startVscodeServer({ trust: 'trusted' });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    await page.goto(server.workbenchUrl({ folder: workspace.folder }));
-    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    // The server is shared by the e2e suites: this workspace's ledger is the one created after it opened.
+    const openedAt = Date.now() - 1000;
+    workbench = await Workbench.open({ trust: 'trusted', viewport: { width: 1600, height: 1000 } });
+    page = workbench.page;
     // The extension opens its ledger on activation; add records to it the way another window would.
-    const ledgerDir = await until('the extension to create its ledger', async () => findLedgerDir(server.dataRoot), 60_000);
+    const ledgerDir = await until('the extension to create its ledger',
+      () => ledgerDirs(workbench.server.dataRoot).find((dir) => fs.statSync(dir).birthtimeMs >= openedAt), 60_000);
     const { ledger } = await Ledger.open(ledgerDir, { writerId: 'e2e' });
     for (const record of records) {
       await ledger.append(record);
@@ -127,20 +88,18 @@ describe('e2e: usage history and Export Usage', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      await page.screenshot({ path: path.join(screenshots, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
+    if (this.currentTest?.state === 'failed' && workbench) {
+      await workbench.screenshot(`history-failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
     }
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
-    workspace?.dispose();
+    await workbench?.close();
   });
 
   it('opens the history view with every record, in the dark, light and high-contrast themes', async () => {
-    await runCommand(page, 'Credit Meter: Show Usage History');
-    const frame = await historyFrame(page);
+    await workbench.runCommand('Credit Meter: Show Usage History');
+    const frame = await historyFrame(workbench);
     const status = await frame.locator('[data-testid=status-line]').textContent();
     assert.equal(statusCount(status ?? ''), RECORDS);
     const domRows = await frame.locator('.table-spacer .table-row:not([hidden])').count();
@@ -148,27 +107,27 @@ describe('e2e: usage history and Export Usage', function () {
     await frame.locator('.chart canvas').first().waitFor({ state: 'visible' });
     // Whichever theme the workbench starts in, shoot it, then switch to the other kind and shoot again.
     const startsDark = /vscode-dark/.test(await frame.locator('body').getAttribute('class') ?? '');
-    await page.screenshot({ path: path.join(screenshots, `history-${startsDark ? 'dark' : 'light'}.png`) });
+    await workbench.screenshot(`history-${startsDark ? 'dark' : 'light'}`);
     const other = startsDark ? { theme: 'Light Modern', kind: 'light' } : { theme: 'Dark Modern', kind: 'dark' };
-    await runCommand(page, 'Preferences: Color Theme');
+    await clickCommand(page, 'Preferences: Color Theme');
     await page.locator('.quick-input-widget input.input').fill(other.theme);
     await page.locator('.quick-input-list .monaco-list-row', { hasText: other.theme }).first().waitFor({ state: 'visible' });
     await page.keyboard.press('Enter');
     await until(`the view to follow the ${other.kind} theme`, async () => new RegExp(`vscode-${other.kind}`).test(await frame.locator('body').getAttribute('class') ?? ''));
     await page.waitForTimeout(500);
-    await page.screenshot({ path: path.join(screenshots, `history-${other.kind}.png`) });
+    await workbench.screenshot(`history-${other.kind}`);
 
-    await runCommand(page, 'Preferences: Color Theme');
+    await clickCommand(page, 'Preferences: Color Theme');
     await page.locator('.quick-input-widget input.input').fill('Dark High Contrast');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark High Contrast' }).first().waitFor({ state: 'visible' });
     await page.keyboard.press('Enter');
     await until('the view to follow the high-contrast theme', async () => /vscode-high-contrast/.test(await frame.locator('body').getAttribute('class') ?? ''));
     await page.waitForTimeout(500);
-    await page.screenshot({ path: path.join(screenshots, 'history-high-contrast.png') });
+    await workbench.screenshot('history-high-contrast');
   });
 
   it('filters by a model: the table and the totals change to that model', async () => {
-    const frame = await historyFrame(page);
+    const frame = await historyFrame(workbench);
     const totalBefore = await frame.locator('[data-testid=summary-filtered] .card-value').first().textContent();
     await frame.locator('[data-testid=filter-models] summary').click();
     await frame.locator('[data-testid=filter-models] input[value="gpt-4.1"]').check();
@@ -179,7 +138,7 @@ describe('e2e: usage history and Export Usage', function () {
     const totalAfter = await frame.locator('[data-testid=summary-filtered] .card-value').first().textContent();
     assert.notEqual(totalAfter, totalBefore);
     await frame.locator('[data-testid=filter-models] summary').click();
-    await page.screenshot({ path: path.join(screenshots, 'history-filtered.png') });
+    await workbench.screenshot('history-filtered');
 
     // Text search over prompts, on top of the model filter; clearing it brings the model's rows back.
     const paginate = expected.filter((record) => record.prompt?.includes('paginate'));
@@ -191,7 +150,7 @@ describe('e2e: usage history and Export Usage', function () {
   });
 
   it('moves through rows with the keyboard and opens the whole record in the drawer', async () => {
-    const frame = await historyFrame(page);
+    const frame = await historyFrame(workbench);
     await frame.locator('.table-viewport').focus();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
@@ -205,16 +164,16 @@ describe('e2e: usage history and Export Usage', function () {
     assert.match(text, /Charge source/);
     assert.match(text, /Usage source/);
     assert.ok(records.some((record) => record.prompt !== undefined && text.includes(record.prompt)), 'the prompt is shown as text');
-    await page.screenshot({ path: path.join(screenshots, 'history-details.png') });
+    await workbench.screenshot('history-details');
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'hidden' });
   });
 
   it('exports what the view shows with its Export button', async () => {
-    const frame = await historyFrame(page);
+    const frame = await historyFrame(workbench);
     const shown = statusCount(await frame.locator('[data-testid=status-line]').textContent() ?? '');
     const credits = await frame.locator('[data-testid=summary-filtered] .card-value').first().textContent();
-    const target = path.join(workspace.folder, 'usage-from-view.json');
+    const target = path.join(workbench.folder, 'usage-from-view.json');
     await frame.locator('[data-testid=export]').click();
     await quickPick(page, 'JSON');
     await quickPick(page, 'Leave prompts out');
@@ -230,24 +189,24 @@ describe('e2e: usage history and Export Usage', function () {
   });
 
   it('comes back after a reload with its filter', async () => {
-    const before = statusCount(await (await historyFrame(page)).locator('[data-testid=status-line]').textContent() ?? '');
+    const before = statusCount(await (await historyFrame(workbench)).locator('[data-testid=status-line]').textContent() ?? '');
     // Reload the way a user does: the workbench shuts down properly and saves the view's state first.
     const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame(), timeout: 60_000 });
-    await runCommand(page, 'Developer: Reload Window');
+    await workbench.runCommand('Developer: Reload Window');
     await navigated;
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-    const frame = await historyFrame(page);
+    const frame = await historyFrame(workbench);
     await until('the restored filter', async () => statusCount(await frame.locator('[data-testid=status-line]').textContent() ?? '') === before);
     assert.match(await frame.locator('[data-testid=filter-models] summary').textContent() ?? '', /gpt-4\.1/);
   });
 
   it('exports from the command palette and the file is on disk', async () => {
-    const target = path.join(workspace.folder, 'usage-e2e.csv');
-    await runCommand(page, 'Credit Meter: Export Usage');
+    const target = path.join(workbench.folder, 'usage-e2e.csv');
+    await workbench.runCommand('Credit Meter: Export Usage');
     const step = async (name: string, pick: () => Promise<void>) => {
       await pick();
       await page.waitForTimeout(300);
-      await page.screenshot({ path: path.join(screenshots, `export-step-${name}.png`) });
+      await workbench.screenshot(`history-export-${name}`);
     };
     await step('format', () => quickPick(page, 'CSV'));
     await step('range', () => quickPick(page, 'All time'));
@@ -260,6 +219,6 @@ describe('e2e: usage history and Export Usage', function () {
     const lines = text.trim().split('\r\n');
     assert.ok(lines.length - 1 >= RECORDS, `${lines.length - 1} rows`);
     await page.locator('.notifications-toasts', { hasText: 'Exported' }).waitFor({ state: 'visible', timeout: 15_000 });
-    await page.screenshot({ path: path.join(screenshots, 'history-exported.png') });
+    await workbench.screenshot('history-exported');
   });
 });
