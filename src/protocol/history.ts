@@ -7,7 +7,7 @@
  * "Export Usage" uses) as a bitset. The whole record travels only when the details drawer asks for it.
  * Nothing the view sends is a path or URL.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageRecord } from '../core/ledger/usageRecord';
 import { HistoryFilter } from './historyFilter';
 

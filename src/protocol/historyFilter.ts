@@ -3,7 +3,7 @@
  * ledger filter, so the rows and credits the view shows equal what an export of the same filter writes.
  * Day boundaries are the user's local days (the webview and the extension host run on the same machine).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LedgerFilter } from '../core/ledger/ledgerFilter';
 import { OUTCOME_STATUSES, REQUEST_KINDS } from '../core/ledger/usageRecord';
 

@@ -8,7 +8,7 @@
  * Prompt and system text are kept locally for the history view and are left out of every export
  * unless the user opts in. Error messages go through `redactSecrets` before they get here.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Bump when the shape changes, and teach `migrateRecord` the step from the previous version. */
 export const SCHEMA_VERSION = 2;
@@ -30,7 +30,8 @@ export type ChargeSource = (typeof CHARGE_SOURCES)[number];
 const count = z.number().int().nonnegative();
 const isoUtc = z.iso.datetime({ offset: false, local: false });
 /** A host name (and port), never a path, query or user-info that could carry a key. */
-const host = z.string().regex(/^[A-Za-z0-9.\-[\]:]+$/, 'a bare host name (no scheme, path or credentials)');
+export const HOST_PATTERN = /^[A-Za-z0-9.\-[\]:]+$/;
+const host = z.string().regex(HOST_PATTERN, 'a bare host name (no scheme, path or credentials)');
 
 export const RecordTokens = z.object({
   /** Input billed at the full input price (cache reads and writes excluded). */

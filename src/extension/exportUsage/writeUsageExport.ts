@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { EmptyExportError, exportToFile, type ExportFormat } from '../../core/export';
-import { totalsOf } from '../../core/ledger/aggregate';
 import type { Ledger } from '../../core/ledger/ledger';
 import type { LedgerFilter } from '../../core/ledger/ledgerFilter';
 import type { UsageRecord } from '../../core/ledger/usageRecord';
@@ -32,16 +31,17 @@ function abortError(): Error {
   return error;
 }
 
-export async function writeUsageExport(ledger: Pick<Ledger, 'summaries' | 'records'>, request: UsageExportRequest): Promise<{ rows: number; totalCredits: number; path: string }> {
-  const summaries = await ledger.summaries(request.filter);
-  if (summaries.length === 0) {
+export async function writeUsageExport(ledger: Pick<Ledger, 'select'>, request: UsageExportRequest): Promise<{ rows: number; totalCredits: number; path: string }> {
+  // One selection for the header and the rows, so a record appended meanwhile can't make them disagree.
+  const selection = await ledger.select(request.filter);
+  if (selection.rowCount === 0) {
     throw new EmptyExportError();
   }
-  const total = summaries.length;
+  const total = selection.rowCount;
   const signal = request.signal;
   async function* tracked(): AsyncGenerator<UsageRecord> {
     let rows = 0;
-    for await (const record of ledger.records(request.filter)) {
+    for await (const record of selection.records()) {
       // On cancel the stream just ends (throwing mid-write would race the writer's own cleanup);
       // the finished part-file is then deleted below.
       if (signal?.aborted) {
@@ -64,7 +64,7 @@ export async function writeUsageExport(ledger: Pick<Ledger, 'summaries' | 'recor
       format: request.format,
       includePrompts: request.includePrompts,
       filters: request.filter,
-      summary: { rowCount: total, totals: totalsOf(summaries) },
+      summary: { rowCount: total, totals: selection.totals },
     });
     if (signal?.aborted) {
       throw abortError();
