@@ -7,6 +7,7 @@
  * or a URL: context items are addressed by the id the extension gave them.
  */
 import * as z from 'zod';
+import { CONTEXT_KINDS } from '../core/contextKind';
 
 export const COMPOSE_VIEW_ID = 'creditMeter.compose';
 
@@ -29,7 +30,7 @@ const seq = z.number().int().nonnegative();
 /** A context chip: what is attached, and what it costs. */
 export const ContextChip = z.object({
   id,
-  kind: z.enum(['selection', 'file', 'pasted', 'other']),
+  kind: z.enum(CONTEXT_KINDS),
   /** `src/a.ts:10-42` for a selection, the workspace-relative path for a file. */
   label: z.string().max(1_000),
   tokens: count.nullable(),

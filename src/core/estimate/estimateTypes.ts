@@ -1,11 +1,12 @@
 /** The plain values an estimate is made from and made of. */
+import type { ContextKind } from '../contextKind';
 import type { ProviderHints } from '../pricing';
 import type { CreditProfile } from '../pricing';
 import type { EncodingName } from '../tokens';
 import type { HistoryRecord, OutputPrediction } from './outputModel';
 import type { RequestKind } from './requestKind';
 
-export type ContextKind = 'selection' | 'file' | 'paste' | 'other';
+export type { ContextKind };
 
 /** One piece of context sent with the prompt. */
 export interface ContextItem {

@@ -5,14 +5,7 @@
 import type { ContextItem, Estimate } from '../estimate';
 import { type CreditProfile, type ProviderHints, quoteCredits } from '../pricing';
 import { loadCounter } from '../tokens';
-import type { PriceRequest, TipContext, TipDraft } from './tip';
-
-const CONTEXT_KINDS: Record<ContextItem['kind'], TipContext['kind']> = {
-  selection: 'selection',
-  file: 'file',
-  paste: 'pasted',
-  other: 'other',
-};
+import type { PriceRequest, TipDraft } from './tip';
 
 /** The draft the estimate describes, with the texts the estimate was made from (same order as its context parts). */
 export function tipDraftFromEstimate(estimate: Estimate, prompt: string, contexts: readonly ContextItem[], toolCount = 0): TipDraft {
@@ -52,7 +45,7 @@ export function tipDraftFromEstimate(estimate: Estimate, prompt: string, context
     overheadTokens,
     contexts: contexts.map((item, index) => ({
       label: item.label,
-      kind: CONTEXT_KINDS[item.kind],
+      kind: item.kind,
       tokens: contextTokens[index] ?? 0,
       text: item.text,
     })),

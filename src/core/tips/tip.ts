@@ -1,3 +1,4 @@
+import type { ContextKind } from '../contextKind';
 import type { TokenUsage } from '../usage';
 
 /** Which rule produced a tip; stable ids so the UI can key and dedupe them. */
@@ -31,7 +32,7 @@ export interface Tip {
 /** One piece of context attached to the draft; `tokens` comes from the estimate (already counted). */
 export interface TipContext {
   readonly label: string;
-  readonly kind: 'selection' | 'file' | 'pasted' | 'other';
+  readonly kind: ContextKind;
   readonly tokens: number;
   /** The text, when available: needed to find logs and recognise a context sent before. */
   readonly text?: string;

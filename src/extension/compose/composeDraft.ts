@@ -89,7 +89,7 @@ export class ComposeDraft {
   chips(tokens: readonly number[] | undefined): ContextChip[] {
     return this.items.map((item, index) => ({
       id: item.id,
-      kind: item.kind === 'selection' || item.kind === 'file' || item.kind === 'pasted' ? item.kind : 'other',
+      kind: item.kind,
       label: item.label,
       tokens: tokens?.[index] ?? null,
       auto: item.auto,

@@ -44,7 +44,7 @@ export class DraftTips {
       overheadTokens: overhead,
       contexts: draft.contexts.map((context, index) => ({
         label: context.label,
-        kind: context.kind === 'selection' || context.kind === 'file' || context.kind === 'pasted' ? context.kind : 'other',
+        kind: context.kind,
         tokens: estimate.contextTokens[index] ?? 0,
         text: context.text,
       })),

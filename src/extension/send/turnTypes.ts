@@ -1,13 +1,13 @@
 /**
  * The plain values a turn is made of. No `vscode` here: the turn runner is unit-tested in plain Node.
  */
+import type { ContextKind } from '../../core/contextKind';
 import type { RecordEstimate, RequestKind } from '../../core/ledger/usageRecord';
 import type { TokenUsage } from '../../core/usage';
 
 /** One piece of context sent with the prompt. `text` is sent, never stored: the ledger keeps the label and size. */
 export interface DraftContext {
-  /** `selection`, `file`, `pasted`, … */
-  readonly kind: string;
+  readonly kind: ContextKind;
   /** Where it came from: a workspace-relative path and range. */
   readonly label: string;
   readonly text: string;

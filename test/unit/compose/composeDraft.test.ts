@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { ComposeDraft, SELECTION_CHIP_ID } from '../../../src/extension/compose/composeDraft';
 
-const selection = (text: string, label = 'src/a.ts:3-9') => ({ kind: 'selection', label, text });
+const selection = (text: string, label = 'src/a.ts:3-9') => ({ kind: 'selection' as const, label, text });
 
 describe('compose: draft', () => {
   it('adds the editor selection as a chip, follows it and drops it when the selection is gone', () => {

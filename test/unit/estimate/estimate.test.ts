@@ -168,7 +168,7 @@ describe('pre-send estimate', () => {
       const session = new EstimateSession({ model: 'gpt-4o' });
       const spy = spyOnCount(counter);
       try {
-        session.setContext([{ kind: 'file', label: 'big', text: big }, { kind: 'paste', label: 'log', text: 'line\n'.repeat(100), key: 'log' }]);
+        session.setContext([{ kind: 'file', label: 'big', text: big }, { kind: 'pasted', label: 'log', text: 'line\n'.repeat(100), key: 'log' }]);
         const afterFirstCount = spy.chars();
         assert.ok(afterFirstCount >= big.length);
         for (const char of 'fix the bug') {
@@ -176,7 +176,7 @@ describe('pre-send estimate', () => {
           session.estimate();
         }
         session.editPrompt(0, 4, '');
-        session.setContext([{ kind: 'file', label: 'big', text: big }, { kind: 'paste', label: 'log', text: 'ignored: same key', key: 'log' }]);
+        session.setContext([{ kind: 'file', label: 'big', text: big }, { kind: 'pasted', label: 'log', text: 'ignored: same key', key: 'log' }]);
         session.estimate();
         assert.equal(spy.chars(), afterFirstCount);
       } finally {

@@ -3,12 +3,13 @@ import { DEFAULT_PROFILE, quoteCredits } from '../../../src/core/pricing';
 import { CalibrationTable, loadCounter } from '../../../src/core/tokens';
 import { contextBlock, composeUserMessage } from '../../../src/extension/send/composeMessage';
 import { diffEdit, DraftEstimator } from '../../../src/extension/send/draftEstimator';
+import type { DraftContext } from '../../../src/extension/send/turnTypes';
 
 function estimator(calibration = new CalibrationTable()): DraftEstimator {
   return new DraftEstimator({ profile: () => DEFAULT_PROFILE, calibration: () => calibration, history: () => [] });
 }
 
-const context = { kind: 'selection', label: 'src/a.ts:1-3', text: 'function add(a: number, b: number) {\n  return a + b;\n}' };
+const context: DraftContext = { kind: 'selection', label: 'src/a.ts:1-3', text: 'function add(a: number, b: number) {\n  return a + b;\n}' };
 
 describe('draft estimator', () => {
   it('finds the smallest edit between two prompts', () => {
