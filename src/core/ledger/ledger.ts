@@ -19,6 +19,7 @@ import * as path from 'node:path';
 import { aggregateRecords, type AggregateOptions, type AggregateRow, type Accuracy, type GroupBy, type Totals, totalsOf } from './aggregate';
 import { compileFilter, type CompiledFilter, type LedgerFilter } from './ledgerFilter';
 import { readSnapshot, SNAPSHOT_FILE, type SnapshotSegmentMeta, writeSnapshot } from './ledgerSnapshot';
+import { isCurrentRecord } from './isCurrentRecord';
 import { InvalidRecordError, migrateRecord, NewerSchemaError, parseRecord } from './migrateRecord';
 import { appendToQuarantine, type QuarantinedLine, writeFileAtomic } from './quarantine';
 import { readLinesAt } from './readLinesAt';
@@ -557,7 +558,8 @@ export class Ledger {
     }
     let record: UsageRecord;
     try {
-      record = migrateRecord(raw);
+      // The structural check accepts only what zod would return unchanged; zod names the field otherwise.
+      record = isCurrentRecord(raw) ? raw : migrateRecord(raw);
     } catch (error) {
       if (error instanceof NewerSchemaError) {
         segment.newer += 1;
