@@ -175,8 +175,8 @@ export const HistoryViewState = z.object({
 });
 export type HistoryViewState = z.infer<typeof HistoryViewState>;
 
-/** Packs row flags into base64, bit i of byte i >> 3. */
-export function encodeBits(flags: ArrayLike<boolean>): string {
+/** Packs row flags (true or non-zero) into base64, bit i of byte i >> 3. */
+export function encodeBits(flags: ArrayLike<boolean | number>): string {
   const bytes = new Uint8Array(Math.ceil(flags.length / 8));
   for (let index = 0; index < flags.length; index++) {
     if (flags[index]) {

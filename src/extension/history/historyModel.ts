@@ -5,14 +5,18 @@
  *
  * Selection asks the ledger itself (`summaries` with `toLedgerFilter`) and sums with the core's
  * `totalsOf`: the same filter and sums as `Ledger.totals` and "Export Usage", so the view's row count
- * and credits always equal an export of the same filter.
+ * and credits always equal an export of the same filter. Only the text search is answered here, from
+ * a search index kept in memory (see searchIndex.ts), with the core's answer for every row.
  */
 import { totalsOf, type Totals } from '../../core/ledger/aggregate';
 import type { Ledger } from '../../core/ledger/ledger';
+import { compileFilter } from '../../core/ledger/ledgerFilter';
+import type { RecordSummary } from '../../core/ledger/recordSummary';
 import type { UsageRecord } from '../../core/ledger/usageRecord';
 import { encodeBits, type HistoryColumns, type Selection, type SelectionTotals } from '../../protocol/history';
 import { startOfLocalDay, startOfLocalMonth, startOfLocalWeek, toLedgerFilter, type HistoryFilter } from '../../protocol/historyFilter';
 import { ModelCodes, toColumns } from './historyColumns';
+import { SearchIndex } from './searchIndex';
 
 /** What the view needs of the ledger. */
 export type HistoryLedger = Pick<Ledger, 'records' | 'summaries' | 'get'>;
@@ -43,6 +47,9 @@ export class HistoryModel {
   private readonly ids: string[] = [];
   private readonly rowOf = new Map<string, number>();
   private readonly codes = new ModelCodes();
+  private readonly search = new SearchIndex();
+  /** Today / this week / this month: they do not depend on the filter, so they are summed once per day and row count. */
+  private periods: { key: string; value: Selection['periods'] } | undefined;
 
   private constructor(readonly generation: number, private readonly ledger: HistoryLedger) {}
 
@@ -77,6 +84,11 @@ export class HistoryModel {
     return columns.startedAt.length === 0 ? null : { startIndex, columns };
   }
 
+  /** The ledger id of row `index`. */
+  idAt(index: number): string | undefined {
+    return this.ids[index];
+  }
+
   async record(index: number): Promise<UsageRecord | undefined> {
     const id = this.ids[index];
     return id === undefined ? undefined : this.ledger.get(id);
@@ -85,22 +97,59 @@ export class HistoryModel {
   /** The rows `filter` selects as of `nowMs`, their totals, and today / this week / this month over every row. */
   async select(filter: HistoryFilter, nowMs: number): Promise<Selection> {
     const rowCount = this.ids.length;
-    const matched = await this.ledger.summaries(toLedgerFilter(filter, nowMs));
-    const flags = new Array<boolean>(rowCount).fill(false);
+    const matched = await this.matching(filter, nowMs);
+    const flags = new Uint8Array(rowCount);
     for (const summary of matched) {
       const row = this.rowOf.get(summary.id);
       if (row !== undefined && row < rowCount) {
-        flags[row] = true;
+        flags[row] = 1;
       }
     }
-    const since = async (startMs: number) => selectionTotals(totalsOf(await this.ledger.summaries({ since: new Date(startMs) })));
     return {
       generation: this.generation,
       rowCount,
       matches: encodeBits(flags),
       totals: selectionTotals(totalsOf(matched)),
-      periods: { today: await since(startOfLocalDay(nowMs)), week: await since(startOfLocalWeek(nowMs)), month: await since(startOfLocalMonth(nowMs)) },
+      periods: await this.periodTotals(nowMs),
     };
+  }
+
+  /**
+   * The ledger's summaries for the filter. Without search text that is the ledger's own answer; with
+   * it, the rest of the filter is the ledger's and the text is looked up in the index, falling back to
+   * the full record (the core's own test) only for rows the index cannot decide.
+   */
+  private async matching(filter: HistoryFilter, nowMs: number): Promise<RecordSummary[]> {
+    const { text, ...rest } = toLedgerFilter(filter, nowMs);
+    const candidates = await this.ledger.summaries(rest);
+    const compiled = compileFilter({ text });
+    const needle = compiled.text;
+    if (needle === undefined) {
+      return candidates;
+    }
+    const out: RecordSummary[] = [];
+    for (const summary of candidates) {
+      const row = this.rowOf.get(summary.id);
+      const answer = row === undefined ? 'unsure' : this.search.matches(row, needle);
+      if (answer === true) {
+        out.push(summary);
+      } else if (answer === 'unsure') {
+        const record = await this.ledger.get(summary.id);
+        if (record && compiled.matchesText(record)) {
+          out.push(summary);
+        }
+      }
+    }
+    return out;
+  }
+
+  private async periodTotals(nowMs: number): Promise<Selection['periods']> {
+    const key = `${this.ids.length}:${startOfLocalDay(nowMs)}`;
+    if (this.periods?.key !== key) {
+      const since = async (startMs: number) => selectionTotals(totalsOf(await this.ledger.summaries({ since: new Date(startMs) })));
+      this.periods = { key, value: { today: await since(startOfLocalDay(nowMs)), week: await since(startOfLocalWeek(nowMs)), month: await since(startOfLocalMonth(nowMs)) } };
+    }
+    return this.periods.value;
   }
 
   private add(records: readonly UsageRecord[]): HistoryColumns {
@@ -109,6 +158,7 @@ export class HistoryModel {
       if (!this.rowOf.has(record.id)) {
         this.rowOf.set(record.id, this.ids.length);
         this.ids.push(record.id);
+        this.search.add(record);
         fresh.push(record);
       }
     }

@@ -4,10 +4,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Ledger } from '../../../src/core/ledger/ledger';
 import type { UsageRecord } from '../../../src/core/ledger/usageRecord';
-import { HistoryModel } from '../../../src/extension/history/historyModel';
+import { HistoryModel, type HistoryLedger } from '../../../src/extension/history/historyModel';
+import { SEARCH_TEXT_LIMIT } from '../../../src/extension/history/searchIndex';
 import { decodeBits } from '../../../src/protocol/history';
 import { DEFAULT_FILTER, type HistoryFilter } from '../../../src/protocol/historyFilter';
-import { makeRecords } from '../../support/ledgerFixtures';
+import { makeRecord, makeRecords } from '../../support/ledgerFixtures';
 
 async function openLedger(records: readonly UsageRecord[]): Promise<{ ledger: Ledger; dir: string }> {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'cm-history-'));
@@ -97,5 +98,80 @@ describe('history model (extension side)', () => {
     assert.equal(batch.columns.startedAt.length, 3);
     assert.equal(model.append([extra[1]]), null);
     assert.equal(model.length, records.length + 3);
+  });
+
+  describe('text search', () => {
+    const long = 'x'.repeat(SEARCH_TEXT_LIMIT + 500);
+    const extra: UsageRecord[] = [
+      makeRecord({ id: 'a0000000-0000-4000-8000-000000000001', startedAt: '2026-01-10T10:00:00.000Z', prompt: `${long} needle-past-the-cut` }, 1),
+      makeRecord({ id: 'a0000000-0000-4000-8000-000000000002', startedAt: '2026-01-10T10:01:00.000Z', prompt: `${long} something else` }, 2),
+      makeRecord({ id: 'a0000000-0000-4000-8000-000000000003', startedAt: '2026-01-10T10:02:00.000Z', prompt: undefined, contexts: [{ kind: 'file', label: 'src/Needle-In-Label.ts', tokens: 10, bytes: 40 }] as UsageRecord['contexts'] }, 3),
+      makeRecord({ id: 'a0000000-0000-4000-8000-000000000004', startedAt: '2026-01-10T10:03:00.000Z', outcome: { ...makeRecord({}, 4).outcome, status: 'error', errorClass: 'RateLimitError', errorMessage: 'NEEDLE in the error' } }, 4),
+    ];
+    let searchLedger: Ledger;
+    let searchDir: string;
+
+    before(async () => {
+      ({ ledger: searchLedger, dir: searchDir } = await openLedger([...records, ...extra]));
+    });
+
+    after(async () => {
+      await searchLedger.close();
+      await fsp.rm(searchDir, { recursive: true, force: true });
+    });
+
+    /** The real ledger, counting the full records read back from disk. */
+    function counting(target: Ledger): { ledger: HistoryLedger; reads: () => number } {
+      let reads = 0;
+      return {
+        ledger: {
+          records: (filter, options) => target.records(filter, options),
+          summaries: (filter) => target.summaries(filter),
+          get: (id) => {
+            reads += 1;
+            return target.get(id);
+          },
+        },
+        reads: () => reads,
+      };
+    }
+
+    it('selects exactly the rows the ledger\'s own text filter selects, with the same totals', async () => {
+      const { model } = await HistoryModel.load(searchLedger, 0);
+      const searches = ['paginate', 'NEEDLE', 'needle-past-the-cut', 'src/', 'gpt-4.1', 'ratelimit', 'zz-no-such-text', extra[2].id.slice(0, 13), '  Fix the  '];
+      for (const search of searches) {
+        for (const base of [{ ...DEFAULT_FILTER, range: 'all' as const }, { ...DEFAULT_FILTER, range: 'all' as const, models: ['gpt-4.1'], statuses: ['ok' as const] }]) {
+          const filter: HistoryFilter = { ...base, search };
+          const selection = await model.select(filter, now);
+          const ledgerRows = await searchLedger.summaries({ ...(filter.models.length > 0 ? { models: filter.models } : {}), ...(filter.statuses.length > 0 ? { statuses: filter.statuses } : {}), text: search });
+          const ids = Array.from(decodeBits(selection.matches, selection.rowCount), (row) => model.idAt(row)).sort();
+          assert.deepEqual(ids, ledgerRows.map((summary) => summary.id).sort(), `${JSON.stringify(search)} ${JSON.stringify(base)}`);
+          const totals = await searchLedger.totals({ ...(filter.models.length > 0 ? { models: filter.models } : {}), ...(filter.statuses.length > 0 ? { statuses: filter.statuses } : {}), text: search });
+          assert.equal(selection.totals.requests, totals.requests);
+          assert.ok(Math.abs(selection.totals.credits - totals.credits) < 1e-9);
+        }
+      }
+      assert.equal((await model.select({ ...DEFAULT_FILTER, range: 'all', search: 'needle-past-the-cut' }, now)).totals.requests, 1, 'text past the kept prefix is still found');
+      assert.equal((await model.select({ ...DEFAULT_FILTER, range: 'all', search: 'needle' }, now)).totals.requests, 3, 'prompt, context label and error message');
+    });
+
+    it('answers from memory: full records are read back only for rows whose text was cut and did not match', async () => {
+      const { ledger: countingLedger, reads } = counting(searchLedger);
+      const { model } = await HistoryModel.load(countingLedger, 0);
+      await model.select({ ...DEFAULT_FILTER, range: 'all', search: 'paginate' }, now);
+      // Two records are longer than the limit; neither holds "paginate" in its kept part.
+      assert.equal(reads(), 2);
+      await model.select({ ...DEFAULT_FILTER, range: 'all', search: 'xxx' }, now);
+      assert.equal(reads(), 2, 'both long rows match in their kept part: nothing read');
+    });
+
+    it('indexes appended rows too', async () => {
+      const { model } = await HistoryModel.load(searchLedger, 0);
+      const fresh = makeRecord({ id: 'a0000000-0000-4000-8000-0000000000ff', startedAt: '2026-01-11T10:00:00.000Z', prompt: 'a brand new Quokka prompt' }, 9);
+      await searchLedger.append(fresh);
+      assert.ok(model.append([fresh]));
+      const selection = await model.select({ ...DEFAULT_FILTER, range: 'all', search: 'quokka' }, now);
+      assert.deepEqual(Array.from(decodeBits(selection.matches, selection.rowCount), (row) => model.idAt(row)), [fresh.id]);
+    });
   });
 });
