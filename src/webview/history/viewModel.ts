@@ -29,7 +29,8 @@ export function sortKey(rows: HistoryRows, column: SortColumn): (index: number) 
     case 'difference': return (i) => rows.differenceAt(i);
     case 'status': return (i) => rows.statusAt(i);
     case 'latency': return (i) => c.latencyMs[i];
-    case 'retries': return (i) => c.retries[i];
+    // The column shows "retries / round": retries first, then the tool round.
+    case 'retries': return (i) => c.retries[i] * 1_000_000 + c.round[i];
     default: {
       const unknown: never = column;
       throw new Error(`unknown column ${String(unknown)}`);

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { ModelCodes, toColumns } from '../../../src/extension/history/historyColumns';
 import { startOfLocalDay } from '../../../src/protocol/historyFilter';
 import { HistoryRows } from '../../../src/webview/history/historyRows';
-import { creditsPerDayByModel, estimateVsCharged, scrollToReveal, sortRows, stack, tokensPerDay, virtualWindow } from '../../../src/webview/history/viewModel';
+import { creditsPerDayByModel, estimateVsCharged, scrollToReveal, SORT_COLUMNS, sortKey, sortRows, stack, tokensPerDay, virtualWindow } from '../../../src/webview/history/viewModel';
 import { makeRecord, makeRecords } from '../../support/ledgerFixtures';
 
 function rowsOf(records: ReturnType<typeof makeRecords>): HistoryRows {
@@ -39,6 +39,32 @@ describe('history view model', () => {
         assert.ok(byKind[i] > byKind[i - 1], 'ties keep ledger order');
       }
     }
+  });
+
+  it('orders every column by its value in both directions, unknown values last', () => {
+    const varied = rowsOf([
+      ...records.slice(0, 60),
+      makeRecord({ round: 3, outcome: { ...records[0].outcome, retries: 1 } }, 21),
+      makeRecord({ round: 0, outcome: { ...records[0].outcome, retries: 1 } }, 22),
+      makeRecord({ round: 2, outcome: { ...records[0].outcome, retries: 0 } }, 23),
+      makeRecord({ estimate: null }, 24),
+    ]);
+    for (const column of SORT_COLUMNS) {
+      const key = sortKey(varied, column);
+      for (const descending of [false, true]) {
+        const keys = Array.from(sortRows(varied, all(varied), column, descending), key);
+        const known = keys.filter((value) => value !== null);
+        assert.deepEqual(keys.slice(known.length), keys.filter((value) => value === null), `${column}: unknown values last`);
+        for (let i = 1; i < known.length; i++) {
+          const [a, b] = [known[i - 1] as number | string, known[i] as number | string];
+          assert.ok(descending ? a >= b : a <= b, `${column} ${descending ? 'descending' : 'ascending'} at ${i}: ${a} then ${b}`);
+        }
+        assert.ok(new Set(keys).size > 1, `${column} has different values to sort`);
+      }
+    }
+    // Retries first, then the tool round, as the column reads.
+    const byRetries = Array.from(sortRows(varied, all(varied), 'retries', true)).slice(0, 2).map((index) => [varied.columns.retries[index], varied.columns.round[index]]);
+    assert.deepEqual(byRetries, [[1, 3], [1, 0]]);
   });
 
   it('keeps ledger order for equal times in both directions', () => {
