@@ -3,10 +3,8 @@
  * OpenAI models are counted exactly on their own encoding; other models get the o200k_base count
  * times their family's calibration factor, and the output says so.
  */
-import { readFile } from 'node:fs/promises';
-import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadCounter, tokenizerForModel, type ModelTokenizer } from '../core/tokens';
+import { parseOptions, readInputFile } from './cliOptions';
 import { CliError, type CliIo } from './io';
 
 const HELP = `Usage: credit-meter count --model M [FILE ...] [--json]
@@ -35,13 +33,7 @@ interface Counted {
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: true });
-  } catch (error) {
-    throw new CliError(`${firstLine(error)} (try --help)`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseOptions(args, OPTIONS, true);
   if (values.help) {
     io.out(HELP);
     return 0;
@@ -53,7 +45,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const tokenizer = tokenizerForModel(model);
   const inputs = positionals.length === 0
     ? [{ file: '-', text: await io.readStdin() }]
-    : await Promise.all(positionals.map(async (file) => ({ file, text: await readText(io, file) })));
+    : await Promise.all(positionals.map(async (file) => ({ file, text: await readInputFile(io, file) })));
   const counter = loadCounter(tokenizer.encoding);
   const counted: Counted[] = inputs.map(({ file, text }) => {
     const countedTokens = counter.count(text);
@@ -91,17 +83,4 @@ function formatText(tokenizer: ModelTokenizer, counted: readonly Counted[]): str
 
 function sum(counted: readonly Counted[], field: 'tokens' | 'countedTokens'): number {
   return counted.reduce((total, entry) => total + entry[field], 0);
-}
-
-async function readText(io: CliIo, file: string): Promise<string> {
-  try {
-    return await readFile(path.resolve(io.cwd, file), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read '${file}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? firstLine(error))}`);
-  }
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }

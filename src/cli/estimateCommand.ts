@@ -1,9 +1,7 @@
 /**
  * `credit-meter estimate`: what a request would cost before it is sent, part by part.
  */
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   type ContextItem,
   type Estimate,
@@ -13,6 +11,7 @@ import {
   isRequestKind,
 } from '../core/estimate';
 import { type CreditProfile, DEFAULT_PROFILE, ProfileError, loadProfile } from '../core/pricing';
+import { parseOptions, readInputFile } from './cliOptions';
 import { CliError, type CliIo } from './io';
 
 const HELP = `Usage: credit-meter estimate --model M (--prompt TEXT | --prompt-file F) [options]
@@ -48,12 +47,7 @@ const OPTIONS = {
 } as const;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }));
-  } catch (error) {
-    throw new CliError(`${firstLine(error)} (try --help)`);
-  }
+  const { values } = parseOptions(args, OPTIONS);
   if (values.help) {
     io.out(HELP);
     return 0;
@@ -65,18 +59,18 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (values.prompt !== undefined && values['prompt-file'] !== undefined) {
     throw new CliError('give the prompt with --prompt or --prompt-file, not both');
   }
-  const prompt = values['prompt-file'] !== undefined ? await readText(io, values['prompt-file'], 'prompt file') : values.prompt;
+  const prompt = values['prompt-file'] !== undefined ? await readInputFile(io, values['prompt-file'], 'prompt file') : values.prompt;
   if (prompt === undefined) {
     throw new CliError('--prompt or --prompt-file is required (try --help)');
   }
   const kind = parseKind(values.kind);
   const rounds = parseRounds(values.rounds);
-  const system = await Promise.all((values.system ?? []).map((file) => readText(io, file, 'system file')));
+  const system = await Promise.all((values.system ?? []).map((file) => readInputFile(io, file, 'system file')));
   const context = await Promise.all(
     (values.context ?? []).map(async (file): Promise<ContextItem> => ({
       kind: 'file',
       label: displayPath(io, file),
-      text: await readText(io, file, 'context file'),
+      text: await readInputFile(io, file, 'context file'),
     })),
   );
   const profile = await readProfile(io, values.profile);
@@ -148,15 +142,6 @@ function formatTable(estimate: Estimate): string {
   return lines.join('\n') + '\n';
 }
 
-async function readText(io: CliIo, file: string, what: string): Promise<string> {
-  try {
-    return await readFile(path.resolve(io.cwd, file), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read ${what} '${file}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? firstLine(error))}`);
-  }
-}
-
 async function readProfile(io: CliIo, file: string | undefined): Promise<CreditProfile> {
   if (file === undefined) {
     return DEFAULT_PROFILE;
@@ -195,8 +180,4 @@ function parseRounds(value: string | undefined): number {
 function displayPath(io: CliIo, file: string): string {
   const relative = path.relative(io.cwd, path.resolve(io.cwd, file));
   return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative.split(path.sep).join('/');
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }

@@ -7,7 +7,8 @@ import { Writable } from 'node:stream';
 import { EmptyExportError, EXPORT_FORMATS, type ExportFormat, exportToFile, writeExport } from '../core/export';
 import { OUTCOME_STATUSES, REQUEST_KINDS } from '../core/ledger';
 import { CliError, type CliIo } from './io';
-import { ledgerFilterFrom, openLedger, parseOptions } from './reportCommand';
+import { parseOptions } from './cliOptions';
+import { ledgerFilterFrom, openLedger } from './ledgerOptions';
 
 const HELP = `Usage: credit-meter export --ledger DIR --format csv|json|jsonl [options]
 
@@ -42,7 +43,7 @@ const OPTIONS = {
 } as const;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const values = parseOptions(args, OPTIONS);
+  const { values } = parseOptions(args, OPTIONS);
   if (values.help) {
     io.out(HELP);
     return 0;

@@ -4,15 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { get_encoding } from 'tiktoken';
-import type { CliIo } from '../../../src/cli/io';
-import { main } from '../../../src/cli/main';
 import { CALIBRATION_PRIORS } from '../../../src/core/tokens';
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
+import { type CliRun, runCli } from './runCli';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -46,13 +39,7 @@ describe('credit-meter count', () => {
     references.clear();
   });
 
-  async function run(args: string[], stdin = ''): Promise<Run> {
-    let out = '';
-    let err = '';
-    const io: CliIo = { out: (text) => { out += text; }, err: (text) => { err += text; }, readStdin: async () => stdin, cwd: dir };
-    const exitCode = await main(['count', ...args], io);
-    return { code: exitCode, out, err };
-  }
+  const run = (args: string[], stdin = ''): Promise<CliRun> => runCli(['count', ...args], dir, stdin);
 
   it('counts a file exactly for an OpenAI model, as JSON', async () => {
     const result = await run(['--model', 'gpt-4o', 'add.ts', '--json']);

@@ -3,14 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { get_encoding } from 'tiktoken';
-import type { CliIo } from '../../../src/cli/io';
-import { main } from '../../../src/cli/main';
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
+import { type CliRun, runCli } from './runCli';
 
 describe('credit-meter estimate', () => {
   let dir: string;
@@ -29,13 +22,7 @@ describe('credit-meter estimate', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function run(...args: string[]): Promise<Run> {
-    let out = '';
-    let err = '';
-    const io: CliIo = { out: (text) => { out += text; }, err: (text) => { err += text; }, readStdin: async () => '', cwd: dir };
-    const code = await main(['estimate', ...args], io);
-    return { code, out, err };
-  }
+  const run = (...args: string[]): Promise<CliRun> => runCli(['estimate', ...args], dir);
 
   it('prints the JSON shape with exact OpenAI counts', async () => {
     const result = await run('--model', 'gpt-4o', '--prompt', 'Explain what add does.', '--context', 'src/add.ts', '--system', 'system.txt', '--json');

@@ -5,17 +5,8 @@ import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { CSV_COLUMNS } from '../../../src/core/export';
 import type { UsageRecord } from '../../../src/core/ledger';
-import type { CliIo } from '../../../src/cli/io';
-import { main } from '../../../src/cli/main';
 import { makeRecords, writeLedger } from '../../support/ledgerFixtures';
-
-async function runCli(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (text) => { out += text; }, err: (text) => { err += text; }, readStdin: async () => '', cwd };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+import { runCli } from './runCli';
 
 const round = (value: number) => Math.round(value * 1e9) / 1e9;
 const credits = (records: readonly UsageRecord[]) => round(records.reduce((sum, record) => sum + (record.cost.credits ?? 0), 0));

@@ -2,24 +2,9 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CliIo } from '../../../src/cli/io';
-import { main } from '../../../src/cli/main';
 import { SEGMENTS_DIR } from '../../../src/core/ledger';
 import { makeRecords, writeLedger } from '../../support/ledgerFixtures';
-
-interface CliRun {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function runCli(args: string[], cwd: string): Promise<CliRun> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (text) => { out += text; }, err: (text) => { err += text; }, readStdin: async () => '', cwd };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+import { runCli } from './runCli';
 
 const round = (value: number) => Math.round(value * 1e9) / 1e9;
 
