@@ -182,7 +182,8 @@ export async function exportUsage(host: ExportUsageHost, rawOptions?: unknown): 
         subscription.dispose();
       }
     });
-    const credits = written.totalCredits.toLocaleString(undefined, { maximumFractionDigits: 3 });
+    // Formatted as the history view formats credits, so the two read the same for the same filter.
+    const credits = written.totalCredits.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 3 });
     host.log.info(`Exported ${written.rows} requests (${credits} credits) to ${file}`);
     offerToOpen(file, `Exported ${written.rows.toLocaleString()} requests (${credits} credits) to ${path.basename(file)}.`);
     return { rows: written.rows, totalCredits: written.totalCredits, path: file };

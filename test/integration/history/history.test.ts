@@ -3,9 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { compileFilter } from '../../../src/core/ledger/ledgerFilter';
 import type { UsageRecord } from '../../../src/core/ledger/usageRecord';
 import type { ExportUsageResult } from '../../../src/extension/exportUsage/exportOptions';
 import type { HistoryPanel } from '../../../src/extension/history/historyPanel';
+import { DEFAULT_FILTER, toLedgerFilter } from '../../../src/protocol/historyFilter';
 import { makeRecords } from '../../support/ledgerFixtures';
 import { creditMeter, until } from '../extension/creditMeterApi';
 
@@ -46,6 +48,7 @@ describe('history: Export Usage with an options object', () => {
     { name: 'a model', options: { ...RANGE, format: 'json', models: ['gpt-4.1'] }, keep: (r) => r.modelRequested === 'gpt-4.1' || r.modelServed === 'gpt-4.1' },
     { name: 'request kinds', options: { ...RANGE, format: 'jsonl', kinds: ['fix', 'plan'] }, keep: (r) => r.kind === 'fix' || r.kind === 'plan' },
     { name: 'a status', options: { ...RANGE, format: 'csv', statuses: ['error', 'cancelled'] }, keep: (r) => r.outcome.status !== 'ok' },
+    { name: 'a text search', options: { ...RANGE, format: 'csv', search: 'Paginate' }, keep: (r) => compileFilter({ text: 'paginate' }).matchesText(r) },
     // Custom dates are local days: 3 and 4 June, midnight to midnight on this machine.
     { name: 'custom dates', options: { since: '2025-06-03', until: '2025-06-04', format: 'jsonl' }, keep: (r) => Date.parse(r.startedAt) >= new Date(2025, 5, 3).getTime() && Date.parse(r.startedAt) < new Date(2025, 5, 5).getTime() },
   ];
@@ -92,6 +95,12 @@ describe('history: Export Usage with an options object', () => {
   });
 });
 
+/** Requests the view's default filter (last 30 days) selects in the ledger right now. */
+async function defaultFilterRows(): Promise<number> {
+  const ledger = await (await creditMeter()).services.ledger();
+  return (await ledger.totals(toLedgerFilter(DEFAULT_FILTER, Date.now()))).requests;
+}
+
 describe('history: the view', () => {
   let panel: HistoryPanel;
 
@@ -109,6 +118,25 @@ describe('history: the view', () => {
       .catch((error: Error) => Promise.reject(new Error(`${error.message}; panel stats ${JSON.stringify(panel.stats)}`)));
     assert.ok(panel.stats.snapshots >= 1);
     assert.equal(typeof rendered.rows, 'number');
+    // The view starts on its default filter (last 30 days): it must show exactly the ledger's rows for it.
+    const expected = await defaultFilterRows();
+    await until(() => `${expected} rows on screen (the view reports ${panel.stats.rendered?.rows})`, () => panel.stats.rendered?.rows === expected, 30_000);
+  });
+
+  it('loads only its own bundle and media, under a CSP with a fresh nonce', async () => {
+    const api = await creditMeter();
+    const roots = (panel.panel.webview.options.localResourceRoots ?? []).map((uri) => uri.fsPath).sort();
+    const extensionPath = api.services.context.extensionUri.fsPath;
+    assert.deepEqual(roots, [path.join(extensionPath, 'dist', 'webview'), path.join(extensionPath, 'media')].sort());
+    const html = panel.panel.webview.html;
+    const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
+    assert.match(csp, /default-src 'none'/);
+    const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
+    assert.ok(nonce && nonce.length >= 16, `a long nonce in ${csp}`);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    assert.doesNotMatch(html, /<script(?![^>]*nonce=)/, 'every script carries the nonce');
+    assert.doesNotMatch(html, /<style|style="/, 'no inline styles');
+    assert.equal(/<script[^>]*nonce="([^"]+)"/.exec(html)?.[1], nonce);
   });
 
   it('rejects and logs malformed or unknown messages, and keeps working', async () => {
@@ -138,8 +166,15 @@ describe('history: the view', () => {
     const api = await creditMeter();
     const ledger = await api.services.ledger();
     const appends = panel.stats.appends;
+    const shown = await until('the view to show the current rows', async () => {
+      const expected = await defaultFilterRows();
+      return panel.stats.rendered?.rows === expected ? expected : undefined;
+    }, 30_000);
     const [fresh] = makeRecords(1, { seed: 777, startDate: new Date() });
     await ledger.append(fresh);
     await until('the appended row to reach the view', () => panel.stats.appends > appends, 10_000);
+    // The view itself has the new row in its table (it reports what it painted), without reopening.
+    await until(() => `${shown + 1} rows on screen (the view reports ${panel.stats.rendered?.rows})`, () => panel.stats.rendered?.rows === shown + 1, 10_000);
+    assert.equal(await defaultFilterRows(), shown + 1);
   });
 });
