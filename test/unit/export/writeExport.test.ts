@@ -52,6 +52,13 @@ describe('writeExport', () => {
     }
   });
 
+  it('CSV: the column order documented in the README is the one written', () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, '../../../src/core/export/README.md'), 'utf8');
+    const documented = [...readme.matchAll(/^\| (\d+) \| `([a-z_]+)` \|/gm)].map((match) => [Number(match[1]), match[2]] as const);
+    assert.deepEqual(documented.map(([position]) => position), documented.map((_entry, i) => i + 1), 'numbered 1..n without gaps');
+    assert.deepEqual(documented.map(([, name]) => name), csvColumns(true).map((column) => column.name));
+  });
+
   it('CSV: the fast row writer matches the column list, cell for cell', () => {
     const odd = [
       makeRecord({ estimate: null, firstTokenAt: null, modelServed: null, region: null, baseUrlHost: null, contexts: [], prompt: undefined, system: undefined }),
