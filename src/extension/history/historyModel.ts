@@ -23,6 +23,8 @@ export type HistoryLedger = Pick<Ledger, 'records' | 'summaries' | 'get'>;
 
 /** Records read per batch while loading, so 100k rows never sit in memory as full records. */
 const LOAD_BATCH = 2_000;
+/** Up to this many rows the search index cannot decide are read back one by one; beyond, the ledger filters them all. */
+const UNSURE_READS = 256;
 
 export function selectionTotals(totals: Totals): SelectionTotals {
   return {
@@ -128,19 +130,33 @@ export class HistoryModel {
       return candidates;
     }
     const out: RecordSummary[] = [];
+    const unsure: RecordSummary[] = [];
     for (const summary of candidates) {
       const row = this.rowOf.get(summary.id);
       const answer = row === undefined ? 'unsure' : this.search.matches(row, needle);
       if (answer === true) {
         out.push(summary);
       } else if (answer === 'unsure') {
-        const record = await this.ledger.get(summary.id);
-        if (record && compiled.matchesText(record)) {
-          out.push(summary);
-        }
+        unsure.push(summary);
       }
     }
-    return out;
+    if (unsure.length === 0) {
+      return out;
+    }
+    if (unsure.length > UNSURE_READS) {
+      // Many long rows to confirm: the ledger's batched read of every candidate is cheaper than one read each.
+      return this.ledger.summaries({ ...rest, text });
+    }
+    const confirmed = new Set<string>();
+    for (const summary of unsure) {
+      const record = await this.ledger.get(summary.id);
+      if (record && compiled.matchesText(record)) {
+        confirmed.add(summary.id);
+      }
+    }
+    // Back in ledger order, as the ledger answers.
+    const found = new Set(out.map((summary) => summary.id));
+    return candidates.filter((summary) => found.has(summary.id) || confirmed.has(summary.id));
   }
 
   private async periodTotals(nowMs: number): Promise<Selection['periods']> {

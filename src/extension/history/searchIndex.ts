@@ -7,8 +7,11 @@
  */
 import type { UsageRecord } from '../../core/ledger/usageRecord';
 
-/** Characters kept per row; longer rows keep a prefix and are confirmed from disk when it does not match. */
-export const SEARCH_TEXT_LIMIT = 2_048;
+/**
+ * Characters kept per row (ids, models, labels and a short prompt fit; 100k rows stay under ~100 MB even
+ * when every prompt is long). Longer rows keep a prefix and are confirmed from disk when it does not match.
+ */
+export const SEARCH_TEXT_LIMIT = 1_024;
 
 /**
  * The fields the core's `text` filter looks at (src/core/ledger/ledgerFilter.ts `searchableText`),

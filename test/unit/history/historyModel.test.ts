@@ -165,6 +165,22 @@ describe('history model (extension side)', () => {
       assert.equal(reads(), 2, 'both long rows match in their kept part: nothing read');
     });
 
+    it('leaves many long rows the index cannot decide to the ledger\'s own batched search', async () => {
+      const many = makeRecords(300, { seed: 12, days: 3, startDate: '2026-01-12T08:00:00Z' }).map((record, index) => ({ ...record, prompt: `${long} ${index % 7 === 0 ? 'rare-word' : ''}` }));
+      const { ledger: manyLedger, dir: manyDir } = await openLedger(many);
+      try {
+        const { ledger: countingLedger, reads } = counting(manyLedger);
+        const { model } = await HistoryModel.load(countingLedger, 0);
+        const selection = await model.select({ ...DEFAULT_FILTER, range: 'all', search: 'rare-word' }, now);
+        assert.equal(reads(), 0, 'no record read one by one');
+        assert.equal(selection.totals.requests, many.filter((record) => record.prompt?.includes('rare-word')).length);
+        assert.equal(selection.totals.requests, (await manyLedger.totals({ text: 'rare-word' })).requests);
+      } finally {
+        await manyLedger.close();
+        await fsp.rm(manyDir, { recursive: true, force: true });
+      }
+    });
+
     it('indexes appended rows too', async () => {
       const { model } = await HistoryModel.load(searchLedger, 0);
       const fresh = makeRecord({ id: 'a0000000-0000-4000-8000-0000000000ff', startedAt: '2026-01-11T10:00:00.000Z', prompt: 'a brand new Quokka prompt' }, 9);
