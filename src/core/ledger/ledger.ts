@@ -23,6 +23,7 @@ import { isCurrentRecord } from './isCurrentRecord';
 import { InvalidRecordError, migrateRecord, NewerSchemaError, parseRecord } from './migrateRecord';
 import { appendToQuarantine, type QuarantinedLine, writeFileAtomic } from './quarantine';
 import { readLinesAt } from './readLinesAt';
+import { redactSecrets } from './redactSecrets';
 import { type RecordSummary, summarize } from './recordSummary';
 import { isSegmentName, isSegmentWriterAlive, QUARANTINE_FILE, SEGMENTS_DIR } from './segmentFiles';
 import { readSegmentLines, type SegmentLine } from './segmentReader';
@@ -146,10 +147,11 @@ export class Ledger {
   /**
    * Validates, writes and fsyncs one record, then indexes it and tells listeners. Rejects on an
    * invalid record (naming the field) or a failed write; a rejected record is not in the index.
-   * A record whose `id` is already in the ledger is not written again.
+   * A record whose `id` is already in the ledger is not written again. The error message goes
+   * through `redactSecrets` once more, so no caller can put a key on disk.
    */
   async append(record: UsageRecord): Promise<void> {
-    const valid = parseRecord(record);
+    const valid = withRedactedError(parseRecord(record));
     if (this.table.has(valid.id) || this.inFlight.has(valid.id)) {
       return;
     }
@@ -636,4 +638,10 @@ function decodeLine(text: string): UsageRecord | undefined {
   } catch {
     return undefined;
   }
+}
+
+function withRedactedError(record: UsageRecord): UsageRecord {
+  const message = record.outcome.errorMessage;
+  const redacted = message === undefined ? undefined : redactSecrets(message);
+  return redacted === message ? record : { ...record, outcome: { ...record.outcome, errorMessage: redacted } };
 }

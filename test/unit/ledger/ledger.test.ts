@@ -190,6 +190,22 @@ describe('Ledger', () => {
     await ledger.close();
   });
 
+  it('never puts a key from an error message on disk, whoever built the record', async () => {
+    const key = 'sk-proj-abcdefghijklmnopqrstuvwx';
+    const leaky = makeRecord({ outcome: { status: 'error', errorClass: 'AuthError', errorMessage: `401 for Authorization: Bearer ${key}`, httpStatus: 401, latencyMs: 12, retries: 0 } });
+    const { ledger } = await Ledger.open(dir);
+    const heard: string[] = [];
+    ledger.onDidAppend((record) => heard.push(record.outcome.errorMessage ?? ''));
+    await ledger.append(leaky);
+    const stored = await ledger.get(leaky.id);
+    await ledger.close();
+    assert.match(stored?.outcome.errorMessage ?? '', /^401 for Authorization: \[REDACTED\]/);
+    assert.deepEqual(heard, [stored?.outcome.errorMessage]);
+    for (const file of segmentFiles(dir)) {
+      assert.ok(!fs.readFileSync(file, 'utf8').includes(key), file);
+    }
+  });
+
   it('rejects an invalid record naming the field, and keeps it out of the index', async () => {
     const { ledger } = await Ledger.open(dir);
     await assert.rejects(ledger.append({ ...makeRecord(), kind: 'chat' as never }), /kind/);
