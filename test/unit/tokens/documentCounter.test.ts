@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { DocumentCounter, loadCounter, type TokenCounter } from '../../../src/core/tokens';
+import { BpeCounter } from '../../../src/core/tokens/bpeCounter';
+import { loadRankTable } from '../../../src/core/tokens/loadRankTable';
+import { buildCorpus } from '../../support/corpus';
 
 describe('DocumentCounter', () => {
   const counter = loadCounter('o200k_base');
@@ -19,6 +22,38 @@ describe('DocumentCounter', () => {
     assert.equal(document.applyEdit(document.text.length, 0, 'x'.repeat(5000)), counter.count(document.text));
     assert.equal(document.applyEdit(0, document.text.length, ''), 0);
     assert.equal(document.applyEdit(0, 0, 'again'), counter.count('again'));
+  });
+
+  it('rescans only a small window around an edit, not the whole document', () => {
+    const scanning = new BpeCounter('o200k_base', loadRankTable('o200k_base'));
+    // Characters the counter scanned, summed over every scan an edit makes.
+    let scanned = 0;
+    const forEachPiece = scanning.forEachPiece.bind(scanning);
+    scanning.forEachPiece = (text, start, visit) => {
+      let reached = start;
+      forEachPiece(text, start, (end, tokens) => {
+        reached = end;
+        return visit(end, tokens);
+      });
+      scanned += reached - start;
+    };
+    let text = '';
+    for (const document of buildCorpus().documents) {
+      if (text.length >= 1 << 20) {
+        break;
+      }
+      text += document.text;
+    }
+    const document = new DocumentCounter(scanning, text);
+    assert.ok(scanned >= text.length - 1, 'the first count scans everything');
+    let offset = text.length >> 1;
+    for (const [deleteCount, insert] of [[0, 'x'], [0, ' total'], [1, ''], [0, '\n\n'], [3, 'abc'], [0, '中文😀']] as const) {
+      scanned = 0;
+      document.applyEdit(offset, deleteCount, insert);
+      assert.ok(scanned > 0 && scanned < 16 * 1024, `an edit of ${JSON.stringify(insert)} scanned ${scanned} of ${text.length} characters`);
+      offset += insert.length;
+    }
+    assert.equal(document.tokens, loadCounter('o200k_base').count(document.text));
   });
 
   it('rejects edits outside the document, naming the field', () => {
