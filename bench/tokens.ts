@@ -8,14 +8,13 @@
  */
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
-import { runInNewContext } from 'node:vm';
-import * as v8 from 'node:v8';
 import { Tiktoken as JsTiktoken } from 'js-tiktoken/lite';
 import { get_encoding } from 'tiktoken';
 import { DocumentCounter, ENCODING_NAMES, type EncodingName, warmUp } from '../src/core/tokens';
 import { BpeCounter } from '../src/core/tokens/bpeCounter';
 import { loadRankTable, rankFilePath } from '../src/core/tokens/loadRankTable';
 import { buildCorpus, type Corpus } from '../test/support/corpus';
+import { cpuNowMs, ms, settledMemory } from './measure';
 import { type BenchRow, mb, percentile } from './table';
 
 const AREA = 'tokens';
@@ -24,29 +23,9 @@ const MAX_READY_MS = 100;
 const MAX_EDIT_P99_MS = 1;
 const MAX_RECOUNT_MS = 100;
 
-v8.setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-
-interface Memory {
-  heap: number;
-  rss: number;
-}
-
-function settledMemory(): Memory {
-  collectGarbage();
-  collectGarbage();
-  const usage = process.memoryUsage();
-  return { heap: usage.heapUsed + usage.external, rss: usage.rss };
-}
-
 interface Timing {
   wallMs: number;
   cpuMs: number;
-}
-
-function cpuNowMs(): number {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
 }
 
 function timed<T>(work: () => T): { result: T } & Timing {
@@ -54,10 +33,6 @@ function timed<T>(work: () => T): { result: T } & Timing {
   const wallStart = performance.now();
   const result = work();
   return { result, wallMs: performance.now() - wallStart, cpuMs: cpuNowMs() - cpuStart };
-}
-
-function ms(value: number): string {
-  return value < 1 ? `${(value * 1000).toFixed(0)} µs` : `${value.toFixed(value < 10 ? 1 : 0)} ms`;
 }
 
 /** MB/s (CPU and wall) of counting every corpus document once with `count`. */
