@@ -61,6 +61,48 @@ async function historyFrame(workbench: Workbench): Promise<Frame> {
   return workbench.webviewFrame('body[data-painted="true"] .table-viewport', 60_000);
 }
 
+interface ViewState {
+  readonly rows: number;
+  readonly scrollTop: number;
+  readonly selected: string | null;
+  readonly models: string;
+}
+
+/** What a person would notice of the view's state: its rows, where it is scrolled, the selected row, the model filter. */
+async function viewState(frame: Frame): Promise<ViewState> {
+  return {
+    rows: statusCount(await frame.locator('[data-testid=status-line]').textContent() ?? ''),
+    scrollTop: await frame.locator('.table-viewport').evaluate((element) => element.scrollTop),
+    selected: await frame.locator('.table-row.selected').first().getAttribute('data-index', { timeout: 2_000 }).catch(() => null),
+    models: (await frame.locator('[data-testid=filter-models] summary').textContent() ?? '').trim(),
+  };
+}
+
+/** Scrolls the table down and selects a row there, then waits for the view to have saved that state. */
+async function scrollAndSelect(frame: Frame): Promise<ViewState> {
+  const viewport = frame.locator('.table-viewport');
+  await viewport.evaluate((element) => {
+    element.scrollTop = 24 * 40;
+  });
+  await frame.locator('.table-row[aria-rowindex="46"]').waitFor({ state: 'visible' });
+  await frame.locator('.table-row[aria-rowindex="46"] .cell').first().click();
+  // The scroll position is saved on the next animation frame.
+  await frame.waitForTimeout(500);
+  const state = await viewState(frame);
+  assert.ok(state.scrollTop >= 24 * 39, `scrolled (${state.scrollTop})`);
+  assert.ok(state.selected !== null, 'a row is selected');
+  return state;
+}
+
+/** Waits until the (new) view shows the same rows, filter, scroll position and selected row. */
+async function expectRestored(frame: Frame, before: ViewState): Promise<void> {
+  let last: ViewState | undefined;
+  await until(`the view restored to ${JSON.stringify(before)}`, async () => {
+    last = await viewState(frame);
+    return last.rows === before.rows && last.models === before.models && last.selected === before.selected && Math.abs(last.scrollTop - before.scrollTop) <= 24;
+  }).catch((error: Error) => Promise.reject(new Error(`${error.message}; it shows ${JSON.stringify(last)}`)));
+}
+
 function statusCount(text: string): number {
   const match = /^([\d,.\s\u202f]+) of/.exec(text.trim());
   assert.ok(match, `status line "${text}"`);
@@ -188,8 +230,19 @@ describe('e2e: usage history and Export Usage', function () {
     await toast.waitFor({ state: 'visible', timeout: 15_000 });
   });
 
-  it('comes back after a reload with its filter', async () => {
-    const before = statusCount(await (await historyFrame(workbench)).locator('[data-testid=status-line]').textContent() ?? '');
+  it('keeps its filter, scroll position and selected row when hidden and shown again', async () => {
+    const before = await scrollAndSelect(await historyFrame(workbench));
+    assert.match(before.models, /gpt-4\.1/);
+    await clickCommand(page, 'File: New Untitled Text File');
+    // A hidden webview is destroyed (no retained context): what comes back is rebuilt from its saved state.
+    await until('the view to be hidden', async () => (await workbench.webviewFrame('body[data-painted="true"] .table-viewport', 2_000).catch(() => undefined)) === undefined);
+    await page.locator('.tabs-container .tab', { hasText: 'Credit Usage' }).first().click();
+    await expectRestored(await historyFrame(workbench), before);
+  });
+
+  it('comes back after a reload with its filter, scroll position and selected row', async () => {
+    const state = await scrollAndSelect(await historyFrame(workbench));
+    const before = state.rows;
     // Reload the way a user does: the workbench shuts down properly and saves the view's state first.
     const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame(), timeout: 60_000 });
     await workbench.runCommand('Developer: Reload Window');
@@ -198,6 +251,7 @@ describe('e2e: usage history and Export Usage', function () {
     const frame = await historyFrame(workbench);
     await until('the restored filter', async () => statusCount(await frame.locator('[data-testid=status-line]').textContent() ?? '') === before);
     assert.match(await frame.locator('[data-testid=filter-models] summary').textContent() ?? '', /gpt-4\.1/);
+    await expectRestored(frame, state);
   });
 
   it('exports from the command palette and the file is on disk', async () => {

@@ -30,6 +30,8 @@ class HistoryView {
   private latestQuery: string | undefined;
   private pendingRecord: string | undefined;
   private requestCounter = 0;
+  /** The saved scroll position and selection were applied to the first snapshot. */
+  private restored = false;
   /** Appended to the row count, e.g. unreadable ledger lines. */
   private statusNote = '';
   private readonly filterBar: FilterBar;
@@ -49,7 +51,12 @@ class HistoryView {
       onSelect: (index) => this.save({ selected: index }),
       onOpen: (index) => this.openDetails(index),
       onClose: () => this.closeDetails(),
-      onScroll: (scrollTop) => this.save({ scrollTop }),
+      // Until the saved position is restored, a scroll event is the empty table's, not the user's.
+      onScroll: (scrollTop) => {
+        if (this.restored) {
+          this.save({ scrollTop });
+        }
+      },
     });
     this.drawer = new DetailsDrawer(() => this.closeDetails());
     const main = h('div', { className: 'main' }, [this.table.element, this.drawer.element]);
@@ -147,6 +154,7 @@ class HistoryView {
   }
 
   private restoreView(): void {
+    this.restored = true;
     this.table.scrollTop = this.state.scrollTop;
     if (this.state.selected !== null && this.state.selected < this.rows.length) {
       this.table.select(this.state.selected);

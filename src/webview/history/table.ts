@@ -50,6 +50,7 @@ export class VirtualTable {
   private order: Uint32Array = new Uint32Array(0);
   private selected: number | null = null;
   private frame = 0;
+  private scrolled = false;
 
   constructor(private readonly rows: HistoryRows, private readonly events: TableEvents) {
     this.head = h('div', { className: 'table-row table-head', attrs: { role: 'row' } }, columns.map((column) =>
@@ -63,7 +64,7 @@ export class VirtualTable {
     this.spacer = h('div', { className: 'table-spacer', attrs: { role: 'rowgroup' } });
     // The header sits inside the scrolled area (sticky), so it scrolls sideways with the columns.
     this.viewport = h('div', { className: 'table-viewport', attrs: { tabindex: '0', 'aria-label': 'Requests' } }, [this.head, this.spacer]);
-    this.viewport.addEventListener('scroll', () => this.schedule());
+    this.viewport.addEventListener('scroll', () => this.schedule(true));
     this.viewport.addEventListener('keydown', (event) => this.onKey(event));
     this.spacer.addEventListener('click', (event) => {
       const index = this.indexOfRowElement(event.target);
@@ -77,7 +78,7 @@ export class VirtualTable {
         this.events.onOpen(index);
       }
     });
-    new ResizeObserver(() => this.schedule()).observe(this.viewport);
+    new ResizeObserver(() => this.schedule(false)).observe(this.viewport);
     this.element = h('div', { className: 'table', attrs: { role: 'grid', 'aria-rowcount': '0' } }, [this.viewport]);
   }
 
@@ -166,12 +167,17 @@ export class VirtualTable {
     }
   }
 
-  private schedule(): void {
+  /** Redraws on the next frame; reports the scroll position only when the user scrolled (a resize is not a scroll). */
+  private schedule(scrolled: boolean): void {
+    this.scrolled ||= scrolled;
     if (this.frame === 0) {
       this.frame = requestAnimationFrame(() => {
         this.frame = 0;
         this.render();
-        this.events.onScroll(this.viewport.scrollTop);
+        if (this.scrolled) {
+          this.scrolled = false;
+          this.events.onScroll(this.viewport.scrollTop);
+        }
       });
     }
   }

@@ -108,4 +108,21 @@ describe('export usage', () => {
     assert.deepEqual(left, []);
     await assert.rejects(writeUsageExport(ledger, { format: 'csv', filter: {}, includePrompts: false, targetPath: path.join(out, 'missing', 'x.csv') }), /ENOENT/);
   });
+
+  it('keeps what was at the target when the final rename fails or the export is cancelled, and leaves no part file', async () => {
+    const folder = path.join(out, 'occupied');
+    await fsp.mkdir(path.join(folder, 'usage.csv'), { recursive: true });
+    const error = await writeUsageExport(ledger, { format: 'csv', filter: {}, includePrompts: false, targetPath: path.join(folder, 'usage.csv') }).then(() => undefined, (caught: unknown) => caught);
+    assert.ok(error, 'a folder in the way fails the export');
+    assert.match(describeWriteError(error, path.join(folder, 'usage.csv')), /usage\.csv/);
+    assert.ok((await fsp.stat(path.join(folder, 'usage.csv'))).isDirectory());
+    assert.deepEqual(await fsp.readdir(folder), ['usage.csv'], 'no part file left beside it');
+
+    const existing = path.join(out, 'previous.csv');
+    await fsp.writeFile(existing, 'an earlier export\n');
+    const abort = new AbortController();
+    await assert.rejects(writeUsageExport(ledger, { format: 'csv', filter: {}, includePrompts: false, targetPath: existing, signal: abort.signal, onProgress: () => abort.abort() }), { name: 'AbortError' });
+    assert.equal(await fsp.readFile(existing, 'utf8'), 'an earlier export\n');
+    assert.deepEqual((await fsp.readdir(out)).filter((name) => name.includes('previous') && name !== 'previous.csv'), []);
+  });
 });
