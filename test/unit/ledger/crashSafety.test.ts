@@ -160,6 +160,40 @@ describe('ledger write failures', () => {
   beforeEach(() => { dir = tempDir(); });
   afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
 
+  it('acknowledges an append only after its bytes were synced to disk', async () => {
+    // Hold every datasync of this process's file handles until released, and note what the append did meanwhile.
+    const probe = await fs.promises.open(path.join(dir, 'probe'), 'w');
+    const handleProto = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+    await probe.close();
+    const datasync = handleProto.datasync;
+    let release: () => void = () => undefined;
+    let syncsStarted = 0;
+    handleProto.datasync = function (this: unknown) {
+      syncsStarted += 1;
+      return new Promise<void>((resolve) => { release = resolve; }).then(() => datasync.call(this));
+    };
+    try {
+      const { ledger } = await Ledger.open(dir);
+      const [record] = makeRecords(1, { seed: 33 });
+      let acknowledged = false;
+      const appending = ledger.append(record).then(() => { acknowledged = true; });
+      for (let waited = 0; syncsStarted === 0 && !acknowledged && waited < 5000; waited += 5) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.ok(syncsStarted > 0, 'no datasync');
+      assert.equal(acknowledged, false, 'acknowledged before the sync finished');
+      assert.ok(fs.readFileSync(ledger.segmentPath, 'utf8').includes(record.id), 'the line is written before it is synced');
+      release();
+      await appending;
+      assert.equal(acknowledged, true);
+      await ledger.close();
+    } finally {
+      handleProto.datasync = datasync;
+      release();
+    }
+  });
+
   it('surfaces ENOSPC from a full device instead of acknowledging', async function () {
     if (!fs.existsSync('/dev/full')) {
       this.skip();
