@@ -142,8 +142,8 @@ export class HistoryPanel extends Disposable {
       }
       case 'query': {
         this.filter = message.filter;
-        const model = await this.load();
         try {
+          const model = await this.load();
           this.post({ type: 'selection', requestId: message.requestId, selection: await model.select(message.filter, Date.now()) });
         } catch (error) {
           this.post({ type: 'selection', requestId: message.requestId, error: `The filter could not be applied: ${error instanceof Error ? error.message : String(error)}` });
@@ -198,6 +198,10 @@ export class HistoryPanel extends Disposable {
       this.host.log.info(`History view: ${model.length} records loaded in ${Date.now() - started} ms`);
       this.model = model;
       this.columns = columns;
+      if (this.pendingAppends.length > 0) {
+        // Records that arrived while loading: a flush that ran before the model existed left them queued.
+        this.queueAppend();
+      }
       return model;
     })().catch((error: unknown) => {
       // Not cached: the next message tries again.
@@ -207,8 +211,10 @@ export class HistoryPanel extends Disposable {
     return this.loading;
   }
 
-  private queueAppend(record: UsageRecord): void {
-    this.pendingAppends.push(record);
+  private queueAppend(record?: UsageRecord): void {
+    if (record) {
+      this.pendingAppends.push(record);
+    }
     this.appendTimer ??= setTimeout(() => {
       this.appendTimer = undefined;
       this.flushAppends().catch((error: unknown) => this.host.log.error('History view: new records could not be shown', error));
