@@ -1,16 +1,16 @@
 /**
  * "Credit Meter: Ask About Selection": a native input box whose title shows the live estimate of the
- * prompt plus the selection while the user types; on accept, the budget check, the request and the
- * streamed answer with what it was charged.
+ * prompt plus the selection while the user types; on accept, the question goes to the Compose view,
+ * which sends it like its own Send button and shows the streamed answer and what it was charged.
  */
 import * as vscode from 'vscode';
 import { classifyKind } from '../core/estimate/requestKind';
 import { formatCreditRange, formatCredits } from '../core/format/credits';
-import type { AnswerDocuments } from './answerDocument';
+import type { ComposeViewProvider } from './compose/composeViewProvider';
 import type { Services } from './services';
 import { selectionContext } from './statusBar';
 import type { TurnResult } from './send/turnRunner';
-import type { Draft, DraftContext } from './send/turnTypes';
+import type { DraftContext } from './send/turnTypes';
 
 export interface AskArgs {
   /** Skips the input box (keybindings, tests). */
@@ -59,56 +59,17 @@ function promptFor(services: Services, contexts: readonly DraftContext[], modelR
   });
 }
 
-export function chargeSummary(result: TurnResult, estimated: { expected: number; low: number; high: number } | null): string {
-  const charged = `Charged **${formatCredits(result.credits)} cr**`;
-  const estimate = estimated ? ` · estimated ${formatCredits(estimated.expected)} cr (${formatCreditRange(estimated.low, estimated.high)})` : '';
-  const attempts = result.records.length > 1 ? ` · ${result.records.length} attempts` : '';
-  const status = result.status === 'ok' ? '' : ` · ${result.status}${result.error ? `: ${result.error.message}` : ''}`;
-  return `${charged}${estimate}${attempts}${status}`;
-}
-
-export async function askAboutSelection(services: Services, answers: AnswerDocuments, args: AskArgs = {}): Promise<TurnResult | undefined> {
-  const context = selectionContext(vscode.window.activeTextEditor);
-  const contexts = context ? [context] : [];
+/** Resolves with the turn (whatever its status), or undefined when nothing was sent. */
+export async function askAboutSelection(services: Services, compose: ComposeViewProvider, args: AskArgs = {}): Promise<TurnResult | undefined> {
+  // Read now: once the Compose view has the focus, no editor is active.
+  const selection = selectionContext(vscode.window.activeTextEditor);
   const modelRef = args.modelRef ?? services.config.settings.defaultModel;
-  const prompt = args.prompt ?? await promptFor(services, contexts, modelRef);
+  const prompt = args.prompt ?? await promptFor(services, selection ? [selection] : [], modelRef);
   if (!prompt) {
     return undefined;
   }
-  const draft: Draft = { prompt, contexts, modelRef, kind: classifyKind(prompt), source: 'inputBox' };
   try {
-    return await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Credit Meter: asking ${modelRef}`, cancellable: true },
-      async (_progress, token) => {
-        let uri: vscode.Uri | undefined;
-        let opening: Promise<vscode.Uri> | undefined;
-        let text = '';
-        const heading = `# ${prompt.split('\n')[0].slice(0, 80)}\n\n`;
-        const outcome = await services.send(draft, {
-          token,
-          onText: (delta) => {
-            text += delta;
-            if (uri) {
-              answers.set(uri, heading + text);
-            } else {
-              // The answer streams into its document from the first token on.
-              opening ??= answers.open(prompt, heading + text).then((opened) => (uri = opened));
-            }
-          },
-        });
-        const result = outcome.result;
-        if (!result) {
-          return undefined;
-        }
-        uri = await (opening ?? answers.open(prompt, heading + text));
-        answers.set(uri, `${heading}${result.text}\n\n---\n\n${chargeSummary(result, outcome.estimate.summary.credits)}\n`, true);
-        if (result.status === 'error' || result.status === 'aborted') {
-          // Not awaited: the message stays until the user dismisses it, the command returns now.
-          void services.showSendError(result.error ?? new Error(`The request ended: ${result.status}.`));
-        }
-        return result;
-      },
-    );
+    return await compose.ask({ prompt, selection, modelRef });
   } catch (error) {
     void services.showSendError(error);
     return undefined;

@@ -2,8 +2,8 @@
  * Every command of Credit Meter in one table: id -> handler. Surfaces add their entries here.
  */
 import * as vscode from 'vscode';
-import type { AnswerDocuments } from './answerDocument';
 import { askAboutSelection, type AskArgs } from './askAboutSelection';
+import type { ComposeViewProvider } from './compose/composeViewProvider';
 import { exportUsageCommand } from './exportUsage/exportUsage';
 import { showHistory } from './history/registerHistory';
 import { selectModel } from './selectModel';
@@ -14,12 +14,12 @@ export type CommandHandler = (...args: never[]) => unknown;
 
 export interface CommandSurfaces {
   readonly services: Services;
-  readonly answers: AnswerDocuments;
+  readonly compose: ComposeViewProvider;
 }
 
-export function commandTable({ services, answers }: CommandSurfaces): Record<string, CommandHandler> {
+export function commandTable({ services, compose }: CommandSurfaces): Record<string, CommandHandler> {
   return {
-    'creditMeter.askAboutSelection': (args?: AskArgs) => askAboutSelection(services, answers, args),
+    'creditMeter.askAboutSelection': (args?: AskArgs) => askAboutSelection(services, compose, args),
     'creditMeter.openCompose': () => vscode.commands.executeCommand('creditMeter.compose.focus'),
     'creditMeter.setApiKey': (providerId?: string, key?: string) => setApiKey(services.apiKeys, services.config.settings.providers, providerId, key),
     'creditMeter.clearApiKey': (providerId?: string) => clearApiKey(services.apiKeys, services.config.settings.providers, providerId),

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { warmUp } from '../core/tokens';
-import { AnswerDocuments } from './answerDocument';
 import { commandTable, registerCommands } from './commands';
 import { registerComposeView } from './compose/registerComposeView';
 import { registerHistory } from './history/registerHistory';
@@ -23,10 +22,9 @@ export function activate(context: vscode.ExtensionContext): CreditMeterApi {
   let services: Services | undefined;
   try {
     services = owned(context, new Services(context));
-    const answers = owned(context, new AnswerDocuments());
     const statusBar = owned(context, new StatusBar(services));
-    context.subscriptions.push(...registerCommands(commandTable({ services, answers })));
-    registerComposeView(context, services);
+    const compose = registerComposeView(context, services);
+    context.subscriptions.push(...registerCommands(commandTable({ services, compose })));
     registerHoverTips(context, services);
     registerHistory(context, services);
     const ready = startAfterActivation(services);

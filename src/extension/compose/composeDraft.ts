@@ -54,6 +54,17 @@ export class ComposeDraft {
     return true;
   }
 
+  /**
+   * A new question about the selection (Ask About Selection): this prompt with the selection as its
+   * only context, kind from the wording, so what is sent is what the input box estimated.
+   */
+  startOver(prompt: string, selection: DraftContext | undefined): void {
+    this.prompt = prompt;
+    this.kind = 'auto';
+    this.dismissedSelection = undefined;
+    this.items = selection ? [{ ...selection, id: SELECTION_CHIP_ID, auto: true }] : [];
+  }
+
   /** Adds a file (replacing an earlier copy of the same label). */
   addFile(label: string, text: string): void {
     const existing = this.items.find((item) => !item.auto && item.label === label);

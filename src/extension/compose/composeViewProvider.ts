@@ -16,10 +16,10 @@ import {
   type TurnView,
 } from '../../protocol/compose';
 import { Disposable } from '../lifecycle';
-import type { Services } from '../services';
+import { UserFacingError, type Services } from '../services';
 import type { DraftEstimate } from '../send/draftEstimator';
 import type { TurnResult } from '../send/turnRunner';
-import type { Draft } from '../send/turnTypes';
+import type { Draft, DraftContext } from '../send/turnTypes';
 import { selectionContext } from '../statusBar';
 import { renderWebviewHtml, webviewResourceRoots } from '../webview/webviewHtml';
 import { ComposeDraft } from './composeDraft';
@@ -29,6 +29,15 @@ import { pickWorkspaceFiles, readWorkspaceFile } from './workspaceFiles';
 const TOP_TIPS = 3;
 const FRAME_MS = 16;
 
+/** A question from Ask About Selection, answered in this view. */
+export interface ComposeQuestion {
+  readonly prompt: string;
+  /** The editor selection when the question was asked (the view has the focus by the time it is sent). */
+  readonly selection: DraftContext | undefined;
+  /** Overrides the default model for this question. */
+  readonly modelRef?: string;
+}
+
 /** What integration tests can read back through `creditMeter.compose.snapshot`. */
 export interface ComposeSnapshot {
   readonly resolved: boolean;
@@ -37,6 +46,8 @@ export interface ComposeSnapshot {
   readonly prompt: string;
   readonly contexts: readonly string[];
   readonly estimate: EstimateView | null;
+  /** Ids of the tips shown next to the estimate. */
+  readonly tips: readonly string[];
   readonly turn: TurnView | null;
 }
 
@@ -119,10 +130,34 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
   /** Replaces the prompt (from a command), showing the view first. */
   async setPrompt(prompt: string): Promise<void> {
     this.draft.prompt = prompt;
-    this.promptPending = !this.ready;
+    this.promptPending = !this.listening();
     await vscode.commands.executeCommand(`${COMPOSE_VIEW_ID}.focus`);
     this.post({ type: 'setPrompt', prompt });
     this.feedEstimate();
+  }
+
+  /**
+   * Asks a question about the selection here: shows the view with the prompt and the selection chip,
+   * then sends it exactly as the Send button does. Resolves with the turn, or undefined when it was
+   * not sent (budget declined, or a problem the user was shown).
+   */
+  async ask(question: ComposeQuestion): Promise<TurnResult | undefined> {
+    this.refuseWhileRunning();
+    this.draft.startOver(question.prompt, question.selection);
+    this.contextTokens = undefined;
+    this.promptPending = !this.listening();
+    // Shown first, so the answer streams where the user looks; a view that is not ready yet gets it all with its state.
+    await vscode.commands.executeCommand(`${COMPOSE_VIEW_ID}.focus`);
+    this.post({ type: 'state', state: this.state(), restorePrompt: true });
+    this.feedEstimate();
+    this.refuseWhileRunning();
+    return this.runTurn(this.draft.toDraft(question.modelRef ?? this.modelRef()));
+  }
+
+  private refuseWhileRunning(): void {
+    if (this.running) {
+      throw new UserFacingError('A request is already running in the Compose view: stop it first.', { title: 'Stop Request', command: 'creditMeter.stopRequest' });
+    }
   }
 
   snapshot(): ComposeSnapshot {
@@ -133,8 +168,14 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
       prompt: this.draft.prompt,
       contexts: this.draft.contexts.map((context) => context.label),
       estimate: this.estimate,
+      tips: this.tips.map((tip) => tip.id),
       turn: this.turn,
     };
+  }
+
+  /** The page is loaded and shown: a post reaches it now (a hidden view's page is discarded and says `ready` again). */
+  private listening(): boolean {
+    return this.ready && (this.view?.visible ?? false);
   }
 
   private disposeView(): void {
@@ -205,7 +246,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
         void this.pickFiles();
         break;
       case 'send':
-        void this.send(message.requestId, message.prompt);
+        void this.sendFromView(message.requestId, message.prompt);
         break;
       case 'stop':
         this.running?.cancel();
@@ -349,20 +390,28 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
     this.post({ type: 'turn', turn });
   }
 
-  private async send(requestId: string, prompt: string): Promise<void> {
+  private async sendFromView(requestId: string, prompt: string): Promise<void> {
     if (this.running) {
       this.post({ type: 'reply', requestId, error: 'A request is already running: stop it first.' });
       return;
     }
     this.draft.prompt = prompt;
-    const draft = this.draft.toDraft(this.modelRef());
+    const turn = this.runTurn(this.draft.toDraft(this.modelRef()));
+    this.post({ type: 'reply', requestId });
+    await turn;
+  }
+
+  /**
+   * The one send path of the view (Send button and Ask About Selection): streams the answer into the
+   * view, then shows what was charged next to the estimate and remembers the contexts for the tips.
+   */
+  private async runTurn(draft: Draft): Promise<TurnResult | undefined> {
     const source = new vscode.CancellationTokenSource();
     this.running = source;
     this.turns += 1;
     const turnId = `compose-${this.turns}`;
     const shown = this.services.liveEstimate.estimateDraft(draft);
     this.setTurn({ turnId, status: 'running', text: '', estimated: shown.summary.credits, charged: null, chargeSource: null });
-    this.post({ type: 'reply', requestId });
     let text = '';
     try {
       const outcome = await this.services.send(draft, {
@@ -378,7 +427,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
       const estimated = outcome.estimate.summary.credits;
       if (!outcome.result) {
         this.setTurn({ turnId, status: 'cancelled', text, estimated, charged: null, chargeSource: null, error: 'Not sent: it could exceed your budget.' });
-        return;
+        return undefined;
       }
       const result = outcome.result;
       draftTipsFor(this.services).recordSend(draft, outcome.estimate, result.credits);
@@ -395,9 +444,11 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
         void this.services.showSendError(result.error ?? new Error(`The request ended: ${result.status}.`));
       }
       this.feedEstimate();
+      return result;
     } catch (error) {
       this.setTurn({ turnId, status: 'error', text, estimated: shown.summary.credits, charged: null, chargeSource: null, error: error instanceof Error ? error.message : String(error) });
       void this.services.showSendError(error);
+      return undefined;
     } finally {
       this.running = undefined;
       source.dispose();

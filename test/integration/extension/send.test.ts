@@ -5,7 +5,7 @@ import type { UsageRecord } from '../../../src/core/ledger/usageRecord';
 import type { TurnResult } from '../../../src/extension/send/turnRunner';
 import { readStreamFixture, startProtocolServer, type ProtocolServer } from '../../support/protocolServer';
 import { activeExtension } from '../support/extension';
-import { creditMeter, setUserSetting, until } from './creditMeterApi';
+import { clearCompose, creditMeter, setUserSetting, until } from './creditMeterApi';
 
 const KEY = 'sk-integration-0123456789abcdef';
 
@@ -46,6 +46,8 @@ describe('extension: requests through each HTTP adapter land in the ledger', () 
     server = undefined;
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
+
+  after(clearCompose);
 
   it('OpenAI-compatible: usage, computed credits and status ok', async () => {
     const served = await useServer([{ body: await fixture('openai-chat-usage.sse') }]);

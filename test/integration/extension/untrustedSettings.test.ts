@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { TurnResult } from '../../../src/extension/send/turnRunner';
 import { readStreamFixture, startProtocolServer, type ProtocolServer } from '../../support/protocolServer';
 import { activeExtension, requestedTrust } from '../support/extension';
-import { creditMeter, setUserSetting, until } from './creditMeterApi';
+import { clearCompose, creditMeter, setUserSetting, until } from './creditMeterApi';
 
 const KEY = 'sk-redirect-0123456789abcdef';
 
@@ -27,6 +27,7 @@ describe("extension: a workspace's .vscode/settings.json and the API key", () =>
     await vscode.workspace.fs.delete(settingsFile, { useTrash: false }).then(undefined, () => undefined);
     await userServer.close();
     await workspaceServer.close();
+    await clearCompose();
   });
 
   it(`sends the key only where the ${requestedTrust() === 'trusted' ? 'workspace (trusted)' : 'user (workspace untrusted)'} settings say`, async () => {

@@ -48,4 +48,21 @@ describe('compose: draft', () => {
     draft.kind = 'plan';
     assert.equal(draft.toDraft('openai:gpt-4.1').kind, 'plan');
   });
+
+  it('starts over for a question about the selection: that prompt, that selection alone, kind from the wording', () => {
+    const draft = new ComposeDraft();
+    draft.prompt = 'Old draft';
+    draft.kind = 'plan';
+    draft.addFile('src/b.ts', 'attached earlier');
+    draft.setSelection(selection('old'));
+    draft.remove(SELECTION_CHIP_ID);
+    draft.startOver('Why does this loop never end?', selection('old'));
+    const sent = draft.toDraft('openai:gpt-4.1');
+    assert.equal(sent.prompt, 'Why does this loop never end?');
+    assert.deepEqual(sent.contexts, [{ kind: 'selection', label: 'src/a.ts:3-9', text: 'old' }], 'the dismissed selection is asked about explicitly');
+    assert.equal(sent.kind, 'explain');
+    assert.equal(draft.setSelection(selection('old')), false, 'the editor selection it came from keeps the chip');
+    draft.startOver('What is a monad?', undefined);
+    assert.deepEqual(draft.contexts, []);
+  });
 });
