@@ -18,6 +18,7 @@ import type { ChatProvider } from '../providers/types';
 import { Budgets } from './budgets';
 import { Config } from './config';
 import { LanguageModelProvider } from './languageModelProvider';
+import { LedgerRefresher } from './ledgerRefresher';
 import { Disposable } from './lifecycle';
 import { LiveEstimate } from './liveEstimate';
 import { ApiKeys } from './secrets';
@@ -254,6 +255,7 @@ export class Services extends Disposable {
       }
     }));
     await this.budgets.attach(ledger);
+    this._register(await LedgerRefresher.start(ledger, { log: this.log, onSegmentsDeleted: () => this.budgets.recount() }));
     return ledger;
   }
 

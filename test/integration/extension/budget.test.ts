@@ -1,27 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { NoticeState } from '../../../src/core/budget/budget';
-import { SCHEMA_VERSION, type UsageRecord } from '../../../src/core/ledger/usageRecord';
-import { creditMeter, setUserSetting, until } from './creditMeterApi';
-
-function charged(credits: number): UsageRecord {
-  const now = new Date().toISOString();
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    id: randomUUID(),
-    turnId: randomUUID(), round: 0, attempt: 0,
-    startedAt: now, firstTokenAt: now, finishedAt: now,
-    provider: 'openai', baseUrlHost: 'api.example.test', modelRequested: 'gpt-4.1', modelServed: 'gpt-4.1', kind: 'explain', region: null,
-    tokens: { input: 100, cacheRead: 0, cacheWrite: 0, output: 10, reasoning: 0, system: 0, tools: 0 },
-    usageSource: 'provider',
-    contexts: [], contextTokens: 0, contextBytes: 0,
-    tools: { names: [], calls: 0, externalCalls: 0 },
-    cost: { usd: credits * 0.04, credits, chargeSource: 'provider', profileVersion: '1' },
-    estimate: null,
-    outcome: { status: 'ok', latencyMs: 5, retries: 0 },
-  };
-}
+import { chargedRecord as charged, creditMeter, setUserSetting, until } from './creditMeterApi';
 
 describe('extension: budgets', () => {
   it("adds each charge to today's spend and announces 80 % and 100 % once per day", async () => {
