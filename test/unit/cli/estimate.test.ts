@@ -71,6 +71,7 @@ describe('credit-meter estimate', () => {
 
   const failures: [string, string[], RegExp][] = [
     ['an unknown flag', ['--model', 'gpt-4o', '--prompt', 'x', '--fast'], /Unknown option '--fast'/],
+    ['a stray argument', ['--model', 'gpt-4o', '--prompt', 'x', 'src/add.ts'], /unexpected argument 'src\/add\.ts'/],
     ['a missing context file', ['--model', 'gpt-4o', '--prompt', 'x', '--context', 'nope.ts'], /cannot read context file 'nope\.ts': no such file/],
     ['a missing prompt file', ['--model', 'gpt-4o', '--prompt-file', 'nope.txt'], /cannot read prompt file 'nope\.txt'/],
     ['an unknown model without a price', ['--model', 'my-local-model', '--prompt', 'x'], /no price for model 'my-local-model'/],

@@ -72,6 +72,8 @@ describe('credit-meter export', () => {
     ['an unknown format', ['--ledger', 'ledger', '--format', 'xlsx'], /--format must be one of csv, json, jsonl/],
     ['a missing folder, named', ['--ledger', 'gone', '--format', 'csv'], /ledger folder not found: .*gone/],
     ['an unknown status', ['--ledger', 'ledger', '--format', 'csv', '--status', 'failed'], /--status must be one of ok, error/],
+    ['an unknown option', ['--ledger', 'ledger', '--format', 'csv', '--gzip'], /Unknown option '--gzip'/],
+    ['a stray argument', ['--ledger', 'ledger', '--format', 'csv', 'usage.csv'], /unexpected argument 'usage\.csv'/],
   ];
   for (const [what, args, message] of badInputs) {
     it(`rejects ${what} with one line and a non-zero exit`, async () => {

@@ -92,6 +92,7 @@ describe('credit-meter report', () => {
     ['an unknown kind', ['--ledger', 'ledger', '--kind', 'chat'], /--kind must be one of explain, fix/],
     ['an unknown grouping', ['--ledger', 'ledger', '--by', 'week'], /--by must be one of day, model, kind, status/],
     ['an unknown option', ['--ledger', 'ledger', '--colour'], /Unknown option '--colour'/],
+    ['a stray argument', ['--ledger', 'ledger', 'today'], /unexpected argument 'today'/],
     ['since after until', ['--ledger', 'ledger', '--since', '2026-02-01', '--until', '2026-01-01'], /--since .* must be before --until/],
   ];
   for (const [what, args, message] of badInputs) {
