@@ -15,7 +15,13 @@ import { until, Workbench } from './support/workbench';
 
 const RECORDS = 3000;
 /** Spread over the last 20 days, so the view's default range (last 30 days) shows every one. */
-const records = makeRecords(RECORDS, { seed: 2026, days: 20, startDate: new Date(Date.now() - 20 * 86_400_000) });
+/** Record text that would run or format if it were ever parsed as HTML. */
+const HOSTILE_PROMPT = 'Why does <img src=x onerror="document.body.dataset.injected=1"> break? <b>bold?</b>';
+const HOSTILE_LABEL = 'src/<script>alert(1)</script>/label-only-here.ts:1-2';
+/** The newest record is the hostile one, on the model the tests below filter by. */
+const records = makeRecords(RECORDS, { seed: 2026, days: 20, startDate: new Date(Date.now() - 20 * 86_400_000) }).map((record, index) => (index === RECORDS - 1
+  ? { ...record, modelRequested: 'gpt-4.1', modelServed: 'gpt-4.1', prompt: HOSTILE_PROMPT, contexts: [{ kind: 'file', label: HOSTILE_LABEL, tokens: 12, bytes: 48 }] }
+  : record));
 
 /** Every ledger folder Credit Meter created in the server's workspace storage (one per workspace opened). */
 function ledgerDirs(root: string, depth = 0): string[] {
@@ -209,6 +215,28 @@ describe('e2e: usage history and Export Usage', function () {
     await workbench.screenshot('history-details');
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'hidden' });
+  });
+
+  it('finds a request by its prompt or a context label, and shows its text as text, never as HTML', async () => {
+    const frame = await historyFrame(workbench);
+    const search = frame.locator('[data-testid=filter-search]');
+    const all = statusCount(await frame.locator('[data-testid=status-line]').textContent() ?? '');
+    for (const text of ['ONERROR="document', 'label-only-here']) {
+      await search.fill(text);
+      await until(`the search for ${text} to find the one request`, async () => statusCount(await frame.locator('[data-testid=status-line]').textContent() ?? '') === 1);
+    }
+    await frame.locator('.table-spacer .table-row:not([hidden])').first().dblclick();
+    const drawer = frame.locator('aside.drawer');
+    await drawer.locator('pre').first().waitFor({ state: 'visible' });
+    assert.equal(await drawer.locator('pre').first().textContent(), HOSTILE_PROMPT);
+    assert.ok((await drawer.textContent() ?? '').includes(HOSTILE_LABEL), 'the context label as written');
+    assert.equal(await drawer.locator('img, b, script').count(), 0, 'no element made from record text');
+    assert.equal(await frame.locator('body').getAttribute('data-injected'), null);
+    await workbench.screenshot('history-details-text');
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+    await search.fill('');
+    await until('the search to clear', async () => statusCount(await frame.locator('[data-testid=status-line]').textContent() ?? '') === all);
   });
 
   it('exports what the view shows with its Export button', async () => {
