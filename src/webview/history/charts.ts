@@ -12,6 +12,12 @@ const PALETTE = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-cha
 /** The estimate chart shows the most recent requests only: beyond a few hundred points it is noise. */
 const ESTIMATE_POINTS = 400;
 const HEIGHT = 160;
+const HALF_DAY_S = 43_200;
+
+/** Daily bars sit on their day: half a day either side, so the first and last bars are not cut in half. */
+const dayRange: uPlot.Range.Function = (_self, min, max) => (min === null || max === null ? [0, 1] : [min - HALF_DAY_S, max + HALF_DAY_S]) as uPlot.Range.MinMax;
+/** One request alone would otherwise stretch the time axis over years: show an hour around it. */
+const pointRange: uPlot.Range.Function = (_self, min, max) => (min === null || max === null ? [0, 1] : min === max ? [min - 1_800, max + 1_800] : [min, max]) as uPlot.Range.MinMax;
 
 interface Theme {
   readonly colors: string[];
@@ -105,7 +111,7 @@ export class Charts {
       height: HEIGHT,
       legend: { show: true, live: false },
       cursor: { show: true, drag: { x: false, y: false } },
-      scales: { x: { time: true } },
+      scales: { x: { time: true, range: pointRange } },
     };
   }
 
@@ -115,7 +121,7 @@ export class Charts {
     return {
       ...this.baseOptions(slot),
       // Bars start at zero, or small days would look empty.
-      scales: { x: { time: true }, y: { range: (_self: uPlot, _min: number, max: number): uPlot.Range.MinMax => [0, max > 0 ? max * 1.08 : 1] } },
+      scales: { x: { time: true, range: dayRange }, y: { range: (_self: uPlot, _min: number, max: number): uPlot.Range.MinMax => [0, max > 0 ? max * 1.08 : 1] } },
       axes: axes(this.theme),
       series: [
         {},

@@ -72,6 +72,12 @@ export class VirtualTable {
         this.select(index);
       }
     });
+    // A double click opens the row; it should not also select the word under the pointer.
+    this.spacer.addEventListener('mousedown', (event) => {
+      if (event.detail > 1) {
+        event.preventDefault();
+      }
+    });
     this.spacer.addEventListener('dblclick', (event) => {
       const index = this.indexOfRowElement(event.target);
       if (index !== null) {
