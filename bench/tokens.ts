@@ -200,8 +200,17 @@ export async function run(): Promise<BenchRow[]> {
   rows.push(...speedRows('ours', corpus, (text) => ready.counter.count(text), true));
   const jsTiktoken = new JsTiktoken(createRequire(__filename)('js-tiktoken/ranks/o200k_base') as ConstructorParameters<typeof JsTiktoken>[0]);
   rows.push(...speedRows('js-tiktoken', corpus, (text) => jsTiktoken.encode(text, [], []).length, false));
-  const gptTokenizer = (await import('gpt-tokenizer/encoding/o200k_base')) as { countTokens(text: string, options: { disallowedSpecial: Set<string> }): number };
   const plainText = { disallowedSpecial: new Set<string>() };
+  const gptBefore = settledMemory();
+  const gptStart = performance.now();
+  const gptTokenizer = (await import('gpt-tokenizer/encoding/o200k_base')) as { countTokens(text: string, options: { disallowedSpecial: Set<string> }): number };
+  gptTokenizer.countTokens('warm up the first call', plainText);
+  const gptReadyMs = performance.now() - gptStart;
+  const gptAfter = settledMemory();
+  rows.push(
+    { area: AREA, metric: 'gpt-tokenizer o200k_base encoder ready (module load)', value: ms(gptReadyMs) },
+    { area: AREA, metric: 'gpt-tokenizer o200k_base memory (heap+external / RSS)', value: `${mb(gptAfter.heap - gptBefore.heap)} / ${mb(gptAfter.rss - gptBefore.rss)}` },
+  );
   rows.push(...speedRows('gpt-tokenizer', corpus, (text) => gptTokenizer.countTokens(text, plainText), false));
 
   rows.push(...editRows(ready.counter, corpus, 200 * 1024, '200 KB'));
