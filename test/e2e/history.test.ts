@@ -254,8 +254,11 @@ describe('e2e: usage history and Export Usage', function () {
     assert.equal(exported.records.length, shown);
     assert.ok(exported.records.every((record) => record.modelRequested === 'gpt-4.1'));
     assert.equal(Number((credits ?? '').replace(/[^\d.]/g, '')).toFixed(3), exported.totals.credits.toFixed(3));
-    const toast = page.locator('.notifications-toasts', { hasText: `Exported ${shown.toLocaleString('en-US')} requests` });
+    // The message reads the same count and credits as the view, and offers to open or reveal the file.
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: `Exported ${shown.toLocaleString('en-US')} requests (${(credits ?? '').trim()} credits)` });
     await toast.waitFor({ state: 'visible', timeout: 15_000 });
+    await toast.getByRole('button', { name: 'Open' }).waitFor({ state: 'visible' });
+    await toast.getByRole('button', { name: 'Reveal' }).waitFor({ state: 'visible' });
   });
 
   it('keeps its filter, scroll position and selected row when hidden and shown again', async () => {
