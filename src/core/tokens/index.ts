@@ -2,7 +2,7 @@
 export type { EncodingName } from './encodingName';
 export { ENCODING_NAMES, isEncodingName } from './encodingName';
 export type { TokenCounter } from './bpeCounter';
-export { loadCounter, warmUp } from './tokenCounter';
+export { isCounterLoaded, loadCounter, warmUp } from './tokenCounter';
 export type { ModelTokenizer } from './modelTokenizer';
 export { tokenizerForModel, bareModelName } from './modelTokenizer';
 export type { CalibrationJson, ModelFamily } from './calibration';

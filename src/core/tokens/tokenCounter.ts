@@ -17,6 +17,11 @@ export function loadCounter(encoding: EncodingName): TokenCounter {
   return counter;
 }
 
+/** True once the encoding's counter exists (e.g. for a "tokenizer warming up" hint). */
+export function isCounterLoaded(encoding: EncodingName): boolean {
+  return counters.has(encoding);
+}
+
 /** Loads the encodings' tables off the caller's tick, one per macrotask. */
 export async function warmUp(encodings: EncodingName[] = ['o200k_base']): Promise<void> {
   for (const encoding of encodings) {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { loadCounter, warmUp } from '../../../src/core/tokens';
+import { loadCounter } from '../../../src/core/tokens';
 
 describe('loadCounter and warmUp', () => {
   it('keeps one counter per encoding', () => {
@@ -16,14 +16,20 @@ describe('loadCounter and warmUp', () => {
     assert.equal(loadCounter('cl100k_base').count('hello world'), 2);
   });
 
-  it('warmUp returns before doing any work and resolves once the encodings are loaded', async () => {
-    let resolved = false;
-    const pending = warmUp(['cl100k_base', 'o200k_base']).then(() => {
-      resolved = true;
-    });
-    assert.equal(resolved, false, 'the work happens on a later tick');
+  it('warmUp loads nothing on the caller\'s tick, then every encoding asked for', async () => {
+    // A fresh copy of the module, so no test before this one has loaded its counters yet.
+    const id = require.resolve('../../../src/core/tokens/tokenCounter');
+    delete require.cache[id];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an import would share the loaded instance
+    const fresh = require(id) as typeof import('../../../src/core/tokens/tokenCounter');
+    delete require.cache[id];
+    assert.equal(fresh.isCounterLoaded('o200k_base'), false);
+    const pending = fresh.warmUp(['cl100k_base', 'o200k_base']);
+    assert.equal(fresh.isCounterLoaded('cl100k_base'), false, 'nothing loads on the caller\'s tick');
+    assert.equal(fresh.isCounterLoaded('o200k_base'), false);
     await pending;
-    assert.equal(resolved, true);
-    await warmUp();
+    assert.equal(fresh.isCounterLoaded('cl100k_base'), true);
+    assert.equal(fresh.isCounterLoaded('o200k_base'), true);
+    assert.equal(fresh.loadCounter('o200k_base').count('hello world'), loadCounter('o200k_base').count('hello world'));
   });
 });
