@@ -13,11 +13,20 @@ const PALETTE = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-cha
 const ESTIMATE_POINTS = 400;
 const HEIGHT = 160;
 const HALF_DAY_S = 43_200;
+const HALF_HOUR_S = 1_800;
 
-/** Daily bars sit on their day: half a day either side, so the first and last bars are not cut in half. */
-const dayRange: uPlot.Range.Function = (_self, min, max) => (min === null || max === null ? [0, 1] : [min - HALF_DAY_S, max + HALF_DAY_S]) as uPlot.Range.MinMax;
-/** One request alone would otherwise stretch the time axis over years: show an hour around it. */
-const pointRange: uPlot.Range.Function = (_self, min, max) => (min === null || max === null ? [0, 1] : min === max ? [min - 1_800, max + 1_800] : [min, max]) as uPlot.Range.MinMax;
+/**
+ * The time axis, in seconds. uPlot's own x range is the data's first to last value, and for a single
+ * value it spans 1000 days; daily bars need half a day either side so the edge days show whole.
+ */
+function timeSpan(times: readonly number[], padding: number): { min: number; max: number } | undefined {
+  if (times.length === 0) {
+    return undefined;
+  }
+  const first = times[0];
+  const last = times[times.length - 1];
+  return padding === 0 && first !== last ? undefined : { min: first - (padding || HALF_HOUR_S), max: last + (padding || HALF_HOUR_S) };
+}
 
 interface Theme {
   readonly colors: string[];
@@ -89,7 +98,7 @@ export class Charts {
       return;
     }
     const byModel = creditsPerDayByModel(rows, this.lastSelection);
-    this.draw(this.slots[0], this.stackedOptions(this.slots[0], byModel), this.stackedData(byModel));
+    this.draw(this.slots[0], this.stackedOptions(this.slots[0], byModel), this.stackedData(byModel), HALF_DAY_S);
     const estimates = estimateVsCharged(rows, this.lastSelection, ESTIMATE_POINTS);
     const [estimateColor, chargeColor] = this.theme.colors;
     this.draw(this.slots[1], {
@@ -97,12 +106,13 @@ export class Charts {
       axes: axes(this.theme),
       series: [
         {},
-        { label: 'estimated', stroke: estimateColor, width: 1, points: { show: false } },
+        // A line needs two points: with only a few requests the estimates are drawn as dots too.
+        { label: 'estimated', stroke: estimateColor, width: 1, points: { show: estimates.times.length <= 30, size: 5, stroke: estimateColor } },
         { label: 'charged', stroke: chargeColor, width: 1, points: { show: true, size: 3, fill: chargeColor } },
       ],
-    }, [estimates.times.map((ms) => ms / 1000), estimates.estimated, estimates.charged]);
+    }, [estimates.times.map((ms) => ms / 1000), estimates.estimated, estimates.charged], 0);
     const tokens = tokensPerDay(rows, this.lastSelection);
-    this.draw(this.slots[2], this.stackedOptions(this.slots[2], tokens), this.stackedData(tokens));
+    this.draw(this.slots[2], this.stackedOptions(this.slots[2], tokens), this.stackedData(tokens), HALF_DAY_S);
   }
 
   private baseOptions(slot: ChartSlot): Omit<uPlot.Options, 'series'> {
@@ -111,7 +121,7 @@ export class Charts {
       height: HEIGHT,
       legend: { show: true, live: false },
       cursor: { show: true, drag: { x: false, y: false } },
-      scales: { x: { time: true, range: pointRange } },
+      scales: { x: { time: true } },
     };
   }
 
@@ -121,7 +131,7 @@ export class Charts {
     return {
       ...this.baseOptions(slot),
       // Bars start at zero, or small days would look empty.
-      scales: { x: { time: true, range: dayRange }, y: { range: (_self: uPlot, _min: number, max: number): uPlot.Range.MinMax => [0, max > 0 ? max * 1.08 : 1] } },
+      scales: { x: { time: true }, y: { range: (_self: uPlot, _min: number, max: number): uPlot.Range.MinMax => [0, max > 0 ? max * 1.08 : 1] } },
       axes: axes(this.theme),
       series: [
         {},
@@ -137,10 +147,15 @@ export class Charts {
     return [series.days.map((ms) => ms / 1000), ...stack(series.values)];
   }
 
-  private draw(slot: ChartSlot, options: uPlot.Options, data: uPlot.AlignedData): void {
+  /** `padding`: seconds added either side of the time axis (0: none, unless there is a single point). */
+  private draw(slot: ChartSlot, options: uPlot.Options, data: uPlot.AlignedData, padding: number): void {
     slot.plot?.destroy();
     slot.plotArea.replaceChildren();
     slot.plot = new uPlot(options, data, slot.plotArea);
+    const span = timeSpan(data[0] as number[], padding);
+    if (span) {
+      slot.plot.setScale('x', span);
+    }
   }
 
   private resize(): void {
