@@ -63,7 +63,7 @@ export async function openLedger(io: CliIo, dir: string | undefined): Promise<{ 
   if (!stat.isDirectory()) {
     throw new CliError(`--ledger must be a folder: ${folder}`);
   }
-  return Ledger.open(folder);
+  return Ledger.open(folder, { create: false });
 }
 
 /** Lines in the quarantine file plus unreadable lines still waiting in a running writer's segment. */

@@ -34,6 +34,11 @@ import { SCHEMA_VERSION, type UsageRecord } from './usageRecord';
 export interface LedgerOpenOptions {
   /** Names this writer's segments (e.g. `window-3`); a random id when absent. */
   readonly writerId?: string;
+  /**
+   * Create the segments folder now (default true). Readers such as a report pass false, so looking
+   * at a folder that holds no ledger leaves it untouched; the first append creates it anyway.
+   */
+  readonly create?: boolean;
 }
 
 /** What reading the folder found. Nothing here is fatal. */
@@ -121,7 +126,9 @@ export class Ledger {
   /** Opens (creating if needed) the ledger in `dir`, reading and repairing every segment. */
   static async open(dir: string, options: LedgerOpenOptions = {}): Promise<{ ledger: Ledger; report: LedgerScanReport }> {
     const ledger = new Ledger(path.resolve(dir), options);
-    await fsp.mkdir(path.join(ledger.dir, SEGMENTS_DIR), { recursive: true });
+    if (options.create ?? true) {
+      await fsp.mkdir(path.join(ledger.dir, SEGMENTS_DIR), { recursive: true });
+    }
     await ledger.loadSnapshot();
     const { report, parsed } = await ledger.scanSerialized();
     if (parsed >= SNAPSHOT_AFTER) {

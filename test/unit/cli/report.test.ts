@@ -71,6 +71,7 @@ describe('credit-meter report', () => {
     assert.deepEqual(JSON.parse(run.out), { rows: [], totals: { requests: 0, credits: 0, usd: 0, inputTokens: 0, outputTokens: 0 }, quarantined: 0 });
     const table = await runCli(['report', '--ledger', empty], dir);
     assert.match(table.out, /No usage recorded/);
+    assert.deepEqual(fs.readdirSync(empty), [], 'reading a folder without a ledger leaves it untouched');
   });
 
   it('counts unreadable lines as quarantined', async () => {

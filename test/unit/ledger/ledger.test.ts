@@ -190,6 +190,19 @@ describe('Ledger', () => {
     await ledger.close();
   });
 
+  it('opened with create: false, leaves a folder without a ledger untouched until the first append', async () => {
+    const { ledger, report } = await Ledger.open(dir, { create: false });
+    assert.equal(report.records, 0);
+    assert.deepEqual(fs.readdirSync(dir), []);
+    const [record] = makeRecords(1, { seed: 14 });
+    await ledger.append(record);
+    await ledger.close();
+    assert.ok(fs.readdirSync(dir).includes(SEGMENTS_DIR));
+    const reopened = await Ledger.open(dir, { create: false });
+    assert.equal(reopened.report.records, 1);
+    await reopened.ledger.close();
+  });
+
   it('never puts a key from an error message on disk, whoever built the record', async () => {
     const key = 'sk-proj-abcdefghijklmnopqrstuvwx';
     const leaky = makeRecord({ outcome: { status: 'error', errorClass: 'AuthError', errorMessage: `401 for Authorization: Bearer ${key}`, httpStatus: 401, latencyMs: 12, retries: 0 } });
