@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Ledger, SEGMENTS_DIR, SNAPSHOT_FILE, type UsageRecord } from '../../../src/core/ledger';
-import { makeRecord, makeRecords } from '../../support/ledgerFixtures';
+import { makeRecord, makeRecords, writeLedger } from '../../support/ledgerFixtures';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'cm-ledger-'));
@@ -225,6 +225,25 @@ describe('Ledger', () => {
     await assert.rejects(ledger.append({ ...makeRecord(), id: 'not-a-uuid' }), /^InvalidRecordError: id:/);
     assert.equal(ledger.size, 0);
     await ledger.close();
+  });
+
+  it('reads every segment again when the index snapshot is damaged', async () => {
+    const records = makeRecords(60, { seed: 19 });
+    await writeLedger(dir, records);
+    const snapshot = path.join(dir, SNAPSHOT_FILE);
+    const good = fs.readFileSync(snapshot);
+    const damaged: Array<[string, Buffer]> = [
+      ['truncated', good.subarray(0, good.length - 8)],
+      ['garbage header', Buffer.concat([good.subarray(0, 8), Buffer.from('{not json'), good.subarray(17)])],
+      ['not a snapshot', Buffer.from('hello')],
+    ];
+    for (const [what, bytes] of damaged) {
+      fs.writeFileSync(snapshot, bytes);
+      const { ledger, report } = await Ledger.open(dir);
+      assert.equal(report.records, 60, what);
+      assert.equal((await ledger.totals()).credits, sumCredits(records), what);
+      await ledger.close();
+    }
   });
 
   it('opens from the snapshot and still sees lines appended after it', async () => {
