@@ -64,7 +64,8 @@ export class HistoryPanel extends Disposable {
 
   /** Adopts a panel VS Code restored after a reload (its view state comes back by itself). */
   static revive(panel: vscode.WebviewPanel, host: HistoryHost): HistoryPanel {
-    HistoryPanel.current?.dispose();
+    // One history view: an already open one is closed rather than left without a listener.
+    HistoryPanel.current?.panel.dispose();
     panel.webview.options = HistoryPanel.options(host);
     return new HistoryPanel(panel, host);
   }
