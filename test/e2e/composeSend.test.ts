@@ -117,6 +117,9 @@ describe('e2e: Compose from prompt to charge', () => {
     const charge = compose.locator('.answer .charge', { hasText: /charged [\d.]+ cr/ });
     await charge.waitFor({ timeout: 60_000 });
     assert.match(await charge.innerText(), /Estimated [\d.–]+ cr \(≈ [\d.]+\) · charged [\d.]+ cr/);
+    // The estimate on show is for the prompt that was sent, not a stale one from the earlier draft.
+    await until('the shown estimate to be for the sent prompt', async () =>
+      (await compose.locator('.estimate-summary .kind-used').innerText()) === 'explain');
     await compose.locator('.answer .code-block code', { hasText: 'const sum = total' }).waitFor();
     assert.equal(await compose.locator('.answer .code-block button.copy').count(), 1);
     const sent = JSON.stringify((server.requests.at(-1)?.json as { messages?: unknown } | undefined)?.messages ?? []);

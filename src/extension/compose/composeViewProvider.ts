@@ -112,7 +112,9 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
           this.syncSelection();
           this.feedEstimate();
         } else {
-          // Posts while hidden are dropped; the page shown next says `ready` again and gets full state.
+          // A hidden view's page is destroyed: nothing may be posted until the page shown next says `ready`
+          // (and gets full state), or it would adopt the old page's revision numbers and drop its own estimates.
+          this.ready = false;
           this.services.liveEstimate.clear('compose');
         }
       }),
@@ -212,6 +214,8 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
     switch (message.type) {
       case 'ready':
         this.ready = true;
+        // A new page numbers its prompt revisions from 0 again.
+        this.lastSeq = 0;
         if (message.prompt !== undefined && !this.promptPending) {
           // The view kept the draft across hide/show (or a reload of the extension host).
           this.draft.prompt = message.prompt;
@@ -396,6 +400,8 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
       return;
     }
     this.draft.prompt = prompt;
+    // The panel must show the estimate this send is judged against, even if the last prompt frame never got here.
+    this.feedEstimate();
     const turn = this.runTurn(this.draft.toDraft(this.modelRef()));
     this.post({ type: 'reply', requestId });
     await turn;
