@@ -7,9 +7,9 @@ import type { RequestKind } from '../core/ledger/usageRecord';
 import { parseModelRef } from '../core/settings/modelRef';
 import type { DraftEstimate, DraftEstimator } from './send/draftEstimator';
 import type { Draft, DraftContext, DraftSource } from './send/turnTypes';
+import { FrameDebouncer } from './frameDebouncer';
 import { Disposable } from './lifecycle';
 
-export const FRAME_MS = 16;
 
 export interface LiveEstimateState {
   readonly draft: Draft;
@@ -34,14 +34,14 @@ export interface LiveEstimateOptions {
 export class LiveEstimate extends Disposable {
   private draft: Draft | undefined;
   private latest: LiveEstimateState | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly changed = this._register(new vscode.EventEmitter<LiveEstimateState | undefined>());
+  private readonly frame: FrameDebouncer;
   /** Fires with the new estimate (at most once per frame), or `undefined` when composing stops. */
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly options: LiveEstimateOptions) {
     super();
-    this._register({ dispose: () => this.cancelTimer() });
+    this.frame = this._register(new FrameDebouncer(() => this.flush(), (error) => this.options.log.error('Estimating the draft failed', error)));
   }
 
   /** The draft and estimate as of the last frame; undefined while nobody composes. */
@@ -63,7 +63,7 @@ export class LiveEstimate extends Disposable {
       modelRef: change.modelRef ?? previous?.modelRef ?? this.options.defaultModelRef(),
       kind: change.kind ?? previous?.kind ?? 'other',
     };
-    this.schedule();
+    this.frame.schedule();
   }
 
   /** Composing stopped (the box closed, the draft was sent). */
@@ -71,7 +71,7 @@ export class LiveEstimate extends Disposable {
     if (source !== undefined && this.draft?.source !== source) {
       return;
     }
-    this.cancelTimer();
+    this.frame.cancel();
     this.draft = undefined;
     this.latest = undefined;
     this.changed.fire(undefined);
@@ -79,7 +79,7 @@ export class LiveEstimate extends Disposable {
 
   /** Estimates the current draft right away (at send time, or when a caller cannot wait a frame). */
   flush(): LiveEstimateState | undefined {
-    this.cancelTimer();
+    this.frame.cancel();
     if (!this.draft) {
       return undefined;
     }
@@ -103,28 +103,9 @@ export class LiveEstimate extends Disposable {
   /** Re-estimates with new settings (model, system prompt, profile). */
   refresh(): void {
     if (this.draft) {
-      this.schedule();
+      this.frame.schedule();
     }
   }
 
-  private schedule(): void {
-    if (this.timer !== undefined) {
-      return;
-    }
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      try {
-        this.flush();
-      } catch (error) {
-        this.options.log.error('Estimating the draft failed', error);
-      }
-    }, FRAME_MS);
-  }
 
-  private cancelTimer(): void {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-  }
 }

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Ledger } from '../core/ledger/ledger';
 import type { HistoryRecord } from '../core/estimate/outputModel';
-import { totalInput } from '../core/ledger/usageRecord';
+import { totalInput, type UsageRecord } from '../core/ledger/usageRecord';
 import { DEFAULT_PROFILE, loadProfile, mergeProfile, parseProfileOverride, type CreditProfile } from '../core/pricing';
 import { parseModelRef, type ModelRef } from '../core/settings/modelRef';
 import type { ProviderConfig } from '../core/settings/settings';
@@ -245,10 +245,10 @@ export class Services extends Disposable {
       void vscode.window.showWarningMessage(message);
     }
     const recent = await ledger.query({ statuses: ['ok'] }, { order: 'desc', limit: HISTORY_LIMIT });
-    this.history = recent.map((record) => ({ model: record.modelRequested, kind: record.kind, outputTokens: record.tokens.output, inputTokens: totalInput(record.tokens) }));
+    this.history = recent.reverse().map(historyEntry);
     this._register(ledger.onDidAppend((record) => {
       if (record.outcome.status === 'ok') {
-        this.history.push({ model: record.modelRequested, kind: record.kind, outputTokens: record.tokens.output, inputTokens: totalInput(record.tokens) });
+        this.history.push(historyEntry(record));
         if (this.history.length > HISTORY_LIMIT * 2) {
           this.history = this.history.slice(-HISTORY_LIMIT);
         }
@@ -310,4 +310,9 @@ function isLocal(baseUrl: string): boolean {
 
 function expandHome(file: string): string {
   return file.startsWith('~/') ? path.join(os.homedir(), file.slice(2)) : file;
+}
+
+/** What the output-size model learns from a recorded request. */
+function historyEntry(record: UsageRecord): HistoryRecord {
+  return { model: record.modelRequested, kind: record.kind, outputTokens: record.tokens.output, inputTokens: totalInput(record.tokens) };
 }

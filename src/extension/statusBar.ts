@@ -6,8 +6,8 @@
 import * as vscode from 'vscode';
 import { statusText, statusTooltip, statusWarns, type StatusMode, type StatusSnapshot, type TipSummary } from '../core/format/statusView';
 import { draftTipsFor } from './compose/draftTips';
+import { FrameDebouncer } from './frameDebouncer';
 import { Disposable } from './lifecycle';
-import { FRAME_MS } from './liveEstimate';
 import type { Services } from './services';
 import type { DraftEstimate } from './send/draftEstimator';
 import type { Draft, DraftContext } from './send/turnTypes';
@@ -42,7 +42,7 @@ export function selectionContext(editor: vscode.TextEditor | undefined): DraftCo
 
 export class StatusBar extends Disposable {
   private readonly item: vscode.StatusBarItem;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly frame: FrameDebouncer;
   private selectionCache: { key: string; estimate: DraftEstimate; draft: Draft } | undefined;
   private view: StatusBarView = { mode: 'idle', text: '', tooltip: '', warning: false };
 
@@ -51,17 +51,17 @@ export class StatusBar extends Disposable {
     this.item = this._register(vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Right, 100));
     this.item.name = 'Credit Meter';
     this.item.command = 'creditMeter.openCompose';
-    this._register({ dispose: () => { if (this.timer !== undefined) { clearTimeout(this.timer); } } });
-    this._register(services.liveEstimate.onDidChange(() => this.schedule()));
-    this._register(services.budgets.onDidChangeSpend(() => this.schedule()));
-    this._register(services.config.onDidChange(() => { this.selectionCache = undefined; this.schedule(); }));
-    this._register(services.onDidChangeProfile(() => { this.selectionCache = undefined; this.schedule(); }));
-    this._register(vscode.window.onDidChangeTextEditorSelection(() => this.schedule()));
-    this._register(vscode.window.onDidChangeActiveTextEditor(() => this.schedule()));
+    this.frame = this._register(new FrameDebouncer(() => this.render(), (error) => this.services.log.error('Status bar update failed', error)));
+    this._register(services.liveEstimate.onDidChange(() => this.frame.schedule()));
+    this._register(services.budgets.onDidChangeSpend(() => this.frame.schedule()));
+    this._register(services.config.onDidChange(() => { this.selectionCache = undefined; this.frame.schedule(); }));
+    this._register(services.onDidChangeProfile(() => { this.selectionCache = undefined; this.frame.schedule(); }));
+    this._register(vscode.window.onDidChangeTextEditorSelection(() => this.frame.schedule()));
+    this._register(vscode.window.onDidChangeActiveTextEditor(() => this.frame.schedule()));
     // The first frame shows today's spend only: counting a selection would load the tokenizer on the activation path.
     this.render(true);
     this.item.show();
-    this.schedule();
+    this.frame.schedule();
   }
 
   /** The current text, tooltip and warning state, rendered now. */
@@ -70,19 +70,6 @@ export class StatusBar extends Disposable {
     return this.view;
   }
 
-  private schedule(): void {
-    if (this.timer !== undefined) {
-      return;
-    }
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      try {
-        this.render();
-      } catch (error) {
-        this.services.log.error('Status bar update failed', error);
-      }
-    }, FRAME_MS);
-  }
 
   private render(idleOnly = false): void {
     const snapshot = idleOnly ? this.idleSnapshot() : this.snapshot();

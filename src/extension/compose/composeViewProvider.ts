@@ -15,6 +15,7 @@ import {
   type ToWebview,
   type TurnView,
 } from '../../protocol/compose';
+import { FrameDebouncer } from '../frameDebouncer';
 import { Disposable } from '../lifecycle';
 import { UserFacingError, type Services } from '../services';
 import type { DraftEstimate } from '../send/draftEstimator';
@@ -27,7 +28,6 @@ import { draftTipsFor, tipView } from './draftTips';
 import { pickWorkspaceFiles, readWorkspaceFile } from './workspaceFiles';
 
 const TOP_TIPS = 3;
-const FRAME_MS = 16;
 
 /** A question from Ask About Selection, answered in this view. */
 export interface ComposeQuestion {
@@ -63,13 +63,14 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
   private turn: TurnView | null = null;
   private running: vscode.CancellationTokenSource | undefined;
   private turns = 0;
-  private selectionTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly selectionFrame: FrameDebouncer;
   private lastEditor: vscode.TextEditor | undefined;
   /** A prompt handed over by a command that the view has not shown yet: it wins over the view's restored draft. */
   private promptPending = false;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly services: Services) {
     super();
+    this.selectionFrame = this._register(new FrameDebouncer(() => this.syncSelection(), (error) => services.log.error('Following the selection failed', error)));
     this.lastEditor = vscode.window.activeTextEditor;
     this._register(services.liveEstimate.onDidChange((state) => {
       if (state?.draft.source === 'compose') {
@@ -184,10 +185,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
     for (const disposable of this.viewDisposables.splice(0)) {
       disposable.dispose();
     }
-    if (this.selectionTimer !== undefined) {
-      clearTimeout(this.selectionTimer);
-      this.selectionTimer = undefined;
-    }
+    this.selectionFrame.cancel();
   }
 
   /** Posts once the view listens; before `ready`, nothing is queued: `ready` is answered with full state. */
@@ -344,13 +342,9 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
   }
 
   private scheduleSelectionSync(): void {
-    if (this.selectionTimer !== undefined || !this.view?.visible) {
-      return;
+    if (this.view?.visible) {
+      this.selectionFrame.schedule();
     }
-    this.selectionTimer = setTimeout(() => {
-      this.selectionTimer = undefined;
-      this.syncSelection();
-    }, FRAME_MS);
   }
 
   /** The selection chip follows the active editor's selection. */
