@@ -59,7 +59,25 @@ function copyVendorAssets() {
   }
 }
 
+/** A production build must not ship the source maps an earlier development build left in dist/. */
+function removeSourceMaps(dir) {
+  if (!fs.existsSync(dir)) {
+    return;
+  }
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      removeSourceMaps(full);
+    } else if (entry.name.endsWith('.map')) {
+      fs.rmSync(full);
+    }
+  }
+}
+
 async function main() {
+  if (production) {
+    removeSourceMaps(path.join(__dirname, 'dist'));
+  }
   copyVendorAssets();
   // The tokenizer's rank tables are generated once into dist/ranks (see scripts/buildRanks.js).
   require('./scripts/buildRanks.js').buildRanks(path.join(__dirname, 'dist', 'ranks'));
