@@ -44,10 +44,15 @@ async function clickCommand(page: Page, title: string): Promise<void> {
   await page.locator(`.quick-input-list .monaco-list-row[aria-label^="${title}"]`).first().click();
 }
 
-/** Picks the quick-pick row labelled `label` (or accepts as is with none). */
-async function quickPick(page: Page, label?: string): Promise<void> {
+/**
+ * Picks the quick-pick row labelled `label` (or accepts as is with none), once the pick titled `step`
+ * is up: between two steps the widget of the previous one can still look visible, and a key pressed
+ * then lands nowhere.
+ */
+async function quickPick(page: Page, step: string, label?: string): Promise<void> {
   const widget = page.locator('.quick-input-widget');
-  await widget.waitFor({ state: 'visible' });
+  await widget.locator('.quick-input-title', { hasText: `Export Usage (${step})` }).waitFor({ state: 'visible' });
+  await widget.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible' });
   if (label !== undefined) {
     await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
   } else {
@@ -245,8 +250,8 @@ describe('e2e: usage history and Export Usage', function () {
     const credits = await frame.locator('[data-testid=summary-filtered] .card-value').first().textContent();
     const target = path.join(workbench.folder, 'usage-from-view.json');
     await frame.locator('[data-testid=export]').click();
-    await quickPick(page, 'JSON');
-    await quickPick(page, 'Leave prompts out');
+    await quickPick(page, '1/6', 'JSON');
+    await quickPick(page, '6/6', 'Leave prompts out');
     await saveAs(page, target);
     const text = await until('the exported file', async () => (fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined), 30_000);
     const exported = JSON.parse(text) as { rowCount: number; totals: { credits: number }; records: { modelRequested: string }[] };
@@ -293,12 +298,12 @@ describe('e2e: usage history and Export Usage', function () {
       await page.waitForTimeout(300);
       await workbench.screenshot(`history-export-${name}`);
     };
-    await step('format', () => quickPick(page, 'CSV'));
-    await step('range', () => quickPick(page, 'All time'));
-    await step('models', () => quickPick(page)); // none picked = all
-    await step('kinds', () => quickPick(page));
-    await step('statuses', () => quickPick(page));
-    await step('prompts', () => quickPick(page, 'Leave prompts out'));
+    await step('format', () => quickPick(page, '1/6', 'CSV'));
+    await step('range', () => quickPick(page, '2/6', 'All time'));
+    await step('models', () => quickPick(page, '3/6')); // none picked = all
+    await step('kinds', () => quickPick(page, '4/6'));
+    await step('statuses', () => quickPick(page, '5/6'));
+    await step('prompts', () => quickPick(page, '6/6', 'Leave prompts out'));
     await saveAs(page, target);
     const text = await until('the exported file', async () => (fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined), 30_000);
     const lines = text.trim().split('\r\n');
