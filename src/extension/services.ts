@@ -193,6 +193,7 @@ export class Services extends Disposable {
         ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
         model: ref.model,
         draft,
+        source: draft.source === 'inputBox' ? 'inputBox' : 'compose',
         system: settings.systemPrompt,
         estimate: estimate.sendTime,
         storePrompts: settings.storePrompts,

@@ -24,15 +24,16 @@ export interface MakeRecordsOptions {
 
 export const DEFAULT_MODELS = ['gpt-4.1-mini', 'gpt-4.1', 'claude-sonnet-4-5', 'claude-haiku-4-5', 'o4-mini'] as const;
 
-const typicalCredits: Record<RequestKind, number> = { explain: 0.6, fix: 0.8, refactor: 2.2, generate: 1.2, plan: 3, other: 0.3 };
+const typicalCredits: Record<RequestKind, number> = { explain: 0.6, edit: 0.1, fix: 0.8, refactor: 2.2, generate: 1.2, plan: 3, other: 0.3 };
 const modelWeight: Record<string, number> = { 'gpt-4.1-mini': 0.4, 'gpt-4.1': 1.6, 'claude-sonnet-4-5': 2, 'claude-haiku-4-5': 0.5, 'o4-mini': 1.1 };
 const prompts: Record<RequestKind, readonly string[]> = {
   explain: ['Explain what this reducer does', 'Why does this regex backtrack?', 'What is the complexity of mergeRanges?'],
+  edit: ['Add an alias to this function on line 126', 'Rename this variable to totalCredits', 'Add a type annotation to parseHeader'],
   fix: ['Fix the off-by-one in paginate()', 'Tests fail with "undefined is not a function", fix it', 'Fix the race in the cache warmup'],
   refactor: ['Refactor the billing module into smaller files', 'Extract the retry logic into a helper', 'Convert this class to hooks'],
-  generate: ['Write unit tests for parseHeader', 'Add an alias to this function on line 126', 'Generate a CSV exporter, with quoting'],
+  generate: ['Write unit tests for parseHeader', 'Add a retry helper with backoff', 'Generate a CSV exporter, with quoting'],
   plan: ['Plan the migration to the new auth API', 'Draft a plan: 1) skeleton 2) storage 3) UI', 'How should we split the monolith?'],
-  other: ['Thanks!', 'Rename this variable', 'Summarise the diff'],
+  other: ['Thanks!', 'Looks good', 'Summarise the diff'],
 };
 const files = ['src/app.ts', 'src/billing/invoice.ts', 'src/util/strings.ts', 'test/app.test.ts', 'README.md', 'src/server/routes.ts'];
 const errorClasses = [['RateLimitError', 429, 'Rate limit reached, retry after 20s'], ['ServerError', 500, 'Internal server error'], ['NetworkError', undefined, 'socket hang up']] as const;
@@ -130,6 +131,9 @@ export function* generateRecords(n: number, options: MakeRecordsOptions = {}): G
       startedAt: new Date(startedMs).toISOString(),
       firstTokenAt: status === 'error' ? null : new Date(firstTokenMs).toISOString(),
       finishedAt: new Date(startedMs + latencyMs).toISOString(),
+      source: 'compose',
+      client: null,
+      threadId: null,
       provider: model.startsWith('claude') ? 'anthropic' : 'openai',
       baseUrlHost: model.startsWith('claude') ? 'api.anthropic.com' : 'api.openai.com',
       modelRequested: model,
@@ -143,7 +147,7 @@ export function* generateRecords(n: number, options: MakeRecordsOptions = {}): G
       contextBytes: contextTokens * 4,
       tools: { names: toolCalls > 0 ? ['readFile', 'runTests', 'search'].slice(0, toolCalls) : [], calls: toolCalls, externalCalls: toolCalls > 2 ? 1 : 0 },
       cost: { usd: Math.round(credits * usdPerCredit * 1e6) / 1e6, credits, chargeSource: random() < 0.3 ? 'provider' : 'computed', profileVersion: '2026-01' },
-      estimate: { low: Math.round(expected * 0.6 * 1000) / 1000, expected, high: Math.round(expected * 1.6 * 1000) / 1000, inputTokens: input, outputTokens: Math.round(expected * 700) },
+      estimate: { low: Math.round(expected * 0.6 * 1000) / 1000, expected, high: Math.round(expected * 1.6 * 1000) / 1000, inputTokens: input, outputTokens: Math.round(expected * 700), cacheReadTokens: 0, cacheWriteTokens: 0 },
       outcome: {
         status,
         ...(error ? { errorClass: error[0], errorMessage: error[2], ...(error[1] !== undefined ? { httpStatus: error[1] } : {}) } : {}),

@@ -4,6 +4,7 @@
  *
  * Priors (p10 / p50 / p90 output tokens of one response), from what each kind of answer looks like:
  * - explain  150 / 400 / 1200: a few paragraphs, long when the code is unfamiliar or examples are asked for.
+ * - edit      40 / 120 /  400: a small targeted change: the changed lines and a sentence.
  * - fix      100 / 300 /  900: a small diff and a sentence or two of why.
  * - refactor 250 / 800 / 2500: whole functions rewritten, sometimes a whole module.
  * - generate 300 / 1000 / 3000: new functions, tests or files.
@@ -47,6 +48,7 @@ export interface OutputPrediction extends OutputQuantiles {
 
 export const OUTPUT_PRIORS: Readonly<Record<RequestKind, OutputQuantiles>> = {
   explain: { p10: 150, p50: 400, p90: 1200 },
+  edit: { p10: 40, p50: 120, p90: 400 },
   fix: { p10: 100, p50: 300, p90: 900 },
   refactor: { p10: 250, p50: 800, p90: 2500 },
   generate: { p10: 300, p50: 1000, p90: 3000 },

@@ -2,12 +2,9 @@
  * What a request asks for, which predicts how long the answer will be. Taken from the command the
  * user ran when there is one (`/explain`, `/fix`, ...), otherwise from the prompt's wording.
  */
-export const REQUEST_KINDS = ['explain', 'fix', 'refactor', 'generate', 'plan', 'other'] as const;
-export type RequestKind = (typeof REQUEST_KINDS)[number];
+import type { RequestKind } from '../requestKind';
 
-export function isRequestKind(value: string): value is RequestKind {
-  return (REQUEST_KINDS as readonly string[]).includes(value);
-}
+export { REQUEST_KINDS, type RequestKind, isRequestKind } from '../requestKind';
 
 /** Only the start of a prompt is read: the instruction comes first, pasted material after it. */
 export const CLASSIFIED_PREFIX = 2048;

@@ -65,6 +65,11 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   column('estimate_high', 'number', (r) => r.estimate?.high),
   column('estimate_input_tokens', 'number', (r) => r.estimate?.inputTokens),
   column('estimate_output_tokens', 'number', (r) => r.estimate?.outputTokens),
+  column('source', 'plain', (r) => r.source),
+  column('client', 'text', (r) => r.client, true),
+  column('thread_id', 'text', (r) => r.threadId),
+  column('estimate_cache_read_tokens', 'number', (r) => r.estimate?.cacheReadTokens),
+  column('estimate_cache_write_tokens', 'number', (r) => r.estimate?.cacheWriteTokens),
 ];
 
 /** Appended, in this order, only when the user opts in to exporting prompts. */

@@ -1,10 +1,10 @@
 /** The usage ledger: record schema, crash-safe storage, queries and aggregates. */
 export {
-  SCHEMA_VERSION, REQUEST_KINDS, OUTCOME_STATUSES, USAGE_SOURCES, CHARGE_SOURCES,
+  SCHEMA_VERSION, REQUEST_KINDS, OUTCOME_STATUSES, RECORD_SOURCES, USAGE_SOURCES, CHARGE_SOURCES,
   UsageRecord, RecordTokens, ContextItem, RecordCost, RecordEstimate, RecordOutcome,
   totalInput, hostOf,
 } from './usageRecord';
-export type { RequestKind, OutcomeStatus, UsageSource, ChargeSource } from './usageRecord';
+export type { RequestKind, OutcomeStatus, RecordSource, UsageSource, ChargeSource } from './usageRecord';
 export { migrateRecord, parseRecord, InvalidRecordError, NewerSchemaError } from './migrateRecord';
 export { redactSecrets, looksLikeSecret } from './redactSecrets';
 export { Ledger } from './ledger';

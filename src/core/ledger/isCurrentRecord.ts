@@ -8,7 +8,7 @@
  * two to that on valid records and on many mutations of them.
  */
 import * as z from 'zod';
-import { CHARGE_SOURCES, HOST_PATTERN, OUTCOME_STATUSES, REQUEST_KINDS, SCHEMA_VERSION, type UsageRecord, USAGE_SOURCES } from './usageRecord';
+import { CHARGE_SOURCES, HOST_PATTERN, OUTCOME_STATUSES, RECORD_SOURCES, REQUEST_KINDS, SCHEMA_VERSION, type UsageRecord, USAGE_SOURCES } from './usageRecord';
 
 const UUID = z.regexes.uuid();
 const ISO_UTC = z.regexes.datetime({ offset: false, local: false, precision: null });
@@ -72,7 +72,8 @@ function isCost(value: unknown): boolean {
 
 function isEstimate(value: unknown): boolean {
   return value === null || (isObject(value) && isAmount(value.low) && isAmount(value.expected) && isAmount(value.high)
-    && isCount(value.inputTokens) && isCount(value.outputTokens) && keyCount(value) === 5);
+    && isCount(value.inputTokens) && isCount(value.outputTokens) && isCount(value.cacheReadTokens) && isCount(value.cacheWriteTokens)
+    && keyCount(value) === 7);
 }
 
 function isOutcome(value: unknown): boolean {
@@ -96,6 +97,8 @@ export function isCurrentRecord(value: unknown): value is UsageRecord {
   return typeof value.id === 'string' && UUID.test(value.id)
     && isText(value.turnId, 1, 128) && isCount(value.round) && isCount(value.attempt)
     && isIso(value.startedAt) && (value.firstTokenAt === null || isIso(value.firstTokenAt)) && isIso(value.finishedAt)
+    && (value.source === null || isOneOf(value.source, RECORD_SOURCES))
+    && (value.client === null || isText(value.client, 1, 128)) && (value.threadId === null || isText(value.threadId, 1, 128))
     && isText(value.provider, 1, 64)
     && (value.baseUrlHost === null || (typeof value.baseUrlHost === 'string' && HOST_PATTERN.test(value.baseUrlHost)))
     && isText(value.modelRequested, 1, 256) && (value.modelServed === null || isText(value.modelServed, 1, 256))
@@ -104,5 +107,5 @@ export function isCurrentRecord(value: unknown): value is UsageRecord {
     && isContexts(value.contexts) && isCount(value.contextTokens) && isCount(value.contextBytes)
     && prompt >= 0 && system >= 0
     && isTools(value.tools) && isCost(value.cost) && isEstimate(value.estimate) && isOutcome(value.outcome)
-    && keyCount(value) === 23 + prompt + system;
+    && keyCount(value) === 26 + prompt + system;
 }

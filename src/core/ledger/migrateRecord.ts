@@ -4,6 +4,8 @@
  *
  * v1 -> v2: the charge lived at the top level (`credits`, `usd`, `chargeSource`, `profileVersion`);
  * v2 groups it under `cost`.
+ * v2 -> v3: `source`, `client` and `threadId` were not kept (null: unknown); the estimate predicted
+ * no prompt-cache use (`cacheReadTokens` and `cacheWriteTokens` 0).
  */
 import { SCHEMA_VERSION, UsageRecord } from './usageRecord';
 
@@ -32,6 +34,19 @@ const steps: Record<number, (raw: Raw) => Raw> = {
       ...rest,
       schemaVersion: 2,
       cost: { usd: usd ?? null, credits: credits ?? null, chargeSource: chargeSource ?? 'computed', profileVersion: profileVersion ?? null },
+    };
+  },
+  2: (raw) => {
+    const estimate = raw.estimate;
+    return {
+      ...raw,
+      schemaVersion: 3,
+      source: null,
+      client: null,
+      threadId: null,
+      estimate: typeof estimate === 'object' && estimate !== null && !Array.isArray(estimate)
+        ? { ...estimate, cacheReadTokens: 0, cacheWriteTokens: 0 }
+        : estimate,
     };
   },
 };

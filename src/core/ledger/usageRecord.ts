@@ -9,15 +9,28 @@
  * unless the user opts in. Error messages go through `redactSecrets` before they get here.
  */
 import * as z from 'zod';
+import { REQUEST_KINDS } from '../requestKind';
 
 /** Bump when the shape changes, and teach `migrateRecord` the step from the previous version. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
-export const REQUEST_KINDS = ['explain', 'fix', 'refactor', 'generate', 'plan', 'other'] as const;
-export type RequestKind = (typeof REQUEST_KINDS)[number];
+export { REQUEST_KINDS, type RequestKind } from '../requestKind';
 
-export const OUTCOME_STATUSES = ['ok', 'error', 'cancelled', 'aborted'] as const;
+/**
+ * - `ok`: answered; `error`: the provider refused or failed;
+ * - `cancelled`: the caller stopped it; `aborted`: the stream was cut before its usage;
+ * - `timeout`: a deadline (first byte, idle, overall, error body) ran out;
+ * - `blocked`: never sent, refused by a budget before it left (the gateway's enforcement).
+ */
+export const OUTCOME_STATUSES = ['ok', 'error', 'cancelled', 'aborted', 'timeout', 'blocked'] as const;
 export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
+
+/**
+ * Which door a request came in by: the Compose view, the Ask About Selection input box, or the
+ * metering gateway in front of another assistant. Null for records written before it was kept.
+ */
+export const RECORD_SOURCES = ['compose', 'inputBox', 'gateway'] as const;
+export type RecordSource = (typeof RECORD_SOURCES)[number];
 
 /** `provider`: the provider reported usage; `counted`: we counted it (e.g. VS Code LM); `estimated`: nobody reported it. */
 export const USAGE_SOURCES = ['provider', 'counted', 'estimated'] as const;
@@ -73,8 +86,13 @@ export const RecordEstimate = z.object({
   low: z.number().nonnegative(),
   expected: z.number().nonnegative(),
   high: z.number().nonnegative(),
+  /** Every input token the estimate assumed (cached and written included). */
   inputTokens: count,
   outputTokens: count,
+  /** The part of `inputTokens` predicted to be read from the provider's prompt cache. */
+  cacheReadTokens: count,
+  /** The part of `inputTokens` predicted to be written to the prompt cache. */
+  cacheWriteTokens: count,
 });
 export type RecordEstimate = z.infer<typeof RecordEstimate>;
 
@@ -94,13 +112,19 @@ export const UsageRecord = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   id: z.uuid(),
   turnId: z.string().min(1).max(128),
-  /** 0-based tool / agent iteration within the turn. */
+  /** 0-based tool / agent iteration within the turn (for the gateway: the round within its task). */
   round: count,
   /** 0-based retry number within the round. */
   attempt: count,
   startedAt: isoUtc,
   firstTokenAt: isoUtc.nullable(),
   finishedAt: isoUtc,
+  /** Which door it came in by; null for records written before it was kept. */
+  source: z.enum(RECORD_SOURCES).nullable(),
+  /** The assistant that sent it through the gateway, from its User-Agent (`claude-cli`, `Cline`, `openai-node`); null for Compose. */
+  client: z.string().min(1).max(128).nullable(),
+  /** The Compose conversation the request belongs to; null outside a thread. */
+  threadId: z.string().min(1).max(128).nullable(),
   /** Adapter that sent it, e.g. `openai`, `anthropic`, `vscode-lm`. */
   provider: z.string().min(1).max(64),
   baseUrlHost: host.nullable(),

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { redactSecrets } from '../../core/ledger/redactSecrets';
 import { recordTokensFromUsage } from '../../core/ledger/recordTokens';
-import { hostOf, SCHEMA_VERSION, type ContextItem, type RequestKind, type UsageRecord } from '../../core/ledger/usageRecord';
+import { hostOf, SCHEMA_VERSION, type ContextItem, type RecordSource, type RequestKind, type UsageRecord } from '../../core/ledger/usageRecord';
 import { ZERO_USAGE } from '../../core/usage';
 import type { AttemptOutcome } from '../../providers/types';
 import type { Charge, ChargeCalculator, DraftContext, SendTimeEstimate } from './turnTypes';
@@ -13,6 +13,10 @@ import type { Charge, ChargeCalculator, DraftContext, SendTimeEstimate } from '.
 export interface TurnIdentity {
   readonly turnId: string;
   readonly round: number;
+  /** Which door the request came in by. */
+  readonly source: RecordSource;
+  /** The Compose conversation it belongs to, if any. */
+  readonly threadId: string | null;
   /** Adapter kind, e.g. `openai`. */
   readonly provider: string;
   readonly baseUrl: string | undefined;
@@ -75,6 +79,9 @@ export function attemptRecord(turn: TurnIdentity, outcome: AttemptOutcome, calcu
     startedAt: outcome.startedAt.toISOString(),
     firstTokenAt: outcome.firstTokenAt ? outcome.firstTokenAt.toISOString() : null,
     finishedAt: outcome.finishedAt.toISOString(),
+    source: turn.source,
+    client: null,
+    threadId: turn.threadId,
     provider: turn.provider,
     baseUrlHost: turn.baseUrl ? hostOf(turn.baseUrl) : null,
     modelRequested: turn.model,

@@ -102,7 +102,7 @@ export class DraftEstimator {
       },
       sendTime: {
         record: credits
-          ? { low: credits.low, expected: credits.expected, high: credits.high, inputTokens, outputTokens: output.p50 }
+          ? { low: credits.low, expected: credits.expected, high: credits.high, inputTokens, outputTokens: output.p50, cacheReadTokens: 0, cacheWriteTokens: 0 }
           : null,
         counts: { systemTokens: scale(systemRaw), toolsTokens: 0, contextTokens, inputTokens },
       },

@@ -4,7 +4,7 @@
  * A failed or cancelled request is recorded too. No `vscode` import: unit-tested in plain Node.
  */
 import { randomUUID } from 'node:crypto';
-import type { UsageRecord } from '../../core/ledger/usageRecord';
+import type { RecordSource, UsageRecord } from '../../core/ledger/usageRecord';
 import { ProviderError } from '../../providers/providerError';
 import type { AttemptOutcome, AttemptStatus, ChatProvider } from '../../providers/types';
 import { attemptRecord, type TurnIdentity } from './attemptRecord';
@@ -32,6 +32,10 @@ export interface TurnRequest {
   readonly onText?: (delta: string) => void;
   readonly onAttempt?: (record: UsageRecord) => void;
   readonly turnId?: string;
+  /** Which door the request came in by; `compose` when absent. */
+  readonly source?: RecordSource;
+  /** The Compose conversation it belongs to. */
+  readonly threadId?: string;
 }
 
 export interface TurnResult {
@@ -93,6 +97,8 @@ export class TurnRunner {
     const turn: TurnIdentity = {
       turnId,
       round: 0,
+      source: request.source ?? 'compose',
+      threadId: request.threadId ?? null,
       provider: request.provider.kind,
       baseUrl: request.baseUrl,
       model: request.model,

@@ -50,6 +50,7 @@ export function chargedRecord(credits: number): UsageRecord {
     id: randomUUID(),
     turnId: randomUUID(), round: 0, attempt: 0,
     startedAt: now, firstTokenAt: now, finishedAt: now,
+    source: 'compose', client: null, threadId: null,
     provider: 'openai', baseUrlHost: 'api.example.test', modelRequested: 'gpt-4.1', modelServed: 'gpt-4.1', kind: 'explain', region: null,
     tokens: { input: 100, cacheRead: 0, cacheWrite: 0, output: 10, reasoning: 0, system: 0, tools: 0 },
     usageSource: 'provider',

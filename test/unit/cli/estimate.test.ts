@@ -77,7 +77,7 @@ describe('credit-meter estimate', () => {
     ['an unknown model without a price', ['--model', 'my-local-model', '--prompt', 'x'], /no price for model 'my-local-model'/],
     ['no model', ['--prompt', 'x'], /--model is required/],
     ['no prompt', ['--model', 'gpt-4o'], /--prompt or --prompt-file is required/],
-    ['a bad kind', ['--model', 'gpt-4o', '--prompt', 'x', '--kind', 'poem'], /--kind must be one of explain, fix/],
+    ['a bad kind', ['--model', 'gpt-4o', '--prompt', 'x', '--kind', 'poem'], /--kind must be one of explain, edit, fix/],
     ['bad rounds', ['--model', 'gpt-4o', '--prompt', 'x', '--rounds', '0'], /--rounds must be a whole number >= 1/],
     ['an invalid profile', ['--model', 'gpt-4o', '--prompt', 'x', '--profile', 'bad.json'], /credit profile .*bad\.json: usdPerCredit: expected a positive number/],
   ];

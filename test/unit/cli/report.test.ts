@@ -90,7 +90,7 @@ describe('credit-meter report', () => {
     ['a missing folder, named', ['--ledger', 'nowhere'], /ledger folder not found: .*nowhere/],
     ['no --ledger', [], /--ledger DIR is required/],
     ['a bad date', ['--ledger', 'ledger', '--since', '2026-02-30'], /--since: not a date: '2026-02-30'/],
-    ['an unknown kind', ['--ledger', 'ledger', '--kind', 'chat'], /--kind must be one of explain, fix/],
+    ['an unknown kind', ['--ledger', 'ledger', '--kind', 'chat'], /--kind must be one of explain, edit, fix/],
     ['an unknown grouping', ['--ledger', 'ledger', '--by', 'week'], /--by must be one of day, model, kind, status/],
     ['an unknown option', ['--ledger', 'ledger', '--colour'], /Unknown option '--colour'/],
     ['a stray argument', ['--ledger', 'ledger', 'today'], /unexpected argument 'today'/],

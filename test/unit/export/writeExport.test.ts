@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { CSV_COLUMNS, csvColumns, csvRow, csvRowFromColumns, EmptyExportError, exportToFile, writeExport, type ExportFormat, type ExportOptions } from '../../../src/core/export';
-import { Ledger, looksLikeSecret, type UsageRecord } from '../../../src/core/ledger';
+import { Ledger, looksLikeSecret, SCHEMA_VERSION, type UsageRecord } from '../../../src/core/ledger';
 import { makeRecord, makeRecords } from '../../support/ledgerFixtures';
 
 async function exportText(records: Iterable<UsageRecord> | AsyncIterable<UsageRecord>, options: ExportOptions): Promise<string> {
@@ -101,7 +101,7 @@ describe('writeExport', () => {
     const expected = records.filter((record) => (record.kind === 'fix' || record.kind === 'plan') && record.startedAt >= '2026-01-10');
     assert.ok(expected.length > 10);
     assert.deepEqual(Object.keys(body).slice(0, 6), ['schemaVersion', 'generatedAt', 'filters', 'includePrompts', 'rowCount', 'totals']);
-    assert.equal(body.schemaVersion, 2);
+    assert.equal(body.schemaVersion, SCHEMA_VERSION);
     assert.equal(body.generatedAt, '2026-02-01T00:00:00.000Z');
     assert.deepEqual(body.filters, { since: '2026-01-10T00:00:00.000Z', kinds: ['fix', 'plan'] });
     assert.equal(body.rowCount, expected.length);

@@ -163,8 +163,16 @@ describe('Ledger', () => {
   });
 
   it('migrates v1 records (charge at the top level) without changing totals', async () => {
-    const records = makeRecords(5, { seed: 16 });
-    const v1Lines = records.map(({ cost, ...rest }) => JSON.stringify({ ...rest, schemaVersion: 1, credits: cost.credits, usd: cost.usd, chargeSource: cost.chargeSource, profileVersion: cost.profileVersion }));
+    const records = makeRecords(5, { seed: 16 }).map((record) => ({ ...record, source: null, client: null, threadId: null }));
+    const v1Lines = records.map(({ cost, source: _source, client: _client, threadId: _thread, estimate, ...rest }) => JSON.stringify({
+      ...rest,
+      schemaVersion: 1,
+      estimate: estimate && { low: estimate.low, expected: estimate.expected, high: estimate.high, inputTokens: estimate.inputTokens, outputTokens: estimate.outputTokens },
+      credits: cost.credits,
+      usd: cost.usd,
+      chargeSource: cost.chargeSource,
+      profileVersion: cost.profileVersion,
+    }));
     fs.mkdirSync(path.join(dir, SEGMENTS_DIR), { recursive: true });
     fs.writeFileSync(path.join(dir, SEGMENTS_DIR, 'old.jsonl'), v1Lines.join('\n') + '\n');
     const { ledger, report } = await Ledger.open(dir);
@@ -173,6 +181,23 @@ describe('Ledger', () => {
     const totals = await ledger.totals();
     assert.equal(totals.credits, sumCredits(records));
     assert.deepEqual(await ledger.get(records[0].id), records[0]);
+    await ledger.close();
+  });
+
+  it('migrates v2 records (no source, client, thread or cache estimate) without changing totals', async () => {
+    const records = makeRecords(5, { seed: 18 }).map((record) => ({ ...record, source: null, client: null, threadId: null }));
+    const v2Lines = records.map(({ source: _source, client: _client, threadId: _thread, estimate, ...rest }) => JSON.stringify({
+      ...rest,
+      schemaVersion: 2,
+      estimate: estimate && { low: estimate.low, expected: estimate.expected, high: estimate.high, inputTokens: estimate.inputTokens, outputTokens: estimate.outputTokens },
+    }));
+    fs.mkdirSync(path.join(dir, SEGMENTS_DIR), { recursive: true });
+    fs.writeFileSync(path.join(dir, SEGMENTS_DIR, 'v2.jsonl'), v2Lines.join('\n') + '\n');
+    const { ledger, report } = await Ledger.open(dir);
+    assert.equal(report.migrated, 5);
+    assert.equal(report.quarantined, 0);
+    assert.equal((await ledger.totals()).credits, sumCredits(records));
+    assert.deepEqual(await ledger.get(records[2].id), records[2]);
     await ledger.close();
   });
 

@@ -16,7 +16,7 @@ function charged(startedAt: string, credits: number | null, estimate: [number, n
     finishedAt: startedAt,
     firstTokenAt: null,
     cost: { ...base.cost, credits, usd: credits === null ? null : credits / 100 },
-    estimate: estimate ? { low: estimate[0], expected: estimate[1], high: estimate[2], inputTokens: 10, outputTokens: 10 } : null,
+    estimate: estimate ? { low: estimate[0], expected: estimate[1], high: estimate[2], inputTokens: 10, outputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 0 } : null,
     ...extra,
   };
 }

@@ -58,7 +58,7 @@ describe('draft estimator', () => {
     const credits = estimate.summary.credits;
     assert.ok(credits);
     assert.ok(credits.low <= credits.expected && credits.expected <= credits.high);
-    assert.deepEqual(estimate.sendTime.record, { ...credits, inputTokens: estimate.summary.inputTokens, outputTokens: estimate.summary.outputTokens.p50 });
+    assert.deepEqual(estimate.sendTime.record, { ...credits, inputTokens: estimate.summary.inputTokens, outputTokens: estimate.summary.outputTokens.p50, cacheReadTokens: 0, cacheWriteTokens: 0 });
     const expected = quoteCredits({ inputTokens: estimate.summary.inputTokens, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: estimate.summary.outputTokens.p50, reasoningTokens: 0 }, 'gpt-4.1', DEFAULT_PROFILE);
     assert.equal(credits.expected, expected.credits);
   });

@@ -9,6 +9,7 @@ function record(overrides: { status?: UsageRecord['outcome']['status']; usageSou
     id: '00000000-0000-4000-8000-000000000001',
     turnId: 't', round: 0, attempt: 0,
     startedAt: '2026-11-25T10:00:00.000Z', firstTokenAt: null, finishedAt: '2026-11-25T10:00:01.000Z',
+    source: 'compose', client: null, threadId: null,
     provider: 'anthropic', baseUrlHost: null, modelRequested: 'claude-sonnet-4-5', modelServed: null, kind: 'explain', region: null,
     tokens: { input: overrides.input, cacheRead: overrides.cacheRead ?? 0, cacheWrite: 0, output: 10, reasoning: 0, system: 0, tools: 0 },
     usageSource: overrides.usageSource ?? 'provider',

@@ -23,7 +23,7 @@ const draft: Draft = {
 };
 
 const estimate: SendTimeEstimate = {
-  record: { low: 0.1, expected: 0.2, high: 0.5, inputTokens: 1500, outputTokens: 300 },
+  record: { low: 0.1, expected: 0.2, high: 0.5, inputTokens: 1500, outputTokens: 300, cacheReadTokens: 0, cacheWriteTokens: 0 },
   counts: { systemTokens: 12, toolsTokens: 0, contextTokens: [17], inputTokens: 1500 },
 };
 
