@@ -26,8 +26,29 @@ function hex8(value: number): string {
   return value.toString(16).padStart(8, '0');
 }
 
+/** Long texts hashed lately (a thread's history is rehashed on every estimate): text -> hash. */
+const memo = new Map<string, string>();
+const MEMO_MIN_LENGTH = 256;
+const MEMO_ENTRIES = 512;
+
 /** A 64-bit hash of `text` as 16 hex digits. */
 export function contentHash(text: string): string {
+  if (text.length < MEMO_MIN_LENGTH) {
+    return hashText(text);
+  }
+  // A Map lookup hashes the string natively (once per string object), far faster than hashing it here.
+  let hash = memo.get(text);
+  if (hash === undefined) {
+    hash = hashText(text);
+    if (memo.size >= MEMO_ENTRIES) {
+      memo.delete(memo.keys().next().value as string);
+    }
+    memo.set(text, hash);
+  }
+  return hash;
+}
+
+function hashText(text: string): string {
   let a = 0x811c9dc5;
   let b = 0x050c5d1f;
   for (let i = 0; i < text.length; i++) {

@@ -12,7 +12,7 @@
 import { CalibrationTable, loadCounter, tokenizerForModel } from '../tokens';
 import { anthropicCacheRules, cacheRulesFor } from './cacheRules';
 import type { CacheRequest, CacheTtl, PromptBlock } from './cacheTypes';
-import { fieldsHash } from './prefixHash';
+import { contentHash, fieldsHash } from './prefixHash';
 
 /** How the blocks of a body are counted. */
 export interface BlockCounting {
@@ -33,11 +33,34 @@ export interface BlockCounting {
  */
 export const ATTACHMENT_TOKENS = 1600;
 
-/** A counter for `model`: exact on OpenAI encodings, o200k_base × the family's calibration otherwise. */
+/** Long texts a counter keeps the count of (a thread's history is recounted on every estimate). */
+const COUNT_MEMO_MIN_LENGTH = 256;
+const COUNT_MEMO_ENTRIES = 512;
+
+/**
+ * A counter for `model`: exact on OpenAI encodings, o200k_base × the family's calibration otherwise.
+ * It remembers the counts of its last 512 long texts, so recounting an unchanged history costs a
+ * map lookup per block.
+ */
 export function modelTokenCounter(model: string, calibration: CalibrationTable = new CalibrationTable()): (text: string) => number {
   const tokenizer = tokenizerForModel(model, calibration);
   const counter = loadCounter(tokenizer.encoding);
-  return tokenizer.exact ? (text) => counter.count(text) : (text) => Math.round(counter.count(text) * tokenizer.calibration);
+  const count = tokenizer.exact ? (text: string) => counter.count(text) : (text: string) => Math.round(counter.count(text) * tokenizer.calibration);
+  const memo = new Map<string, number>();
+  return (text) => {
+    if (text.length < COUNT_MEMO_MIN_LENGTH) {
+      return count(text);
+    }
+    let tokens = memo.get(text);
+    if (tokens === undefined) {
+      tokens = count(text);
+      if (memo.size >= COUNT_MEMO_ENTRIES) {
+        memo.delete(memo.keys().next().value as string);
+      }
+      memo.set(text, tokens);
+    }
+    return tokens;
+  };
 }
 
 type Json = Record<string, unknown>;
@@ -63,6 +86,20 @@ function requireModel(body: Json): string {
 function withoutCacheControl(block: Json): Json {
   const { cache_control: _marker, ...rest } = block;
   return rest;
+}
+
+/**
+ * What identifies a content block as sent, its marker aside: its JSON. A plain text block
+ * (`{"type":"text","text":…}` in that order) is identified by its text's hash, which is memoised,
+ * so an unchanged history is not re-serialised and rehashed on every estimate.
+ */
+function blockIdentity(block: Json): string {
+  const plain = withoutCacheControl(block);
+  const keys = Object.keys(plain);
+  if (keys.length === 2 && keys[0] === 'type' && keys[1] === 'text' && plain.type === 'text' && typeof plain.text === 'string') {
+    return `text#${contentHash(plain.text)}`;
+  }
+  return stringify(plain);
 }
 
 function ttlOf(marker: unknown): CacheTtl | undefined {
@@ -155,7 +192,7 @@ export function anthropicPromptBlocks(rawBody: unknown, counting: BlockCounting)
     }
     const breakpoint = ttlOf(block.cache_control);
     blocks.push({
-      hash: fieldsHash('system', stringify(withoutCacheControl(block))),
+      hash: fieldsHash('system', blockIdentity(block)),
       tokens: anthropicBlockTokens(block, counting),
       label: 'system',
       ...(breakpoint ? { breakpoint } : {}),
@@ -179,7 +216,7 @@ export function anthropicPromptBlocks(rawBody: unknown, counting: BlockCounting)
       const breakpoint = ttlOf(part.cache_control);
       const run = anthropicRun(part);
       blocks.push({
-        hash: fieldsHash('message', role, stringify(withoutCacheControl(part)), m === 0 && index === 0 ? settings : ''),
+        hash: fieldsHash('message', role, blockIdentity(part), m === 0 && index === 0 ? settings : ''),
         tokens: anthropicBlockTokens(part, counting),
         label: `message ${m + 1} (${role})`,
         ...(breakpoint ? { breakpoint } : {}),
@@ -262,7 +299,7 @@ export function openAiPromptBlocks(rawBody: unknown, counting: BlockCounting): P
         firstOfMessage.push(blocks.length);
       }
       blocks.push({
-        hash: fieldsHash('message', role, name, index === 0 ? extra : '', stringify(part)),
+        hash: fieldsHash('message', role, name, index === 0 ? extra : '', blockIdentity(part)),
         tokens: openAiPartTokens(part, counting) + (index === 0 ? extraTokens : 0),
         label: `message ${m + 1} (${role})`,
       });
