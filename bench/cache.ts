@@ -86,63 +86,58 @@ function chatOf(model: string, request: ConversationRequest): ChatRequest {
   return { model, system: 'You are a concise coding assistant.', systemBlocks: request.system, messages: request.messages };
 }
 
+/** The state after 50 turns sent a minute apart, and the 51st request. */
+function thread(requestAt: (turns: number) => CacheRequest): { state: CacheState | undefined; next: CacheRequest; at: number } {
+  let state: CacheState | undefined;
+  for (let turn = 0; turn < TURNS; turn++) {
+    state = recordSend(state, requestAt(turn), T0 + turn * MINUTE);
+  }
+  return { state, next: requestAt(TURNS), at: T0 + TURNS * MINUTE };
+}
+
+function predictionRows(label: string, { state, next, at }: ReturnType<typeof thread>): BenchRow[] {
+  const prediction = predictCache(state, next, at);
+  const predict = timings(2000, () => predictCache(state, next, at));
+  const cpu = worstCpuPerCall(50, 40, () => predictCache(state, next, at));
+  return [
+    { area: 'cache', metric: `${label}, turn ${TURNS + 1} of a thread: ${next.blocks.length} blocks, ${prediction.inputTokens} input tokens, read ${prediction.cacheReadTokens} / written ${prediction.cacheWriteTokens}`, value: '' },
+    { area: 'cache', metric: 'predictCache wall p50', value: us(percentile(predict, 50)) },
+    { area: 'cache', metric: 'predictCache wall p99 (scheduler included)', value: us(percentile(predict, 99)) },
+    { area: 'cache', metric: 'predictCache CPU per call, worst of 50 batches', value: us(cpu), target: '< 1 ms', ok: cpu < 1 },
+    { area: 'cache', metric: `state after ${TURNS} turns: ${state?.entries.length ?? 0} entries`, value: `${(JSON.stringify(state).length / 1024).toFixed(1)} KB` },
+  ];
+}
+
 function anthropicRows(): BenchRow[] {
   const model = 'claude-sonnet-4-5';
   const countTokens = modelTokenCounter(model);
   const counting: BlockCounting = { countTokens, perMessageTokens: 2, replyPrimingTokens: 1 };
   const rules = anthropicCacheRules(model);
-  const requestAt = (turns: number): CacheRequest => {
+  const bodyAt = (turns: number) => {
     const placed = placeBreakpoints(conversation(turns), { rules, countTokens }).request;
-    return anthropicCacheRequest(anthropicDialect().buildRequest(chatOf(model, placed), undefined).body, counting);
+    return anthropicDialect().buildRequest(chatOf(model, placed), undefined).body;
   };
-  let state: CacheState | undefined;
-  for (let turn = 0; turn < TURNS; turn++) {
-    state = recordSend(state, requestAt(turn), T0 + turn * MINUTE);
-  }
-  const next = requestAt(TURNS);
-  const at = T0 + TURNS * MINUTE;
-  const prediction = predictCache(state, next, at);
-  const predict = timings(2000, () => predictCache(state, next, at));
-  const record = timings(500, () => recordSend(state, next, at));
+  const recorded = thread((turns) => anthropicCacheRequest(bodyAt(turns), counting));
+  const { state, next, at } = recorded;
   const full = conversation(TURNS);
+  const body = bodyAt(TURNS);
+  const record = timings(500, () => recordSend(state, next, at));
   const place = timings(500, () => placeBreakpoints(full, { rules, countTokens }));
-  const body = anthropicDialect().buildRequest(chatOf(model, placeBreakpoints(full, { rules, countTokens }).request), undefined).body;
   const adapt = timings(200, () => anthropicCacheRequest(body, counting));
-  const cpu = worstCpuPerCall(50, 40, () => predictCache(state, next, at));
   const whole = worstCpuPerCall(20, 20, () => predictCache(state, anthropicCacheRequest(body, counting), at));
   return [
-    { area: 'cache', metric: `Anthropic, turn ${TURNS + 1} of a thread: ${next.blocks.length} blocks, ${prediction.inputTokens} input tokens, read ${prediction.cacheReadTokens} / written ${prediction.cacheWriteTokens}`, value: '' },
-    { area: 'cache', metric: 'predictCache wall p50', value: us(percentile(predict, 50)) },
-    { area: 'cache', metric: 'predictCache wall p99 (scheduler included)', value: us(percentile(predict, 99)) },
-    { area: 'cache', metric: 'predictCache CPU per call, worst of 50 batches', value: us(cpu), target: '< 1 ms', ok: cpu < 1 },
+    ...predictionRows('Anthropic', recorded),
     { area: 'cache', metric: 'raw body -> blocks -> prediction, CPU per call, worst of 20 batches', value: us(whole), target: '< 1 ms', ok: whole < 1 },
     { area: 'cache', metric: 'recordSend p50', value: us(percentile(record, 50)) },
     { area: 'cache', metric: 'placeBreakpoints p50 (counts every block, memoised counter)', value: us(percentile(place, 50)) },
     { area: 'cache', metric: 'raw body -> blocks p50 (hash + count every block)', value: us(percentile(adapt, 50)) },
-    { area: 'cache', metric: `state after ${TURNS} turns: ${state?.entries.length ?? 0} entries`, value: `${(JSON.stringify(state).length / 1024).toFixed(1)} KB` },
   ];
 }
 
 function openAiRows(): BenchRow[] {
   const model = 'gpt-4.1';
   const counting: BlockCounting = { countTokens: modelTokenCounter(model), perMessageTokens: 4, replyPrimingTokens: 3 };
-  const requestAt = (turns: number) => openAiCacheRequest(openAiDialect().buildRequest(chatOf(model, conversation(turns)), undefined).body, counting);
-  let state: CacheState | undefined;
-  for (let turn = 0; turn < TURNS; turn++) {
-    state = recordSend(state, requestAt(turn), T0 + turn * MINUTE);
-  }
-  const next = requestAt(TURNS);
-  const at = T0 + TURNS * MINUTE;
-  const prediction = predictCache(state, next, at);
-  const predict = timings(2000, () => predictCache(state, next, at));
-  const cpu = worstCpuPerCall(50, 40, () => predictCache(state, next, at));
-  return [
-    { area: 'cache', metric: `OpenAI, turn ${TURNS + 1}: ${next.blocks.length} blocks, read ${prediction.cacheReadTokens} of ${prediction.inputTokens}`, value: '' },
-    { area: 'cache', metric: 'predictCache wall p50', value: us(percentile(predict, 50)) },
-    { area: 'cache', metric: 'predictCache wall p99 (scheduler included)', value: us(percentile(predict, 99)) },
-    { area: 'cache', metric: 'predictCache CPU per call, worst of 50 batches', value: us(cpu), target: '< 1 ms', ok: cpu < 1 },
-    { area: 'cache', metric: `state after ${TURNS} turns: ${state?.entries.length ?? 0} entries`, value: `${(JSON.stringify(state).length / 1024).toFixed(1)} KB` },
-  ];
+  return predictionRows('OpenAI', thread((turns) => openAiCacheRequest(openAiDialect().buildRequest(chatOf(model, conversation(turns)), undefined).body, counting)));
 }
 
 export async function run(): Promise<BenchRow[]> {

@@ -12,6 +12,7 @@
 import { CalibrationTable, loadCounter, tokenizerForModel } from '../tokens';
 import { anthropicCacheRules, cacheRulesFor } from './cacheRules';
 import type { CacheRequest, CacheTtl, PromptBlock } from './cacheTypes';
+import { memoLong } from './memoLong';
 import { contentHash, fieldsHash } from './prefixHash';
 
 /** How the blocks of a body are counted. */
@@ -33,34 +34,15 @@ export interface BlockCounting {
  */
 export const ATTACHMENT_TOKENS = 1600;
 
-/** Long texts a counter keeps the count of (a thread's history is recounted on every estimate). */
-const COUNT_MEMO_MIN_LENGTH = 256;
-const COUNT_MEMO_ENTRIES = 512;
-
 /**
  * A counter for `model`: exact on OpenAI encodings, o200k_base × the family's calibration otherwise.
- * It remembers the counts of its last 512 long texts, so recounting an unchanged history costs a
- * map lookup per block.
+ * It remembers the counts of its last long texts, so recounting an unchanged history costs a map
+ * lookup per block.
  */
 export function modelTokenCounter(model: string, calibration: CalibrationTable = new CalibrationTable()): (text: string) => number {
   const tokenizer = tokenizerForModel(model, calibration);
   const counter = loadCounter(tokenizer.encoding);
-  const count = tokenizer.exact ? (text: string) => counter.count(text) : (text: string) => Math.round(counter.count(text) * tokenizer.calibration);
-  const memo = new Map<string, number>();
-  return (text) => {
-    if (text.length < COUNT_MEMO_MIN_LENGTH) {
-      return count(text);
-    }
-    let tokens = memo.get(text);
-    if (tokens === undefined) {
-      tokens = count(text);
-      if (memo.size >= COUNT_MEMO_ENTRIES) {
-        memo.delete(memo.keys().next().value as string);
-      }
-      memo.set(text, tokens);
-    }
-    return tokens;
-  };
+  return memoLong(tokenizer.exact ? (text) => counter.count(text) : (text) => Math.round(counter.count(text) * tokenizer.calibration));
 }
 
 type Json = Record<string, unknown>;

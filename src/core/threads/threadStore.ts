@@ -25,7 +25,7 @@ import {
   type TurnStatus,
   parseThreadFile,
 } from './threadFormat';
-import { turnInHistory } from './threadRequest';
+import { type ContextText, turnInHistory } from './threadRequest';
 import type { ThreadStorage } from './threadStorage';
 
 /** A thread as the store holds it: the file's shape, texts present when known. */
@@ -58,10 +58,8 @@ export interface ThreadOpenReport {
   readonly newer: readonly string[];
 }
 
-export interface ContextInput {
-  readonly kind: string;
-  readonly label: string;
-  readonly text: string;
+/** A context attached to a new turn (its token count when the estimate has it). */
+export interface ContextInput extends ContextText {
   readonly tokens?: number;
 }
 
