@@ -14,7 +14,8 @@
  *
  * It is the provider's side of the story, written independently of `src/core/cache` (token-level
  * prefixes for OpenAI, SHA-256 prefix hashes for Anthropic) and counting tokens its own way: OpenAI
- * models with the reference tiktoken encoder and the chat format's framing, Claude with a stand-in
+ * models with js-tiktoken's encoder (pure JavaScript, so the server also runs bundled inside the
+ * extension host) and the chat format's framing, Claude with a stand-in
  * tokenizer (cl100k_base × 1.2, 3 tokens per message, 1 to open the reply), so an estimate made
  * with Credit Meter's calibrated proxy is as far off as against the real API. The clock is the
  * caller's, so lifetimes are tested without waiting.
@@ -22,7 +23,9 @@
  * Built on `startProtocolServer`: every request is recorded, and no test framework is imported.
  */
 import { createHash } from 'node:crypto';
-import { get_encoding, type Tiktoken } from 'tiktoken';
+import { Tiktoken } from 'js-tiktoken/lite';
+import cl100kRanks from 'js-tiktoken/ranks/cl100k_base';
+import o200kRanks from 'js-tiktoken/ranks/o200k_base';
 import { type ProtocolServer, type RecordedRequest, type ScriptedResponse, startProtocolServer } from './protocolServer';
 
 export type UpstreamDialect = 'anthropic' | 'openai';
@@ -63,15 +66,16 @@ const DEFAULT_ANSWER = 'The function reads the configuration file, merges the de
 let o200k: Tiktoken | undefined;
 let cl100k: Tiktoken | undefined;
 
+/** Special-token text is plain text to a chat API, as with tiktoken's `encode_ordinary`. */
 function openAiTokens(text: string): number[] {
-  o200k ??= get_encoding('o200k_base');
-  return Array.from(o200k.encode_ordinary(text));
+  o200k ??= new Tiktoken(o200kRanks);
+  return o200k.encode(text, [], []);
 }
 
 /** The stand-in Claude tokenizer: cl100k_base counts × 1.2, rounded up. */
 function claudeTokens(text: string): number {
-  cl100k ??= get_encoding('cl100k_base');
-  return Math.ceil(cl100k.encode_ordinary(text).length * 1.2);
+  cl100k ??= new Tiktoken(cl100kRanks);
+  return Math.ceil(cl100k.encode(text, [], []).length * 1.2);
 }
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
