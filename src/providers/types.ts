@@ -1,17 +1,33 @@
+import type { CacheTtl } from '../core/cache';
 import type { TokenUsage } from '../core/usage';
 import type { ProviderError } from './providerError';
 
 /** The adapters Credit Meter can send a request through. */
 export type ProviderKind = 'openai' | 'anthropic' | 'vscode-lm';
 
+/** A piece of a message's (or the system prompt's) text, where a cache breakpoint can sit. */
+export interface ChatTextBlock {
+  readonly text: string;
+  /** Ask the provider to cache the prompt up to and including this block (Anthropic `cache_control`). */
+  readonly cache?: CacheTtl;
+}
+
 export interface ChatMessage {
   readonly role: 'user' | 'assistant';
   readonly content: string;
+  /**
+   * The same text as `content` in blocks (joined without a separator they equal `content`). Anthropic
+   * sends them as content blocks with their cache markers; OpenAI-compatible dialects send the joined
+   * text, so the bytes are the same with or without blocks.
+   */
+  readonly blocks?: readonly ChatTextBlock[];
 }
 
 export interface ChatRequest {
   readonly model: string;
   readonly system?: string;
+  /** The system prompt in blocks (joined they equal `system`), so a cache breakpoint can end it. */
+  readonly systemBlocks?: readonly ChatTextBlock[];
   readonly messages: readonly ChatMessage[];
   readonly maxTokens?: number;
   /** Tool definitions in the provider's own format; passed through untouched. */

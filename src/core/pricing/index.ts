@@ -12,6 +12,7 @@ export {
   priceUsage,
   toCatalogueUsage,
 } from './price';
+export { type UsageSplit, quoteUsageSplit, usageOfSplit } from './usageSplit';
 export { DEFAULT_PROFILE, mergeProfile, parseProfile, parseProfileOverride } from './profile';
 export { ProfileError, formatFieldPath } from './profileError';
 export {
