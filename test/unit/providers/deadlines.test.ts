@@ -4,7 +4,7 @@ import type { HttpProviderOptions } from '../../../src/providers/httpChatProvide
 import { createOpenAiCompatibleProvider } from '../../../src/providers/openAiCompatible';
 import type { ChatRequest } from '../../../src/providers/types';
 import { everyNBytes, readStreamFixture, startProtocolServer, type ProtocolScript, type ProtocolServer } from '../../support/protocolServer';
-import { collector, countWords, offsetOf, recordingClock } from './providerTestKit';
+import { collector, offsetOf, recordingClock, testProviderOptions } from './providerTestKit';
 
 const KEY = 'sk-test-deadline-0123456789abcdef';
 const openAiStream = readStreamFixture('openai-chat-usage.sse');
@@ -34,15 +34,7 @@ describe('provider deadlines and stream limits', () => {
   async function serve(script: ProtocolScript, options: Partial<HttpProviderOptions> = {}, dialect: 'openai' | 'anthropic' = 'openai') {
     server = await startProtocolServer(script);
     const clock = recordingClock();
-    const settings: HttpProviderOptions = {
-      baseUrl: dialect === 'openai' ? `${server.url}/v1` : server.url,
-      apiKey: KEY,
-      clock,
-      estimateTokens: countWords,
-      firstByteTimeoutMs: 2000,
-      idleTimeoutMs: 2000,
-      ...options,
-    };
+    const settings: HttpProviderOptions = { ...testProviderOptions(dialect === 'openai' ? `${server.url}/v1` : server.url, KEY, clock), ...options };
     const provider = dialect === 'openai' ? createOpenAiCompatibleProvider(settings) : createAnthropicProvider(settings);
     return { server, provider, clock };
   }

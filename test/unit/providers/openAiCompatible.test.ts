@@ -4,7 +4,7 @@ import type { ChatRequest } from '../../../src/providers/types';
 import {
   everyNBytes, readStreamFixture, startProtocolServer, type ProtocolScript, type ProtocolServer,
 } from '../../support/protocolServer';
-import { collector, countWords, offsetOf, recordingClock } from './providerTestKit';
+import { collector, countWords, offsetOf, recordingClock, testProviderOptions } from './providerTestKit';
 
 const KEY = 'sk-test-4f9c2a71b8e34d0c9a1f5e6d7c8b9a0f';
 const usageStream = readStreamFixture('openai-chat-usage.sse');
@@ -28,15 +28,7 @@ describe('OpenAI-compatible provider', () => {
   async function serve(script: ProtocolScript, options: Partial<OpenAiCompatibleOptions> = {}) {
     server = await startProtocolServer(script);
     const clock = recordingClock();
-    const provider = createOpenAiCompatibleProvider({
-      baseUrl: `${server.url}/v1`,
-      apiKey: KEY,
-      clock,
-      estimateTokens: countWords,
-      firstByteTimeoutMs: 2000,
-      idleTimeoutMs: 2000,
-      ...options,
-    });
+    const provider = createOpenAiCompatibleProvider({ ...testProviderOptions(`${server.url}/v1`, KEY, clock), ...options });
     return { server, provider, clock };
   }
 
