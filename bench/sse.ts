@@ -17,7 +17,6 @@ const CHUNK = 64 * 1024;
 /** Floor for parsing one long line: the old parser managed about 0.5 MB/s at 16 MB. */
 const MIN_PARSE_MB_PER_S = 100;
 const MAX_PUSH_MS = 50;
-const MAX_PROVIDER_BLOCK_MS = 250;
 
 /** One event whose single `data:` line carries `bytes` of JSON (an OpenAI chunk with a long delta). */
 function longLineStream(bytes: number): Buffer {
@@ -116,6 +115,7 @@ export async function run(): Promise<BenchRow[]> {
   });
   const provider = await throughProvider(big);
   rows.push({ area: AREA, metric: '16 MB line through the provider (local HTTP)', value: `${provider.mbPerS.toFixed(0)} MB/s` });
-  rows.push({ area: AREA, metric: 'longest event-loop block during it', value: ms(provider.blockedMs), target: `< ${MAX_PROVIDER_BLOCK_MS} ms`, ok: provider.blockedMs < MAX_PROVIDER_BLOCK_MS });
+  // Wall time, so other processes' turns count too: a figure to read, not a gate on a shared machine.
+  rows.push({ area: AREA, metric: 'longest event-loop block during it (wall)', value: ms(provider.blockedMs) });
   return rows;
 }
