@@ -46,8 +46,12 @@ export interface ChatRequest {
  * - `error`: the provider refused or failed (HTTP error, or an error event in the stream).
  * - `aborted`: the stream was cut before the provider reported usage; usage is estimated.
  * - `cancelled`: the caller aborted; usage covers what was sent and received so far, estimated.
+ * - `timeout`: a deadline ran out (first byte, idle between chunks, the whole request, an error
+ *   body); usage, if the provider had started answering, is estimated.
+ * A cancelled or timed-out attempt is never `ok`, and its usage is `provider` only when the provider
+ * had reported it before the end.
  */
-export type AttemptStatus = 'ok' | 'error' | 'cancelled' | 'aborted';
+export type AttemptStatus = 'ok' | 'error' | 'cancelled' | 'aborted' | 'timeout';
 
 /** Where an attempt's token counts come from. */
 export type UsageSource = 'provider' | 'counted' | 'estimated';
