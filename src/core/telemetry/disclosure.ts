@@ -59,7 +59,7 @@ export function disclosureText(subject: DisclosureSubject, backlog?: number): { 
     subject.includeContent
       ? `Prompts and other content ARE sent (creditMeter.telemetry.includeContent is on): ${CONTENT_ATTRIBUTES.join(', ')}.`
       : 'Prompts, system text, context file names and error messages are NOT sent (creditMeter.telemetry.includeContent is off).',
-    ...(backlog !== undefined ? ['', backlog > 0 ? `${backlog} request(s) already recorded in this workspace are sent first, then each new one.` : 'Each new request is sent after it is recorded.'] : []),
+    ...(backlog !== undefined ? ['', backlog > 0 ? `Up to ${backlog} request(s) already recorded in this workspace are sent first (those this endpoint has not received yet), then each new one.` : 'Each new request is sent after it is recorded.'] : []),
   ];
   return { message: `Send Credit Meter usage telemetry to ${where}?`, detail: lines.join('\n') };
 }

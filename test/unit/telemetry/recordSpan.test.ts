@@ -20,7 +20,7 @@ function gatewayRound(turnId: string, round: number, startedAt: string, finished
 
 describe('telemetry: records as GenAI spans and metric points', () => {
   it('uses only gen_ai.* names that @opentelemetry/semantic-conventions (incubating) defines, besides the proposed cost attributes', () => {
-    const known = new Set(Object.values(semconv).filter((value): value is string => typeof value === 'string'));
+    const known = new Set<string>(Object.values(semconv as Record<string, unknown>).filter((value): value is string => typeof value === 'string'));
     const ours = Object.values(GEN_AI);
     for (const name of ours) {
       assert.ok(known.has(name), `${name} is not in @opentelemetry/semantic-conventions`);
