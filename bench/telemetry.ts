@@ -19,7 +19,9 @@ const AREA = 'telemetry';
 const RECORDS = 20_000;
 const APPENDS = 200;
 const MIN_RECORDS_PER_S = 2000;
-const MAX_LISTENER_P99_MS = 0.1;
+/** The listener's share of a send: a few map writes; an fsynced append takes about 2 ms. A p99 sample may include a minor GC. */
+const MAX_LISTENER_P50_MS = 0.05;
+const MAX_LISTENER_P99_MS = 0.25;
 
 function startExporter(ledger: Ledger, receiver: OtlpReceiver, protocol: OtlpProtocol, follow: boolean): Promise<LedgerExporter> {
   return LedgerExporter.start({
@@ -46,7 +48,8 @@ async function throughput(dir: string, receiver: OtlpReceiver, protocol: OtlpPro
 
 export async function run(): Promise<BenchRow[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cm-bench-telemetry-'));
-  const receiver = await startOtlpReceiver();
+  // The receiver answers without decoding: the figure is the sender's (SDK serialisation, HTTP, cursor writes).
+  const receiver = await startOtlpReceiver({ decode: false });
   const rows: BenchRow[] = [];
   try {
     const { ledger: writer } = await Ledger.open(path.join(dir, 'backlog'));
@@ -91,8 +94,8 @@ export async function run(): Promise<BenchRow[]> {
     rows.push({ area: AREA, metric: 'append -> resolve, telemetry on (p50 / p95)', value: `${ms(p50On)} / ${ms(percentile(on, 95))}`, target: 'same as off (fsync-bound)' });
     rows.push({
       area: AREA, metric: 'time in the exporter\'s append listener (p50 / p99): all telemetry adds to a send',
-      value: `${ms(percentile(listenerMs, 50))} / ${ms(percentile(listenerMs, 99))}`, target: `p99 < ${ms(MAX_LISTENER_P99_MS)}`,
-      ok: listenerMs.length === APPENDS && percentile(listenerMs, 99) < MAX_LISTENER_P99_MS,
+      value: `${ms(percentile(listenerMs, 50))} / ${ms(percentile(listenerMs, 99))}`, target: `p50 < ${ms(MAX_LISTENER_P50_MS)}, p99 < ${ms(MAX_LISTENER_P99_MS)}`,
+      ok: listenerMs.length === APPENDS && percentile(listenerMs, 50) < MAX_LISTENER_P50_MS && percentile(listenerMs, 99) < MAX_LISTENER_P99_MS,
     });
   } finally {
     await receiver.close();

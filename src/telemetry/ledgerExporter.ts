@@ -106,6 +106,7 @@ export class LedgerExporter {
   private subscription: { dispose(): void } | undefined;
   private draining: Promise<void> | undefined;
   private again = false;
+  private wakeQueued = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private wake: (() => void) | undefined;
   private stopped = false;
@@ -248,16 +249,25 @@ export class LedgerExporter {
     }, this.options.lockRetryMs ?? 30_000);
   }
 
-  /** The `onDidAppend` listener: constant work, no I/O; the send path never waits on telemetry. */
+  /**
+   * The `onDidAppend` listener, the only telemetry work on a send's path: two map writes and a flag.
+   * The cursor is consulted, and everything else done, later, off the append's call stack.
+   */
   private noteAppended(record: UsageRecord): void {
-    if (this.stopped || this.pending.has(record.id) || this.cursor?.has(record.id)) {
+    if (this.stopped || this.pending.has(record.id)) {
       return;
     }
     this.pending.set(record.id, Date.parse(record.startedAt));
     if (this.cache.size < CACHE_LIMIT) {
       this.cache.set(record.id, record);
     }
-    this.schedule();
+    if (!this.wakeQueued) {
+      this.wakeQueued = true;
+      setImmediate(() => {
+        this.wakeQueued = false;
+        this.schedule();
+      });
+    }
   }
 
   private schedule(): void {
@@ -290,6 +300,12 @@ export class LedgerExporter {
     while (!this.stopped) {
       const batch: Array<readonly [string, number]> = [];
       for (const entry of this.pending) {
+        if (!this.options.resend && this.cursor!.has(entry[0])) {
+          // Acknowledged before (e.g. read again by a refresh after a repair elsewhere): nothing to send.
+          this.pending.delete(entry[0]);
+          this.cache.delete(entry[0]);
+          continue;
+        }
         batch.push(entry);
         if (batch.length >= batchSize) {
           break;

@@ -191,7 +191,12 @@ function pointsOf(request: Obj): ReceivedPoint[] {
   return out;
 }
 
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+export interface ReceiverOptions {
+  /** Keep only the raw requests and a span count, without decoding (the bench measures the sender, not this receiver). */
+  readonly decode?: boolean;
+}
+
+export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const metricRequests: ReceivedPoint[][] = [];
   const requests: ReceivedRequest[] = [];
@@ -223,6 +228,11 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       }
       if (req.method !== 'POST' || (!path.endsWith('/v1/traces') && !path.endsWith('/v1/metrics'))) {
         res.writeHead(404).end();
+        return;
+      }
+      if (options.decode === false) {
+        requests.push({ path, contentType, headers: req.headers, body: Buffer.alloc(0) });
+        res.writeHead(200, { 'content-type': contentType.includes('json') ? 'application/json' : 'application/x-protobuf' }).end(contentType.includes('json') ? '{}' : Buffer.alloc(0));
         return;
       }
       let decoded: Obj;
