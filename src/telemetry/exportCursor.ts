@@ -64,6 +64,8 @@ export class ExportCursor {
   private watermarkMs = -Infinity;
   private tasks = new Map<string, number>();
   private writing: Promise<unknown> = Promise.resolve();
+  /** Journal size that triggers the next compaction (grows when most entries are too recent to move). */
+  private compactAt = COMPACT_AFTER;
 
   private constructor(readonly dir: string) {}
 
@@ -119,7 +121,7 @@ export class ExportCursor {
         this.recent.set(entry.key, entry.startedMs);
       }
     });
-    if (this.recent.size >= COMPACT_AFTER) {
+    if (this.recent.size >= this.compactAt) {
       await this.compact(Date.now() - WATERMARK_AGE_MS);
     }
   }
@@ -173,6 +175,7 @@ export class ExportCursor {
       await writeFileAtomic(path.join(this.dir, JOURNAL), journal);
       this.sealed = sealed;
       this.watermarkMs = watermark;
+      this.compactAt = Math.max(COMPACT_AFTER, staying.length * 2);
       this.recent.clear();
       for (const [key, startedMs] of staying) {
         this.recent.set(key, startedMs);

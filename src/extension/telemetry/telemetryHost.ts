@@ -99,6 +99,7 @@ export class TelemetryHost extends Disposable {
     const approved = this.options.globalState.get<string[]>(APPROVED_KEY, []).filter((value) => value !== wanted.fingerprint);
     await this.options.globalState.update(APPROVED_KEY, accepted ? [...approved.slice(-19), wanted.fingerprint] : approved);
     if (!accepted && wanted.settings.enabled) {
+      this.options.log.info(`Telemetry to ${wanted.subject.tracesUrl} declined: turning creditMeter.telemetry.enabled off.`);
       await this.options.config.update('telemetry.enabled', false);
     }
   }
