@@ -11,6 +11,7 @@ import { parseOptions } from './cliOptions';
 import { ledgerFilterFrom, openLedger } from './ledgerOptions';
 
 const HELP = `Usage: credit-meter export --ledger DIR --format csv|json|jsonl [options]
+       credit-meter export --ledger DIR --otlp [URL] [--otlp-protocol http/protobuf|http/json] [--since DATE]
 
 Exports the usage records of a Credit Meter ledger folder (columns: src/core/export/README.md).
 
@@ -25,6 +26,7 @@ Options:
   --status S           only this outcome: ${OUTCOME_STATUSES.join(', ')} (repeatable)
   --include-prompts    include prompt and system text (left out by default)
   --allow-empty        write the file even when no record matches
+  --otlp [URL]         send to an OpenTelemetry Collector instead (see --otlp --help)
   -h, --help           show this help
 `;
 
@@ -43,6 +45,9 @@ const OPTIONS = {
 } as const;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
+  if (args.some((arg) => arg === '--otlp' || arg.startsWith('--otlp='))) {
+    return (await import('./otlpExport')).runOtlpExport(args, io);
+  }
   const { values } = parseOptions(args, OPTIONS);
   if (values.help) {
     io.out(HELP);

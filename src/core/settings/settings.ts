@@ -4,6 +4,7 @@
  * bad value falls back to its default and is reported by name instead of disabling everything.
  */
 import { z } from 'zod';
+import { TELEMETRY_SETTING_KEYS, telemetrySettingFields, type TelemetrySettings } from '../telemetry/telemetrySettings';
 
 export const SETTINGS_SECTION = 'creditMeter';
 
@@ -78,17 +79,19 @@ const fields = {
   includePromptsInExport: { schema: z.boolean(), fallback: false },
   'hoverTips.enabled': { schema: z.boolean(), fallback: true },
   'statusBar.showSelectionEstimate': { schema: z.boolean(), fallback: true },
+  ...telemetrySettingFields,
 } as const;
 
 export type SettingKey = keyof typeof fields;
 export const SETTING_KEYS = Object.keys(fields) as SettingKey[];
 
 /**
- * Settings that decide where a key is sent, what is sent with it, or what things cost (and what the
- * user agreed to spend): never taken from an untrusted workspace.
+ * Settings that decide where a key or your usage is sent, what is sent with it, or what things cost
+ * (and what the user agreed to spend): never taken from an untrusted workspace.
  */
 export const RESTRICTED_SETTING_KEYS: readonly SettingKey[] = [
   'providers', 'creditProfilePath', 'creditProfile', 'systemPrompt', 'maxRetries', 'budget.daily', 'budget.monthly',
+  ...TELEMETRY_SETTING_KEYS,
 ];
 
 export interface Settings {
@@ -107,6 +110,8 @@ export interface Settings {
   readonly includePromptsInExport: boolean;
   readonly hoverTipsEnabled: boolean;
   readonly showSelectionEstimate: boolean;
+  /** Usage as OpenTelemetry spans and metrics to the team's Collector. */
+  readonly telemetry: TelemetrySettings;
 }
 
 export interface SettingsProblem {
@@ -173,6 +178,14 @@ export function parseSettings(raw: Readonly<Record<string, unknown>>): ParsedSet
     includePromptsInExport: parseField('includePromptsInExport', raw.includePromptsInExport, problems),
     hoverTipsEnabled: parseField('hoverTips.enabled', raw['hoverTips.enabled'], problems),
     showSelectionEstimate: parseField('statusBar.showSelectionEstimate', raw['statusBar.showSelectionEstimate'], problems),
+    telemetry: {
+      enabled: parseField('telemetry.enabled', raw['telemetry.enabled'], problems),
+      otlpEndpoint: parseField('telemetry.otlpEndpoint', raw['telemetry.otlpEndpoint'], problems),
+      otlpProtocol: parseField('telemetry.otlpProtocol', raw['telemetry.otlpProtocol'], problems),
+      headers: parseField('telemetry.headers', raw['telemetry.headers'], problems),
+      resourceAttributes: parseField('telemetry.resourceAttributes', raw['telemetry.resourceAttributes'], problems),
+      includeContent: parseField('telemetry.includeContent', raw['telemetry.includeContent'], problems),
+    },
   };
   return { settings, problems };
 }
