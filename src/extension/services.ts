@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Ledger } from '../core/ledger/ledger';
 import type { HistoryRecord } from '../core/estimate/outputModel';
+import { contextWindowFix, contextWindowWarning } from '../core/format/statusView';
 import { totalInput, type UsageRecord } from '../core/ledger/usageRecord';
 import { DEFAULT_PROFILE, loadProfile, mergeProfile, parseProfileOverride, type CreditProfile } from '../core/pricing';
 import { parseModelRef, type ModelRef } from '../core/settings/modelRef';
@@ -44,12 +45,16 @@ export interface SendOptions {
   readonly token?: vscode.CancellationToken;
   /** Skip the budget question (the caller asked already). */
   readonly budgetConfirmed?: boolean;
+  /** Skip the question about a request over the model's context window (the caller asked already). */
+  readonly windowConfirmed?: boolean;
 }
 
 export interface SendOutcome {
   readonly estimate: DraftEstimate;
-  /** Undefined when the user declined at the budget question. */
+  /** Undefined when the user declined at the budget or the context-window question. */
   readonly result?: TurnResult;
+  /** The question the user declined, when nothing was sent. */
+  readonly declined?: 'window' | 'budget';
 }
 
 export class Services extends Disposable {
@@ -180,8 +185,20 @@ export class Services extends Disposable {
     }
     await this.ledger();
     const estimate = this.liveEstimate.estimateDraft(draft);
+    const overWindow = contextWindowWarning(estimate.summary);
+    if (overWindow && !options.windowConfirmed) {
+      const send = 'Send Anyway';
+      const picked = await vscode.window.showWarningMessage(
+        `${overWindow}: the provider will most likely refuse this request.`,
+        { modal: true, detail: contextWindowFix(estimate.summary) },
+        send,
+      );
+      if (picked !== send) {
+        return { estimate, declined: 'window' };
+      }
+    }
     if (!options.budgetConfirmed && !(await this.budgets.confirmSend(estimate.summary.credits?.high ?? null))) {
-      return { estimate };
+      return { estimate, declined: 'budget' };
     }
     const { provider, config } = await this.providerFor(ref);
     const abort = new AbortController();
@@ -281,7 +298,7 @@ export class Services extends Disposable {
 
   /** Teaches the calibration table from provider-reported input vs our count, and keeps it in globalState. */
   private learnFrom(result: TurnResult, estimate: DraftEstimate): void {
-    if (learnCalibration(this.calibrationTable, result.records, estimate)) {
+    if (learnCalibration(this.calibrationTable, result.records, estimate.estimate)) {
       void this.context.globalState.update(CALIBRATION_KEY, this.calibrationTable.toJSON());
     }
   }
