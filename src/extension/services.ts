@@ -9,7 +9,8 @@ import { Ledger } from '../core/ledger/ledger';
 import type { HistoryRecord } from '../core/estimate/outputModel';
 import { contextWindowFix, contextWindowWarning } from '../core/format/statusView';
 import { totalInput, type UsageRecord } from '../core/ledger/usageRecord';
-import { DEFAULT_PROFILE, loadProfile, mergeProfile, parseProfileOverride, type CreditProfile } from '../core/pricing';
+import { DEFAULT_PROFILE, type CreditProfile } from '../core/pricing';
+import { profileFromSettings } from '../core/settings/settingsProfile';
 import { parseModelRef, type ModelRef } from '../core/settings/modelRef';
 import type { ProviderConfig } from '../core/settings/settings';
 import { CalibrationTable, loadCounter, tokenizerForModel } from '../core/tokens';
@@ -280,10 +281,7 @@ export class Services extends Disposable {
   private async reloadProfile(): Promise<void> {
     const settings = this.config.settings;
     try {
-      let profile = settings.creditProfilePath ? await loadProfile(expandHome(settings.creditProfilePath)) : DEFAULT_PROFILE;
-      if (Object.keys(settings.creditProfile).length > 0) {
-        profile = mergeProfile(profile, parseProfileOverride(settings.creditProfile, 'creditMeter.creditProfile'));
-      }
+      const profile = await profileFromSettings(settings, os.homedir());
       if (profile !== this.creditProfile) {
         this.creditProfile = profile;
         this.profileChanged.fire(profile);
@@ -324,10 +322,6 @@ function isLocal(baseUrl: string): boolean {
   } catch {
     return false;
   }
-}
-
-function expandHome(file: string): string {
-  return file.startsWith('~/') ? path.join(os.homedir(), file.slice(2)) : file;
 }
 
 /** What the output-size model learns from a recorded request. */

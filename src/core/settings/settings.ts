@@ -36,17 +36,25 @@ const providerList = z.array(ProviderConfig).superRefine((providers, ctx) => {
 
 const budget = z.number().nonnegative().nullable();
 
+/**
+ * The model new requests use until the user picks one: a current model (Claude Sonnet 5 is in the
+ * price catalogue and on no deprecation list; Sonnet 4.5, the earlier default, retires 2026-11-30).
+ */
+export const DEFAULT_MODEL_REF = 'anthropic:claude-sonnet-5';
+/** Sent as the system message of every request, counted in every estimate (the CLI's default too). */
+export const DEFAULT_SYSTEM_PROMPT = 'You are a concise coding assistant. Answer with the code change and a short explanation.';
+
 /** One schema and one default per setting key (the key without the `creditMeter.` prefix). */
 const fields = {
   providers: {
     schema: providerList,
     fallback: [
-      { id: 'anthropic', kind: 'anthropic', baseUrl: 'https://api.anthropic.com', models: ['claude-sonnet-4-5', 'claude-haiku-4-5'], headers: {} },
-      { id: 'openai', kind: 'openai', baseUrl: 'https://api.openai.com/v1', models: ['gpt-4.1', 'gpt-4.1-mini', 'gpt-4o'], headers: {} },
+      { id: 'anthropic', kind: 'anthropic', baseUrl: 'https://api.anthropic.com', models: ['claude-sonnet-5', 'claude-opus-5-5', 'claude-haiku-4-5'], headers: {} },
+      { id: 'openai', kind: 'openai', baseUrl: 'https://api.openai.com/v1', models: ['gpt-5.5', 'gpt-5.4-mini', 'gpt-4.1'], headers: {} },
     ] as ProviderConfig[],
   },
-  defaultModel: { schema: z.string().regex(/^[A-Za-z0-9_.-]+:.+$/, 'expected "<provider id>:<model id>"'), fallback: 'anthropic:claude-sonnet-4-5' },
-  systemPrompt: { schema: z.string(), fallback: 'You are a concise coding assistant. Answer with the code change and a short explanation.' },
+  defaultModel: { schema: z.string().regex(/^[A-Za-z0-9_.-]+:.+$/, 'expected "<provider id>:<model id>"'), fallback: DEFAULT_MODEL_REF },
+  systemPrompt: { schema: z.string(), fallback: DEFAULT_SYSTEM_PROMPT },
   maxRetries: { schema: z.number().int().min(0).max(6), fallback: 2 },
   creditProfilePath: { schema: z.string(), fallback: '' },
   creditProfile: { schema: z.record(z.string(), z.unknown()), fallback: {} as Record<string, unknown> },
