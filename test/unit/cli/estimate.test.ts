@@ -97,7 +97,7 @@ describe('credit-meter estimate', () => {
     ['an unknown provider', ['--model', 'gpt-4o', '--prompt', 'x', '--provider', 'nosuchprovider'], /unknown provider 'nosuchprovider': the price catalogue has no such provider/],
     ['too many rounds', ['--model', 'gpt-4o', '--prompt', 'x', '--rounds', '101'], /--rounds must be a whole number from 1 to 100, got '101'/],
     ['a line range outside the file', ['--model', 'gpt-4o', '--prompt', 'x', '--context', 'src/add.ts:100-500'], /lines 100-500 are not in 'src\/add\.ts' \(it has 120 lines\)/],
-    ['a settings file that is not JSON', ['--prompt', 'x', '--settings', 'broken-settings.json'], /settings file broken-settings\.json:1:45: CommaExpected/],
+    ['a settings file that is not JSON', ['--prompt', 'x', '--settings', 'broken-settings.json'], /settings file broken-settings\.json:1:48: CommaExpected/],
     ['invalid settings values', ['--prompt', 'x', '--settings', 'invalid-settings.json'], /creditMeter\.defaultModel: expected "<provider id>:<model id>"; creditMeter\.maxRetries/],
     ['no prompt', ['--model', 'gpt-4o'], /--prompt or --prompt-file is required/],
     ['a bad kind', ['--model', 'gpt-4o', '--prompt', 'x', '--kind', 'poem'], /--kind must be one of explain, edit, fix/],
