@@ -20,9 +20,9 @@
  *   of a typical selection since the selection carries surrounding code the answer leaves out).
  * - fix: the fix as a hunk or the repaired function, and why. base 80 / 200 / 400 (two or three
  *   sentences of diagnosis), share 0.1 / 0.3 / 1.0 (p90: the whole code reprinted, fixed).
- * - refactor: most of the code comes back restructured. base 150 / 300 / 600 (a summary of what moved
- *   where), share 0.4 / 0.8 / 1.3 (p50: the code minus what was deduplicated; p90: more than the
- *   input, as added type hints, docstrings and extracted helpers lengthen it).
+ * - refactor: the restructured code comes back. base 150 / 300 / 600 (a summary of what moved where),
+ *   share 0.3 / 0.6 / 1.2 (p50: the functions it changes reprinted, untouched code elided with "…";
+ *   p90: all of it and more, as added type hints, docstrings and extracted helpers lengthen it).
  * A share is applied to at most MAX_SCALED_CODE_TOKENS of code (a longer answer is cut by the model's
  * output limit anyway), and never below the fixed prior's p10 (an answer has a floor).
  * The ratios are this project's own reading of diff-sized answers (a hunk with 3 lines of context,
@@ -80,7 +80,7 @@ export const OUTPUT_PRIORS: Readonly<Record<RequestKind, OutputQuantiles>> = {
 export const SCALED_PRIORS: Readonly<Partial<Record<RequestKind, { readonly base: OutputQuantiles; readonly share: OutputQuantiles }>>> = {
   edit: { base: { p10: 30, p50: 80, p90: 200 }, share: { p10: 0.05, p50: 0.15, p90: 0.5 } },
   fix: { base: { p10: 80, p50: 200, p90: 400 }, share: { p10: 0.1, p50: 0.3, p90: 1 } },
-  refactor: { base: { p10: 150, p50: 300, p90: 600 }, share: { p10: 0.4, p50: 0.8, p90: 1.3 } },
+  refactor: { base: { p10: 150, p50: 300, p90: 600 }, share: { p10: 0.3, p50: 0.6, p90: 1.2 } },
 };
 
 /** Code beyond this many tokens does not lengthen the answer further (output limits cut it). */
