@@ -26,6 +26,7 @@ import { LiveEstimate } from './liveEstimate';
 import { ApiKeys } from './secrets';
 import { DraftEstimator, type DraftEstimate } from './send/draftEstimator';
 import { learnCalibration } from './send/learnCalibration';
+import { ModelLists } from './selectModel';
 import { profileCharges } from './send/profileCharges';
 import { TurnRunner, type TurnResult } from './send/turnRunner';
 import type { Draft } from './send/turnTypes';
@@ -66,6 +67,8 @@ export class Services extends Disposable {
   readonly liveEstimate: LiveEstimate;
   readonly budgets: Budgets;
   readonly turns: TurnRunner;
+  /** Each provider's models endpoint list, cached for a day. */
+  readonly modelLists: ModelLists;
   readonly ledgerDir: string;
   private calibrationTable: CalibrationTable;
   private creditProfile: CreditProfile = DEFAULT_PROFILE;
@@ -98,6 +101,13 @@ export class Services extends Disposable {
       workspaceState: context.workspaceState,
       log: this.log,
     }));
+    this.modelLists = new ModelLists({
+      globalState: context.globalState,
+      providers: () => this.config.settings.providers,
+      // A workspace that redefines the providers must not receive the user's keys just for listing models.
+      apiKey: (provider) => (workspaceSetsProviders() ? Promise.resolve(undefined) : this.apiKeys.get(provider.id)),
+      log: this.log,
+    });
     this.turns = new TurnRunner({
       ledger: { append: async (record) => (await this.ledger()).append(record) },
       charges: {
@@ -132,6 +142,8 @@ export class Services extends Disposable {
   /** Work that must not slow activation: profile file, ledger scan. */
   async start(): Promise<void> {
     await Promise.all([this.reloadProfile(), this.ledger().then(() => undefined)]);
+    // Providers with a key: their current model lists, in the background (the built-in lists meanwhile).
+    void this.modelLists.refreshStale();
   }
 
   /** Opens the workspace ledger on first use; reports quarantined lines once. */
@@ -313,6 +325,11 @@ export class Services extends Disposable {
       return new CalibrationTable();
     }
   }
+}
+
+function workspaceSetsProviders(): boolean {
+  const inspected = vscode.workspace.getConfiguration('creditMeter').inspect('providers');
+  return inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined;
 }
 
 function isLocal(baseUrl: string): boolean {
