@@ -14,8 +14,6 @@ const common = {
   sourcesContent: false,
   logLevel: 'warning',
   legalComments: 'none',
-  // jsonc-parser's UMD entry loads its modules with a runtime require that a bundle cannot follow; its ESM build bundles.
-  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
 };
 
 /** Webview entry points: one bundle each, only those that exist yet. */

@@ -3,7 +3,8 @@
  * commas), for the CLI: the `creditMeter.*` values go through the same parser as the extension's, so
  * the CLI estimates with the settings the editor uses.
  */
-import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
+// The ESM build: its UMD entry loads its modules with a runtime require that a bundle cannot follow.
+import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser/lib/esm/main.js';
 import { type ParsedSettings, SETTINGS_SECTION, SETTING_KEYS, parseSettings } from './settings';
 
 export class SettingsFileError extends Error {
