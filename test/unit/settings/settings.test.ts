@@ -17,7 +17,7 @@ describe('settings', () => {
   it('fills every default when nothing is set', () => {
     const { settings, problems } = parseSettings({});
     assert.deepEqual(problems, []);
-    assert.equal(settings.defaultModel, 'anthropic:claude-sonnet-4-5');
+    assert.equal(settings.defaultModel, 'anthropic:claude-sonnet-5');
     assert.equal(settings.maxRetries, 2);
     assert.deepEqual(settings.budget, { daily: null, monthly: null });
     assert.deepEqual(settings.providers.map((provider) => provider.id), ['anthropic', 'openai']);
@@ -128,5 +128,19 @@ describe('effective setting values under workspace trust', () => {
 
   it('prefers the folder value over the workspace value', () => {
     assert.equal(effectiveValue({ ...inspected, workspaceFolderValue: 'f' }, { trusted: true, restricted: true }), 'f');
+  });
+});
+
+describe('settings: the current default model', () => {
+  it('is priced by the catalogue and not on any retirement list as of today', async () => {
+    const { DEFAULT_MODEL_REF } = await import('../../../src/core/settings/settings');
+    const { parseModelRef } = await import('../../../src/core/settings/modelRef');
+    const { findCatalogueModel } = await import('../../../src/core/pricing');
+    const { retirementOf } = await import('../../../src/core/models/modelList');
+    const model = parseModelRef(DEFAULT_MODEL_REF)?.model ?? '';
+    const found = findCatalogueModel(model);
+    assert.ok(found, `${model} is in the price catalogue`);
+    assert.notEqual(found.info.deprecated, true);
+    assert.equal(retirementOf({ id: model }, new Date('2026-11-28')), undefined);
   });
 });
