@@ -39,18 +39,23 @@ describe('e2e: context window', () => {
     await compose.locator('.chip.selection', { hasText: 'src/big.ts:1-' }).waitFor({ timeout: 60_000 });
     await compose.locator('textarea.prompt').fill('Explain what these values are for.');
 
+    // The estimate of the whole draft: the typed prompt is counted (its row is not 0 any more).
+    await until('the prompt to be counted with the selection', async () => {
+      const text = await compose.locator('.estimate').innerText().catch(() => '');
+      return /\bprompt\s+[1-9]/.test(text) && /over claude-sonnet-4-5/.test(text);
+    }, 60_000);
     const warning = compose.locator('.window-warning');
-    await warning.waitFor({ timeout: 60_000 });
     const text = await warning.innerText();
     assert.match(text, /^\d+k tokens: over claude-sonnet-4-5's 200k window/);
     assert.match(text, /pick a model with a larger context window/);
 
-    // The status bar warns too (its warning colour), and its tooltip says how to make it fit.
+    // The status bar shows the same draft and warns too (its warning colour); its tooltip says how to make it fit.
+    await workbench.waitForStatusBarText(STATUS_ITEM, /^(?!.*sel).*≈ [\d.]+ cr$/, 60_000);
     const item = workbench.page.locator(`[id="credit-meter.credit-meter.${STATUS_ITEM}"]`);
     await until('the status bar to warn', async () => /warning/.test((await item.getAttribute('class')) ?? '') || /warning/.test(await item.evaluate((element) => element.innerHTML)));
     await workbench.screenshot('context-window-compose');
     await item.hover();
-    const hover = workbench.page.locator('.monaco-hover', { hasText: "over claude-sonnet-4-5's 200k window" });
+    const hover = workbench.page.locator('.monaco-hover', { hasText: "Draft · claude-sonnet-4-5" }).filter({ hasText: "over claude-sonnet-4-5's 200k window" });
     await hover.waitFor({ timeout: 30_000 });
     assert.match(await hover.innerText(), /Remove or narrow/);
     await workbench.screenshot('context-window-tooltip');

@@ -105,7 +105,9 @@ export function statusWarns(snapshot: StatusSnapshot): boolean {
 }
 
 function partRow(part: EstimatePart): string {
-  return `| ${escapeMarkdown(part.label)} | ${formatTokens(part.tokens)} | ${part.exact ? 'exact' : 'calibrated'} |`;
+  // Only text is counted through a calibrated proxy; the framing and tool schemas are approximations.
+  const count = part.exact ? 'exact' : part.kind === 'overhead' || part.kind === 'tools' ? 'approximate' : 'calibrated';
+  return `| ${escapeMarkdown(part.label)} | ${formatTokens(part.tokens)} | ${count} |`;
 }
 
 export function statusTooltip(snapshot: StatusSnapshot): string {
