@@ -55,7 +55,7 @@ describe('e2e: context window', () => {
     await until('the status bar to warn', async () => /warning/.test((await item.getAttribute('class')) ?? '') || /warning/.test(await item.evaluate((element) => element.innerHTML)));
     await workbench.screenshot('context-window-compose');
     await item.hover();
-    const hover = workbench.page.locator('.monaco-hover', { hasText: "Draft · claude-sonnet-4-5" }).filter({ hasText: "over claude-sonnet-4-5's 200k window" });
+    const hover = workbench.page.locator('.monaco-hover', { hasText: 'Draft · claude-sonnet-4-5' }).filter({ hasText: "over claude-sonnet-4-5's 200k window" });
     await hover.waitFor({ timeout: 30_000 });
     assert.match(await hover.innerText(), /Remove or narrow/);
     await workbench.screenshot('context-window-tooltip');
