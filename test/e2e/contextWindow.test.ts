@@ -60,4 +60,16 @@ describe('e2e: context window', () => {
     assert.match(await hover.innerText(), /Remove or narrow/);
     await workbench.screenshot('context-window-tooltip');
   });
+
+  it('asks before sending a request that cannot fit, and sends nothing when declined', async () => {
+    const compose = await workbench.webviewFrame('textarea.prompt');
+    await compose.locator('textarea.prompt').press('Control+Enter');
+    const dialog = workbench.page.locator('.monaco-dialog-box', { hasText: "over claude-sonnet-4-5's 200k window" });
+    await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(await dialog.innerText(), /Send Anyway/);
+    await workbench.screenshot('context-window-send');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await compose.locator('.answer', { hasText: "Not sent: it does not fit the model's context window." }).waitFor({ timeout: 30_000 });
+  });
 });
