@@ -96,7 +96,9 @@ function keystrokeRows(label: string, bytes: number): BenchRow[] {
  */
 function adapterKeystrokeRows(label: string, bytes: number): BenchRow[] {
   const calibration = new CalibrationTable();
-  const estimator = new DraftEstimator({ profile: () => DEFAULT_PROFILE, calibration: () => calibration, history: () => [] });
+  const history: never[] = [];
+  // As the extension's services: the same profile, calibration table and history array on every call.
+  const estimator = new DraftEstimator({ profile: () => DEFAULT_PROFILE, calibration: () => calibration, history: () => history });
   const contexts = corpus(bytes);
   const draft = (prompt: string) => ({ source: 'compose' as const, model: MODEL, system: 'You are a concise coding assistant.', prompt, contexts, kind: 'refactor' as const });
   estimator.estimate(draft(''));

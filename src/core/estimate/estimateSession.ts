@@ -73,6 +73,8 @@ export class EstimateSession {
   private givenKind: RequestKind | undefined;
   private command: string | undefined;
   private classifiedKind: RequestKind = 'other';
+  /** The prompt's start or the command changed since the kind was classified (classified when next needed). */
+  private kindStale = true;
   private readonly predictions = new Map<RequestKind, { codeTokens: number; prediction: OutputPrediction }>();
   private readonly roundsByKind = new Map<RequestKind, { rounds: number; source: RoundsSource }>();
 
@@ -154,7 +156,7 @@ export class EstimateSession {
   setKind(kind: RequestKind | undefined, command?: string): void {
     this.givenKind = kind;
     this.command = command;
-    this.classifiedKind = classifyKind(this.promptString, command);
+    this.kindStale = true;
   }
 
   setSystem(messages: readonly string[]): void {
@@ -185,7 +187,7 @@ export class EstimateSession {
   setPrompt(text: string): void {
     this.promptString = text;
     this.prompt.setText(this.promptLead + text);
-    this.classifiedKind = classifyKind(text, this.command);
+    this.kindStale = true;
   }
 
   /** A keystroke: replaces `deleteCount` characters at `offset` with `insert`. Costs O(edit). */
@@ -197,7 +199,7 @@ export class EstimateSession {
     this.prompt.applyEdit(this.promptLead.length + offset, deleteCount, insert);
     this.promptString = before.slice(0, offset) + insert + before.slice(offset + deleteCount);
     if (offset < CLASSIFIED_PREFIX) {
-      this.classifiedKind = classifyKind(this.promptString, this.command);
+      this.kindStale = true;
     }
   }
 
@@ -213,7 +215,7 @@ export class EstimateSession {
 
   estimate(): Estimate {
     const { tokenizer } = this;
-    const kind = this.givenKind ?? this.classifiedKind;
+    const kind = this.givenKind ?? this.classified();
     const promptRaw = this.prompt.tokens - (this.promptLead ? this.junctionRaw : 0);
     const promptPart: EstimatePart = { kind: 'prompt', label: 'prompt', tokens: this.scaled(promptRaw), exact: tokenizer.exact };
     const overheadPart: EstimatePart = {
@@ -254,6 +256,14 @@ export class EstimateSession {
       longContextTier: this.tierStart !== undefined && largestInput > this.tierStart ? this.tierStart : undefined,
       cost: costRange(this.pricing, this.profile, this.modelId, inputTokens, outputTokens, rounds),
     };
+  }
+
+  private classified(): RequestKind {
+    if (this.kindStale) {
+      this.classifiedKind = classifyKind(this.promptString, this.command);
+      this.kindStale = false;
+    }
+    return this.classifiedKind;
   }
 
   private resolveWindow(): void {
