@@ -6,9 +6,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { calcPrice } from '@pydantic/genai-prices';
-import { EstimateSession } from '../src/core/estimate';
+import { EstimateSession, REQUEST_KINDS } from '../src/core/estimate';
 import { DEFAULT_PROFILE, creditsFor, modelPricing } from '../src/core/pricing';
+import { CalibrationTable } from '../src/core/tokens';
 import { ZERO_USAGE } from '../src/core/usage';
+import { DraftEstimator } from '../src/extension/send/draftEstimator';
+import { classifierAccuracy, type LabelledPrompt } from '../test/support/kindAccuracy';
+import { estimateSeed, seedCases } from '../test/support/seedScale';
 import { type BenchRow, percentile } from './table';
 
 const root = path.resolve(__dirname, '..');
@@ -18,7 +22,7 @@ const PROMPT = 'Refactor the parser in the selected files so that every error na
   + 'explain the changes briefly, and add tests for the three cases we discussed (empty input, CJK 漢字, emoji 🙂).';
 
 /** About `bytes` of real text as context items of at most 64 KB each. */
-function corpus(bytes: number): { kind: 'file'; label: string; text: string; key: string }[] {
+function corpus(bytes: number): { kind: 'file'; label: string; text: string }[] {
   const dir = path.join(root, 'node_modules', 'typescript', 'lib');
   const files = fs.readdirSync(dir).filter((name) => name.endsWith('.d.ts')).sort().map((name) => path.join(dir, name));
   const items = [];
@@ -27,7 +31,7 @@ function corpus(bytes: number): { kind: 'file'; label: string; text: string; key
     const text = fs.readFileSync(file, 'utf8');
     for (let start = 0; start < text.length && total < bytes; start += 64 * KB) {
       const chunk = text.slice(start, Math.min(text.length, start + 64 * KB, start + bytes - total));
-      items.push({ kind: 'file' as const, label: `${path.basename(file)}@${start}`, text: chunk, key: `${file}@${start}` });
+      items.push({ kind: 'file' as const, label: `${path.basename(file)}@${start}`, text: chunk });
       total += chunk.length;
     }
     if (total >= bytes) {
@@ -86,6 +90,73 @@ function keystrokeRows(label: string, bytes: number): BenchRow[] {
   ];
 }
 
+/**
+ * The extension's path per keystroke: the Compose draft (whole prompt string, contexts as the same
+ * objects) through the `DraftEstimator` adapter, which diffs the prompt into the source's session.
+ */
+function adapterKeystrokeRows(label: string, bytes: number): BenchRow[] {
+  const calibration = new CalibrationTable();
+  const history: never[] = [];
+  // As the extension's services: the same profile, calibration table and history array on every call.
+  const estimator = new DraftEstimator({ profile: () => DEFAULT_PROFILE, calibration: () => calibration, history: () => history });
+  const contexts = corpus(bytes);
+  const draft = (prompt: string) => ({ source: 'compose' as const, model: MODEL, system: 'You are a concise coding assistant.', prompt, contexts, kind: 'refactor' as const });
+  estimator.estimate(draft(''));
+  const samples: number[] = [];
+  for (let pass = 0; pass < 4; pass++) {
+    let prompt = '';
+    const stroke = (next: string) => {
+      prompt = next;
+      const start = performance.now();
+      estimator.estimate(draft(prompt));
+      if (pass > 0) {
+        samples.push(performance.now() - start);
+      }
+    };
+    for (const char of PROMPT) {
+      stroke(prompt + char);
+    }
+    for (let i = 0; i < 40; i++) {
+      stroke(prompt.slice(0, -1));
+    }
+    stroke(prompt.slice(0, 9) + prompt.slice(16));
+  }
+  const p50 = percentile(samples, 50);
+  const p99 = percentile(samples, 99);
+  return [
+    { area: 'estimate', metric: `keystroke via the extension adapter p50, ${label} context (${samples.length} edits)`, value: `${(p50 * 1000).toFixed(0)} µs` },
+    { area: 'estimate', metric: `keystroke via the extension adapter p99, ${label} context`, value: `${(p99 * 1000).toFixed(0)} µs`, target: '< 1 ms', ok: p99 < 1 },
+  ];
+}
+
+/** The service's published scale: four requests on claude-sonnet-4-5 with the default profile, next to their ranges. */
+function seedScaleRows(): BenchRow[] {
+  return seedCases().map((seed) => {
+    const estimate = estimateSeed(seed);
+    const credits = estimate.cost.kind === 'priced' ? estimate.cost.credits : undefined;
+    const inRange = credits !== undefined && credits.expected >= seed.expected[0] && credits.expected <= seed.expected[1];
+    return {
+      area: 'seed scale',
+      metric: `${seed.name} (${estimate.kind}, ${estimate.inputTokens.toLocaleString('en-US')} in, ${estimate.outputTokens.p50.toLocaleString('en-US')} out × ${estimate.rounds})`,
+      value: credits ? `${credits.expected} cr (${credits.low}–${credits.high})` : 'no price',
+      target: `${seed.expected[0]}–${seed.expected[1]} cr`,
+      ok: inRange,
+    };
+  });
+}
+
+/** Accuracy of the request-kind classifier on the labelled prompt table, per kind and overall. */
+function classifierRows(): BenchRow[] {
+  const file = path.join(root, 'test', 'fixtures', 'estimate', 'requestKinds.json');
+  const { prompts } = JSON.parse(fs.readFileSync(file, 'utf8')) as { prompts: LabelledPrompt[] };
+  const accuracy = classifierAccuracy(prompts);
+  const share = (correct: number, total: number) => `${correct}/${total} (${((100 * correct) / total).toFixed(0)} %)`;
+  return [
+    { area: 'classifier', metric: 'request kind accuracy, all labelled prompts', value: share(accuracy.correct, accuracy.total), target: '>= 90 %', ok: accuracy.correct / accuracy.total >= 0.9 },
+    ...REQUEST_KINDS.map((kind) => ({ area: 'classifier', metric: `request kind accuracy, ${kind}`, value: share(accuracy.byKind[kind].correct, accuracy.byKind[kind].total) })),
+  ];
+}
+
 function perCall(iterations: number, action: (i: number) => void): number {
   for (let i = 0; i < Math.min(1000, iterations); i++) {
     action(i);
@@ -127,6 +198,10 @@ export async function run(): Promise<BenchRow[]> {
     { area: 'estimate', metric: `machine load average when measured (${os.cpus().length} cores)`, value: load },
     ...keystrokeRows('200 KB', 200 * KB),
     ...keystrokeRows('1 MB', 1024 * KB),
+    ...adapterKeystrokeRows('200 KB', 200 * KB),
+    ...adapterKeystrokeRows('1 MB', 1024 * KB),
     ...pricingRows(),
+    ...seedScaleRows(),
+    ...classifierRows(),
   ];
 }

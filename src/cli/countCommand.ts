@@ -3,6 +3,8 @@
  * OpenAI models are counted exactly on their own encoding; other models get the o200k_base count
  * times their family's calibration factor, and the output says so.
  */
+import { checkModel, unknownModelMessage } from '../core/estimate/modelCheck';
+import { DEFAULT_PROFILE } from '../core/pricing';
 import { loadCounter, tokenizerForModel, type ModelTokenizer } from '../core/tokens';
 import { parseOptions, readInputFile } from './cliOptions';
 import { CliError, type CliIo } from './io';
@@ -11,6 +13,8 @@ const HELP = `Usage: credit-meter count --model M [FILE ...] [--json]
 
 Counts the tokens of the files (or of stdin when no file is given) as the model would read them.
 OpenAI models are exact; other models are an o200k_base count times a calibration factor.
+A model id the price catalogue does not know (and no open-weights family matches) is refused with
+the closest known ids, as \`estimate\` refuses it.
 
 Options:
   --model M     model id, e.g. gpt-4o, claude-sonnet-4-5, openai/gpt-4.1
@@ -41,6 +45,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const model = values.model?.trim();
   if (!model) {
     throw new CliError('--model is required (try --help)');
+  }
+  const check = checkModel(model, DEFAULT_PROFILE);
+  if (!check.known) {
+    throw new CliError(unknownModelMessage(model, check.suggestions));
   }
   const tokenizer = tokenizerForModel(model);
   const inputs = positionals.length === 0

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { classifyKind } from '../core/estimate/requestKind';
 import { formatCreditRange, formatCredits } from '../core/format/credits';
+import { contextWindowWarning } from '../core/format/statusView';
 import type { ComposeViewProvider } from './compose/composeViewProvider';
 import type { Services } from './services';
 import { selectionContext } from './statusBar';
@@ -25,7 +26,8 @@ function titleFor(services: Services, where: string): string {
   }
   const credits = estimate.credits;
   const cost = credits ? `≈ ${formatCredits(credits.expected)} cr (${formatCreditRange(credits.low, credits.high)})` : 'no price known';
-  return `Ask about ${where} · ${cost} · ${estimate.inputTokens.toLocaleString('en-US')} tokens in`;
+  const over = contextWindowWarning(estimate);
+  return `Ask about ${where} · ${cost} · ${over ? `⚠ ${over}` : `${estimate.inputTokens.toLocaleString('en-US')} tokens in`}`;
 }
 
 /** Shows the input box; resolves the prompt, or undefined when dismissed. */

@@ -60,7 +60,7 @@ class TipsHoverProvider implements vscode.HoverProvider {
     if (!context) {
       return undefined;
     }
-    const draft: Draft = { prompt: '', contexts: [context], modelRef: this.services.config.settings.defaultModel, kind: 'explain', source: 'selection' };
+    const draft: Draft = { prompt: '', contexts: [context], modelRef: this.services.config.settings.defaultModel, kind: 'explain', source: 'hover' };
     const estimate = this.services.liveEstimate.estimateDraft(draft);
     const tips = draftTipsFor(this.services).forDraft(draft, estimate).filter((tip) => tip.span?.in === 'context');
     if (tips.length === 0) {
@@ -85,7 +85,7 @@ class TipsHoverProvider implements vscode.HoverProvider {
     const key = `${document.uri.toString()}#${document.version}#${modelRef}`;
     if (this.promptCache?.key !== key) {
       const prompt = document.getText();
-      const draft: Draft = { prompt, contexts: [], modelRef, kind: classifyKind(prompt), source: 'compose' };
+      const draft: Draft = { prompt, contexts: [], modelRef, kind: classifyKind(prompt), source: 'hover' };
       const estimate = this.services.liveEstimate.estimateDraft(draft);
       this.promptCache = { key, estimate, tips: draftTipsFor(this.services).forDraft(draft, estimate) };
     }

@@ -92,6 +92,7 @@ export class LiveEstimate extends Disposable {
   estimateDraft(draft: Draft): DraftEstimate {
     const ref = parseModelRef(draft.modelRef);
     return this.options.estimator.estimate({
+      source: draft.source,
       model: ref?.model ?? draft.modelRef,
       system: this.options.system(),
       prompt: draft.prompt,

@@ -81,6 +81,16 @@ export class ApiKeys extends Disposable {
   }
 
   /**
+   * The key only when it is already bound to `baseUrl`'s origin; never asks. For background requests
+   * (model lists) that must neither send a key elsewhere nor interrupt the user.
+   */
+  async boundKeyFor(providerId: string, baseUrl: string): Promise<string | undefined> {
+    const stored = await this.stored(providerId);
+    const target = keyOrigin(baseUrl);
+    return stored && target && stored.origin === target ? stored.key : undefined;
+  }
+
+  /**
    * The key for a request to `baseUrl`, if it may go there: directly when the key is bound to that
    * origin, else after `confirm` (or a remembered answer). The one way any sender (Compose, the
    * gateway) gets a key.

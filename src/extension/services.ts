@@ -7,8 +7,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Ledger } from '../core/ledger/ledger';
 import type { HistoryRecord } from '../core/estimate/outputModel';
+import { contextWindowFix, contextWindowWarning } from '../core/format/statusView';
 import { totalInput, type UsageRecord } from '../core/ledger/usageRecord';
-import { DEFAULT_PROFILE, loadProfile, mergeProfile, parseProfileOverride, type CreditProfile } from '../core/pricing';
+import { DEFAULT_PROFILE, type CreditProfile } from '../core/pricing';
+import { profileFromSettings } from '../core/settings/settingsProfile';
 import { parseModelRef, type ModelRef } from '../core/settings/modelRef';
 import type { ProviderConfig } from '../core/settings/settings';
 import { CalibrationTable, loadCounter, tokenizerForModel } from '../core/tokens';
@@ -24,6 +26,7 @@ import { LiveEstimate } from './liveEstimate';
 import { ApiKeys, askBeforeSendingKey, type ConfirmKeyOrigin } from './secrets';
 import { DraftEstimator, type DraftEstimate } from './send/draftEstimator';
 import { learnCalibration } from './send/learnCalibration';
+import { ModelLists } from './selectModel';
 import { profileCharges } from './send/profileCharges';
 import { TurnRunner, type TurnResult } from './send/turnRunner';
 import type { Draft } from './send/turnTypes';
@@ -44,12 +47,16 @@ export interface SendOptions {
   readonly token?: vscode.CancellationToken;
   /** Skip the budget question (the caller asked already). */
   readonly budgetConfirmed?: boolean;
+  /** Skip the question about a request over the model's context window (the caller asked already). */
+  readonly windowConfirmed?: boolean;
 }
 
 export interface SendOutcome {
   readonly estimate: DraftEstimate;
-  /** Undefined when the user declined at the budget question. */
+  /** Undefined when the user declined at the budget or the context-window question. */
   readonly result?: TurnResult;
+  /** The question the user declined, when nothing was sent. */
+  readonly declined?: 'window' | 'budget';
 }
 
 export class Services extends Disposable {
@@ -60,6 +67,8 @@ export class Services extends Disposable {
   readonly liveEstimate: LiveEstimate;
   readonly budgets: Budgets;
   readonly turns: TurnRunner;
+  /** Each provider's models endpoint list, cached for a day. */
+  readonly modelLists: ModelLists;
   readonly ledgerDir: string;
   private calibrationTable: CalibrationTable;
   private creditProfile: CreditProfile = DEFAULT_PROFILE;
@@ -94,6 +103,13 @@ export class Services extends Disposable {
       workspaceState: context.workspaceState,
       log: this.log,
     }));
+    this.modelLists = new ModelLists({
+      globalState: context.globalState,
+      providers: () => this.config.settings.providers,
+      // Only a key already bound to the provider's origin: listing models never asks, and never sends a key elsewhere.
+      apiKey: (provider) => (provider.baseUrl ? this.apiKeys.boundKeyFor(provider.id, provider.baseUrl) : Promise.resolve(undefined)),
+      log: this.log,
+    });
     this.turns = new TurnRunner({
       ledger: { append: async (record) => (await this.ledger()).append(record) },
       charges: {
@@ -128,6 +144,8 @@ export class Services extends Disposable {
   /** Work that must not slow activation: profile file, ledger scan. */
   async start(): Promise<void> {
     await Promise.all([this.reloadProfile(), this.ledger().then(() => undefined)]);
+    // Providers with a key: their current model lists, in the background (the built-in lists meanwhile).
+    void this.modelLists.refreshStale();
   }
 
   /** Opens the workspace ledger on first use; reports quarantined lines once. */
@@ -194,8 +212,20 @@ export class Services extends Disposable {
     }
     await this.ledger();
     const estimate = this.liveEstimate.estimateDraft(draft);
+    const overWindow = contextWindowWarning(estimate.summary);
+    if (overWindow && !options.windowConfirmed) {
+      const send = 'Send Anyway';
+      const picked = await vscode.window.showWarningMessage(
+        `${overWindow}: the provider will most likely refuse this request.`,
+        { modal: true, detail: contextWindowFix(estimate.summary) },
+        send,
+      );
+      if (picked !== send) {
+        return { estimate, declined: 'window' };
+      }
+    }
     if (!options.budgetConfirmed && !(await this.budgets.confirmSend(estimate.summary.credits?.high ?? null))) {
-      return { estimate };
+      return { estimate, declined: 'budget' };
     }
     const { provider, config } = await this.providerFor(ref);
     const abort = new AbortController();
@@ -277,10 +307,7 @@ export class Services extends Disposable {
   private async reloadProfile(): Promise<void> {
     const settings = this.config.settings;
     try {
-      let profile = settings.creditProfilePath ? await loadProfile(expandHome(settings.creditProfilePath)) : DEFAULT_PROFILE;
-      if (Object.keys(settings.creditProfile).length > 0) {
-        profile = mergeProfile(profile, parseProfileOverride(settings.creditProfile, 'creditMeter.creditProfile'));
-      }
+      const profile = await profileFromSettings(settings, os.homedir());
       if (profile !== this.creditProfile) {
         this.creditProfile = profile;
         this.profileChanged.fire(profile);
@@ -295,7 +322,7 @@ export class Services extends Disposable {
 
   /** Teaches the calibration table from provider-reported input vs our count, and keeps it in globalState. */
   private learnFrom(result: TurnResult, estimate: DraftEstimate): void {
-    if (learnCalibration(this.calibrationTable, result.records, estimate)) {
+    if (learnCalibration(this.calibrationTable, result.records, estimate.estimate)) {
       void this.context.globalState.update(CALIBRATION_KEY, this.calibrationTable.toJSON());
     }
   }
@@ -321,10 +348,6 @@ function isLocal(baseUrl: string): boolean {
   } catch {
     return false;
   }
-}
-
-function expandHome(file: string): string {
-  return file.startsWith('~/') ? path.join(os.homedir(), file.slice(2)) : file;
 }
 
 /** What the output-size model learns from a recorded request. */

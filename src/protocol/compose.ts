@@ -12,7 +12,7 @@ import { CONTEXT_KINDS } from '../core/contextKind';
 export const COMPOSE_VIEW_ID = 'creditMeter.compose';
 
 /** Request kinds offered in the picker; `auto` classifies from the prompt's wording. */
-export const COMPOSE_KINDS = ['auto', 'explain', 'fix', 'refactor', 'generate', 'plan', 'other'] as const;
+export const COMPOSE_KINDS = ['auto', 'explain', 'edit', 'fix', 'refactor', 'generate', 'plan', 'other'] as const;
 export const ComposeKind = z.enum(COMPOSE_KINDS);
 export type ComposeKind = z.infer<typeof ComposeKind>;
 
@@ -46,8 +46,10 @@ export const ModelOption = z.object({
 });
 export type ModelOption = z.infer<typeof ModelOption>;
 
-export const EstimatePart = z.object({ label: z.string().max(1_000), tokens: count, exact: z.boolean() });
-export type EstimatePart = z.infer<typeof EstimatePart>;
+/** The parts of the core estimate (`src/core/estimate` `EstimatePart`; a unit test keeps the kinds equal). */
+export const ESTIMATE_PART_KINDS = ['system', 'prompt', 'context', 'tools', 'overhead'] as const;
+export const EstimatePartView = z.object({ kind: z.enum(ESTIMATE_PART_KINDS), label: z.string().max(1_000), tokens: count, exact: z.boolean() });
+export type EstimatePartView = z.infer<typeof EstimatePartView>;
 
 /** The live estimate as the view shows it. `credits: null` means the model has no price. */
 export const EstimateView = z.object({
@@ -57,7 +59,15 @@ export const EstimateView = z.object({
   output: z.object({ p50: count, p90: count }),
   /** Every input count is exact for this model's tokenizer (otherwise calibrated from a proxy). */
   exact: z.boolean(),
-  parts: z.array(EstimatePart).max(1_000),
+  parts: z.array(EstimatePartView).max(1_000),
+  /** Input tokens the model reads at most, when known. */
+  contextWindow: count.optional(),
+  /** `311k tokens: over claude-sonnet-4-5's 200k window` when the request cannot fit. */
+  windowWarning: z.string().max(1_000).optional(),
+  /** How to make it fit. */
+  windowFix: z.string().max(2_000).optional(),
+  /** The long-context price tier applies. */
+  tierNote: z.string().max(500).optional(),
   dominant: z.string().max(1_000).optional(),
   /** The kind the estimate used (the picked one, or the one classified from the prompt). */
   kind: z.string().max(32),

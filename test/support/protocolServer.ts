@@ -244,3 +244,53 @@ export async function startProtocolServer(script: ProtocolScript): Promise<Proto
     },
   };
 }
+
+/** Model lists served the way the real models endpoints serve them. */
+export interface ModelLists {
+  /** OpenAI-compatible `GET …/models`: `{ object: 'list', data: [{ id, object: 'model', created, owned_by }] }`. */
+  readonly openai?: readonly { readonly id: string; readonly created?: number; readonly owned_by?: string; readonly [field: string]: unknown }[];
+  /** Anthropic `GET /v1/models`: `{ data: [{ type: 'model', id, display_name, created_at }], has_more, first_id, last_id }`. */
+  readonly anthropic?: readonly { readonly id: string; readonly display_name?: string; readonly created_at?: string }[];
+  /** Anthropic page size (its `limit`), to exercise `after_id` paging. */
+  readonly anthropicPageSize?: number;
+  /** The key a request must carry (Bearer for OpenAI, `x-api-key` for Anthropic); 401 otherwise. */
+  readonly apiKey?: string;
+}
+
+/**
+ * Answers `GET /v1/models` (Anthropic, when `anthropic` is given and the request carries
+ * `anthropic-version`) and `GET …/models` (OpenAI-compatible) from `lists`; every other request goes
+ * to `script`, numbered among the other requests only.
+ */
+export function withModelsRoute(lists: ModelLists, script: ProtocolScript): ProtocolScript {
+  let others = 0;
+  return (request, index) => {
+    const url = new URL(request.path, 'http://localhost');
+    if (request.method !== 'GET' || !/\/models$/.test(url.pathname)) {
+      const other = others++;
+      if (typeof script === 'function') {
+        return script(request, other);
+      }
+      const list = script as readonly ScriptedResponse[];
+      return list[other] ?? { status: 500, body: JSON.stringify({ error: { message: `protocol server: no scripted response for request ${index + 1}` } }) };
+    }
+    const json = (status: number, body: unknown): ScriptedResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (lists.anthropic && request.headers['anthropic-version'] !== undefined) {
+      if (lists.apiKey !== undefined && request.headers['x-api-key'] !== lists.apiKey) {
+        return json(401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } });
+      }
+      const size = Math.min(Number(url.searchParams.get('limit') ?? 20), lists.anthropicPageSize ?? 1000);
+      const after = url.searchParams.get('after_id');
+      const start = after ? lists.anthropic.findIndex((model) => model.id === after) + 1 : 0;
+      const page = lists.anthropic.slice(start, start + size).map((model) => ({ type: 'model', ...model }));
+      return json(200, { data: page, has_more: start + size < lists.anthropic.length, first_id: page[0]?.id ?? null, last_id: page[page.length - 1]?.id ?? null });
+    }
+    if (lists.openai) {
+      if (lists.apiKey !== undefined && request.headers.authorization !== `Bearer ${lists.apiKey}`) {
+        return json(401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } });
+      }
+      return json(200, { object: 'list', data: lists.openai.map((model) => ({ object: 'model', owned_by: 'system', created: 1_700_000_000, ...model })) });
+    }
+    return json(404, { error: { message: 'not found' } });
+  };
+}

@@ -7,7 +7,7 @@ export function estimateRequest(input: EstimateInput, options: Omit<EstimateSess
   session.setSystem(input.system ?? []);
   session.setContext(input.context ?? []);
   session.setTools(input.tools ?? []);
-  session.setRounds(input.rounds ?? 1);
+  session.setRounds(input.rounds);
   session.setPrompt(input.prompt);
   session.setKind(input.kind, input.command);
   return session.estimate();

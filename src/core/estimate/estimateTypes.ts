@@ -3,8 +3,11 @@ import type { ContextKind } from '../contextKind';
 import type { ProviderHints } from '../pricing';
 import type { CreditProfile } from '../pricing';
 import type { EncodingName } from '../tokens';
+import type { ContextWindowSource } from './contextWindow';
+import type { MessageFormatName } from './messageFormat';
 import type { HistoryRecord, OutputPrediction } from './outputModel';
 import type { RequestKind } from './requestKind';
+import type { RoundsSource } from './rounds';
 
 export type { ContextKind };
 
@@ -13,12 +16,8 @@ export interface ContextItem {
   readonly kind: ContextKind;
   /** Where it came from, e.g. `src/a.ts:10-40`. */
   readonly label: string;
+  /** The text sent (inside its labelled block); an unchanged text is never recounted. */
   readonly text: string;
-  /**
-   * Identifies the content cheaply (e.g. document URI + version) so an unchanged item is never
-   * recounted; the text itself is the key when absent.
-   */
-  readonly key?: string;
 }
 
 /** A tool the model may call; its definition (JSON schema included) is sent as input. */
@@ -35,7 +34,7 @@ export interface EstimateInput {
   readonly prompt: string;
   readonly context?: readonly ContextItem[];
   readonly tools?: readonly ToolDefinition[];
-  /** Rounds (agent iterations) expected; 1 when absent. */
+  /** Rounds (agent iterations) expected; from history of similar requests or the kind when absent. */
   readonly rounds?: number;
   /** Classified from `command` or the prompt's wording when absent. */
   readonly kind?: RequestKind;
@@ -49,8 +48,10 @@ export interface EstimateOptions {
   readonly providerHints?: ProviderHints;
 }
 
-export type PartKind = 'system' | 'prompt' | 'context' | 'tools' | 'overhead';
+export const PART_KINDS = ['system', 'prompt', 'context', 'tools', 'overhead'] as const;
+export type PartKind = (typeof PART_KINDS)[number];
 
+/** One part of an estimate's input, as every surface (status bar, Compose, hover, CLI) shows it. */
 export interface EstimatePart {
   readonly kind: PartKind;
   /** `system`, `prompt`, a context label, `tools (3)`, `message overhead`. */
@@ -87,11 +88,26 @@ export interface Estimate {
   readonly kind: RequestKind;
   readonly kindSource: 'given' | 'classified';
   readonly rounds: number;
+  /** Where `rounds` came from: the caller, history of similar requests, or the kind. */
+  readonly roundsSource: RoundsSource;
   /** Rounds the high end assumes (agent loops overrun). */
   readonly highRounds: number;
   readonly parts: readonly EstimatePart[];
-  /** Input tokens of one round. */
+  /** The message format whose framing the overhead part counts. */
+  readonly format: MessageFormatName;
+  /** Input tokens of one round (the first; later rounds add what earlier rounds answered). */
   readonly inputTokens: number;
+  /** Our own count of the input before calibration (what calibration learns from against the provider's count). */
+  readonly countedInputTokens: number;
+  /** Tokens of the code the request is about (its context), which scales edit, fix and refactor answers. */
+  readonly codeTokens: number;
+  /** Input tokens the model reads at most; undefined when unknown. */
+  readonly contextWindow: number | undefined;
+  readonly contextWindowSource: ContextWindowSource | undefined;
+  /** True when the largest round's input does not fit the context window: the provider would refuse it. */
+  readonly exceedsContextWindow: boolean;
+  /** Input size from which the model's long-context price tier applies, when the request passes it. */
+  readonly longContextTier: number | undefined;
   /** True when every part is exact. */
   readonly exact: boolean;
   /** Output tokens of one response. */

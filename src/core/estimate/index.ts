@@ -1,27 +1,47 @@
-/** Pre-send estimates: tokens per part, predicted output, and credits low / expected / high. */
+/** Pre-send estimates: what is sent, tokens per part, predicted output, and credits low / expected / high. */
+export { type ContextWindow, type ContextWindowSource, FAMILY_CONTEXT_WINDOWS, contextWindowFor, longContextThreshold } from './contextWindow';
 export { ROUNDS_OVERRUN, costRange, highRoundsFor } from './costRange';
 export { estimateRequest } from './estimateRequest';
-export { EstimateSession, type EstimateSessionOptions } from './estimateSession';
-export type {
-  ContextItem,
-  ContextKind,
-  CreditRange,
-  Estimate,
-  EstimateCost,
-  EstimateInput,
-  EstimateOptions,
-  EstimatePart,
-  PartKind,
-  ToolDefinition,
+export { EstimateSession, type EstimateSessionOptions, diffEdit } from './estimateSession';
+export {
+  type ContextItem,
+  type ContextKind,
+  type CreditRange,
+  type Estimate,
+  type EstimateCost,
+  type EstimateInput,
+  type EstimateOptions,
+  type EstimatePart,
+  PART_KINDS,
+  type PartKind,
+  type ToolDefinition,
 } from './estimateTypes';
-export { REPLY_PRIMING_TOKENS, ROLE_TOKENS, TOKENS_PER_MESSAGE, messageOverhead } from './messageOverhead';
+export { MESSAGE_FORMATS, type MessageFormat, type MessageFormatName, messageFormatFor, messageOverhead } from './messageFormat';
 export {
   type HistoryRecord,
+  MAX_SCALED_CODE_TOKENS,
   OUTPUT_PRIORS,
   type OutputPrediction,
   type OutputQuantiles,
   PRIOR_WEIGHT,
+  SCALED_PRIORS,
+  outputPrior,
   predictOutput,
   quantile,
 } from './outputModel';
 export { CLASSIFIED_PREFIX, REQUEST_KINDS, type RequestKind, classifyKind, isRequestKind } from './requestKind';
+export { MAX_ROUNDS, ROUNDS_BY_KIND, type RoundsSource, checkRounds, predictRounds } from './rounds';
+export {
+  BLOCK_SEPARATOR,
+  type DraftRequest,
+  PART_JUNCTION,
+  type SentMessage,
+  type SentRequest,
+  contextBlock,
+  contextBody,
+  messageCount,
+  sentRequest,
+  systemText,
+  userMessage,
+  userMessageParts,
+} from './sentRequest';

@@ -65,9 +65,16 @@ export const modelRuleSchema = z
     multiplier: ranged(PROFILE_RANGES.multiplier).describe(`Credits for this model are multiplied by this (${between(PROFILE_RANGES.multiplier)}).`).optional(),
     prices: modelPricesSchema.describe('Prices replacing the catalogue\'s; with input and output they price a model the catalogue does not know.').optional(),
     note: z.string({ error: 'expected text' }).describe('Free text, e.g. where the numbers come from.').optional(),
+    contextWindow: z
+      .number({ error: 'expected a whole number of tokens from 1,000 to 100,000,000' })
+      .int({ error: 'expected a whole number of tokens from 1,000 to 100,000,000' })
+      .min(1_000, { error: 'expected a whole number of tokens from 1,000 to 100,000,000' })
+      .max(100_000_000, { error: 'expected a whole number of tokens from 1,000 to 100,000,000' })
+      .describe('Input tokens the model reads at most, replacing the catalogue\'s or the built-in figure.')
+      .optional(),
   })
-  .refine((rule) => rule.multiplier !== undefined || rule.prices !== undefined, {
-    error: 'expected a multiplier and/or prices',
+  .refine((rule) => rule.multiplier !== undefined || rule.prices !== undefined || rule.contextWindow !== undefined, {
+    error: 'expected a multiplier, prices and/or a contextWindow',
   });
 
 /** Flat credits added on top of the token cost. */
@@ -108,6 +115,8 @@ export interface ModelRule {
   readonly multiplier?: number;
   readonly prices?: Readonly<ModelPrices>;
   readonly note?: string;
+  /** Input tokens the model reads at most. */
+  readonly contextWindow?: number;
 }
 
 export interface Surcharges {

@@ -38,6 +38,14 @@ const providerList = z.array(ProviderConfig).superRefine((providers, ctx) => {
 const budget = z.number().nonnegative().nullable();
 
 /**
+ * The model new requests use until the user picks one: a current model (Claude Sonnet 5 is in the
+ * price catalogue and on no deprecation list; Sonnet 4.5, the earlier default, retires 2026-11-30).
+ */
+export const DEFAULT_MODEL_REF = 'anthropic:claude-sonnet-5';
+/** Sent as the system message of every request, counted in every estimate (the CLI's default too). */
+export const DEFAULT_SYSTEM_PROMPT = 'You are a concise coding assistant. Answer with the code change and a short explanation.';
+
+/**
  * The longest system prompt accepted (characters, about 8,000 tokens): it is sent, and paid for, with
  * every request, so a runaway value must not be used silently.
  */
@@ -57,16 +65,16 @@ const fields = {
   providers: {
     schema: providerList,
     fallback: [
-      { id: 'anthropic', kind: 'anthropic', baseUrl: 'https://api.anthropic.com', models: ['claude-sonnet-4-5', 'claude-haiku-4-5'], headers: {} },
-      { id: 'openai', kind: 'openai', baseUrl: 'https://api.openai.com/v1', models: ['gpt-4.1', 'gpt-4.1-mini', 'gpt-4o'], headers: {} },
+      { id: 'anthropic', kind: 'anthropic', baseUrl: 'https://api.anthropic.com', models: ['claude-sonnet-5', 'claude-opus-5-5', 'claude-haiku-4-5'], headers: {} },
+      { id: 'openai', kind: 'openai', baseUrl: 'https://api.openai.com/v1', models: ['gpt-5.5', 'gpt-5.4-mini', 'gpt-4.1'], headers: {} },
     ] as ProviderConfig[],
   },
-  defaultModel: { schema: z.string().regex(/^[A-Za-z0-9_.-]+:.+$/, 'expected "<provider id>:<model id>"'), fallback: 'anthropic:claude-sonnet-4-5' },
+  defaultModel: { schema: z.string().regex(/^[A-Za-z0-9_.-]+:.+$/, 'expected "<provider id>:<model id>"'), fallback: DEFAULT_MODEL_REF },
   systemPrompt: {
     schema: z.string().max(SYSTEM_PROMPT_MAX_CHARS, {
       error: (issue) => `at most ${SYSTEM_PROMPT_MAX_CHARS.toLocaleString('en-US')} characters, got ${typeof issue.input === 'string' ? issue.input.length.toLocaleString('en-US') : 'more'}`,
     }),
-    fallback: 'You are a concise coding assistant. Answer with the code change and a short explanation.',
+    fallback: DEFAULT_SYSTEM_PROMPT,
   },
   maxRetries: { schema: z.number().int().min(0).max(6), fallback: 2 },
   requestTimeoutSeconds: { schema: seconds(REQUEST_TIMEOUT_SECONDS), fallback: REQUEST_TIMEOUT_SECONDS.fallback as number },

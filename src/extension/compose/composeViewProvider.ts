@@ -4,6 +4,7 @@
  * Stop through the services' send path (budget check, turn runner, ledger).
  */
 import * as vscode from 'vscode';
+import { contextWindowFix, contextWindowWarning, longContextNote } from '../../core/format/statusView';
 import { formatModelRef } from '../../core/settings/modelRef';
 import {
   COMPOSE_VIEW_ID,
@@ -311,16 +312,19 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
 
   private showEstimate(draft: Draft, estimate: DraftEstimate): void {
     const summary = estimate.summary;
-    const dominant = summary.parts
-      .filter((part) => part.label !== 'message overhead')
-      .reduce<typeof summary.parts[number] | undefined>((best, part) => (part.tokens > (best?.tokens ?? 0) ? part : best), undefined);
+    const dominant = estimate.estimate.dominant;
+    const windowWarning = contextWindowWarning(summary);
+    const tierNote = longContextNote(summary);
     this.estimate = {
       credits: summary.credits,
       ...(summary.credits ? {} : { noPriceReason: `No price is known for ${summary.model}: tokens only.` }),
       inputTokens: summary.inputTokens,
       output: { p50: Math.round(summary.outputTokens.p50), p90: Math.round(summary.outputTokens.p90) },
       exact: summary.exact,
-      parts: summary.parts.map((part) => ({ label: part.label, tokens: part.tokens, exact: part.exact })),
+      parts: summary.parts.map((part) => ({ kind: part.kind, label: part.label, tokens: part.tokens, exact: part.exact })),
+      ...(summary.contextWindow !== undefined ? { contextWindow: summary.contextWindow } : {}),
+      ...(windowWarning ? { windowWarning, windowFix: contextWindowFix(summary) } : {}),
+      ...(tierNote ? { tierNote } : {}),
       ...(dominant ? { dominant: dominant.label } : {}),
       kind: this.draft.effectiveKind,
     };
@@ -426,7 +430,8 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
       });
       const estimated = outcome.estimate.summary.credits;
       if (!outcome.result) {
-        this.setTurn({ turnId, status: 'cancelled', text, estimated, charged: null, chargeSource: null, error: 'Not sent: it could exceed your budget.' });
+        const why = outcome.declined === 'window' ? 'it does not fit the model\'s context window' : 'it could exceed your budget';
+        this.setTurn({ turnId, status: 'cancelled', text, estimated, charged: null, chargeSource: null, error: `Not sent: ${why}.` });
         return undefined;
       }
       const result = outcome.result;

@@ -1,11 +1,9 @@
 /**
- * Tips for a draft, priced by the same profile and tokenizer as its estimate, with what this session
- * has already sent. One instance per `Services`, shared by the Compose view and the hovers.
+ * Tips for a draft, from the core's tip draft and pricing (`tipDraftFromEstimate`, `profilePrice`,
+ * `estimateTokenCounter`), with what this window has already sent. One instance per `Services`, shared
+ * by the Compose view, the status bar and the hovers.
  */
-import { quoteCredits } from '../../core/pricing';
-import { parseModelRef } from '../../core/settings/modelRef';
-import { SessionContextLog, computeTips, formatSaving, type Tip, type TipDraft, type TipEnvironment } from '../../core/tips';
-import { loadCounter, tokenizerForModel } from '../../core/tokens';
+import { SessionContextLog, computeTips, estimateTokenCounter, formatSaving, profilePrice, tipDraftFromEstimate, type Tip, type TipEnvironment } from '../../core/tips';
 import type { TipView } from '../../protocol/compose';
 import type { Services } from '../services';
 import type { DraftEstimate } from '../send/draftEstimator';
@@ -22,7 +20,7 @@ export class DraftTips {
 
   /** Every tip for the draft, biggest saving first. */
   forDraft(draft: Draft, estimate: DraftEstimate, limit = Infinity): Tip[] {
-    return computeTips(this.tipDraft(draft, estimate), this.environment(draft), limit);
+    return computeTips(tipDraftFromEstimate(estimate.estimate, draft.prompt, draft.contexts), this.environment(estimate), limit);
   }
 
   /** Remembers the contexts of a sent draft, each with its share of the charge, for "already sent" tips. */
@@ -34,50 +32,25 @@ export class DraftTips {
     });
   }
 
-  tipDraft(draft: Draft, estimate: DraftEstimate): TipDraft {
-    const overhead = estimate.summary.parts.find((part) => part.label === 'message overhead')?.tokens ?? 0;
-    return {
-      model: modelOf(draft.modelRef),
-      prompt: draft.prompt,
-      promptTokens: estimate.promptTokens,
-      systemTokens: estimate.systemTokens,
-      overheadTokens: overhead,
-      contexts: draft.contexts.map((context, index) => ({
-        label: context.label,
-        kind: context.kind,
-        tokens: estimate.contextTokens[index] ?? 0,
-        text: context.text,
-      })),
-      output: estimate.summary.outputTokens,
-      kind: draft.kind,
-    };
-  }
-
-  private environment(draft: Draft): TipEnvironment {
-    const model = modelOf(draft.modelRef);
+  private environment(draft: DraftEstimate): TipEnvironment {
+    const { estimate } = draft;
     const profile = this.services.profile;
     const settings = this.services.config.settings;
-    const tokenizer = tokenizerForModel(model, this.services.calibration);
     const cached = this.cached;
-    if (cached && cached.model === model && cached.profile === profile && cached.settings === settings && cached.calibration === tokenizer.calibration) {
+    if (cached && cached.model === estimate.model && cached.profile === profile && cached.settings === settings && cached.calibration === estimate.calibration) {
       return cached.env;
     }
-    const counter = loadCounter(tokenizer.encoding);
-    // Priced like the estimate next to it (no provider hints), so a tip never says "no price" for a priced model.
     const models = new Set(settings.providers.flatMap((provider) => provider.models));
     const env: TipEnvironment = {
-      price: (priced, usage) => quoteCredits(usage, priced, profile).credits,
-      countTokens: (text) => (tokenizer.exact ? counter.count(text) : Math.round(counter.count(text) * tokenizer.calibration)),
-      alternativeModels: [...models].filter((candidate) => candidate !== model),
+      // Priced like the estimate next to it (no provider hints), so a tip never says "no price" for a priced model.
+      price: profilePrice(profile),
+      countTokens: estimateTokenCounter(estimate),
+      alternativeModels: [...models].filter((candidate) => candidate !== estimate.model),
       priorSends: this.sent.priorSends,
     };
-    this.cached = { model, profile, settings, calibration: tokenizer.calibration, env };
+    this.cached = { model: estimate.model, profile, settings, calibration: estimate.calibration, env };
     return env;
   }
-}
-
-export function modelOf(modelRef: string): string {
-  return parseModelRef(modelRef)?.model ?? modelRef;
 }
 
 export function tipView(tip: Tip): TipView {

@@ -1,19 +1,18 @@
 /**
- * Keystroke-fast estimates of a draft. The prompt is counted incrementally (only the edited blocks are
- * recounted), each context item's count is remembered by its text, and pricing is resolved once per
- * model, so a keystroke costs a diff and a few multiplications. No `vscode` here.
+ * The extension's adapter over the core estimator: one incremental `EstimateSession` per draft
+ * source (Compose, the input box, the status bar's selection, the hover), fed by diffs, so switching
+ * between them never re-diffs unrelated text; the core estimate is mapped to what the status bar,
+ * Compose, hovers and the send path show. No `vscode` here, and no estimating of its own.
  */
-import { costRange } from '../../core/estimate/costRange';
-import { messageOverhead } from '../../core/estimate/messageOverhead';
-import { predictOutput, type HistoryRecord } from '../../core/estimate/outputModel';
-import type { EstimatePart, EstimateSummary } from '../../core/format/statusView';
-import { modelPricing, type CreditProfile, type ProviderHints } from '../../core/pricing';
-import { CalibrationTable, DocumentCounter, loadCounter, tokenizerForModel, type TokenCounter } from '../../core/tokens';
-import type { RequestKind } from '../../core/ledger/usageRecord';
-import { contextBlock } from './composeMessage';
-import type { DraftContext, SendTimeEstimate } from './turnTypes';
+import { EstimateSession, type ContextItem, type Estimate, type HistoryRecord } from '../../core/estimate';
+import { estimateSummary, type EstimateSummary } from '../../core/format/statusView';
+import type { CreditProfile, ProviderHints } from '../../core/pricing';
+import type { RequestKind } from '../../core/requestKind';
+import { tokenizerForModel, type CalibrationTable } from '../../core/tokens';
+import type { DraftContext, DraftSource, SendTimeEstimate } from './turnTypes';
 
 export interface DraftEstimateInput {
+  readonly source: DraftSource;
   /** Model id as the provider knows it. */
   readonly model: string;
   readonly system: string;
@@ -24,15 +23,12 @@ export interface DraftEstimateInput {
 }
 
 export interface DraftEstimate {
+  /** The core estimate, as the CLI prints it. */
+  readonly estimate: Estimate;
   readonly summary: EstimateSummary;
-  readonly sendTime: SendTimeEstimate;
-  /** Provider-scale token counts of each part, for tips. */
-  readonly promptTokens: number;
-  readonly systemTokens: number;
+  /** Tokens of each context part, in draft order. */
   readonly contextTokens: readonly number[];
-  /** Model family of the tokenizer, and our raw (uncalibrated) count of the text: calibration learns from these. */
-  readonly family: string;
-  readonly countedInputTokens: number;
+  readonly sendTime: SendTimeEstimate;
 }
 
 export interface DraftEstimatorOptions {
@@ -41,120 +37,99 @@ export interface DraftEstimatorOptions {
   readonly history: () => readonly HistoryRecord[];
 }
 
-const CONTEXT_CACHE_LIMIT = 64;
-
-/** The shortest edit turning `before` into `after`: common prefix and suffix kept. */
-export function diffEdit(before: string, after: string): { offset: number; deleteCount: number; insert: string } {
-  const max = Math.min(before.length, after.length);
-  let prefix = 0;
-  while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) {
-    prefix++;
-  }
-  let suffix = 0;
-  while (suffix < max - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) {
-    suffix++;
-  }
-  return { offset: prefix, deleteCount: before.length - prefix - suffix, insert: after.slice(prefix, after.length - suffix) };
+interface SourceSession {
+  readonly session: EstimateSession;
+  system: string;
+  contexts: readonly DraftContext[];
+  kind: RequestKind;
+  history: readonly HistoryRecord[];
+  historyLength: number;
+  calibration: CalibrationTable;
+  factor: number;
 }
 
+const NO_HINTS: ProviderHints = {};
+
 export class DraftEstimator {
-  private promptCounter: DocumentCounter | undefined;
-  private promptEncoding: string | undefined;
-  /** Context text -> (encoding, kind, label) -> tokens of the wrapped block. */
-  private readonly contextCounts = new Map<string, Map<string, number>>();
-  private systemCache: { text: string; encoding: string; tokens: number } | undefined;
+  private readonly sessions = new Map<DraftSource, SourceSession>();
 
   constructor(private readonly options: DraftEstimatorOptions) {}
 
   estimate(input: DraftEstimateInput): DraftEstimate {
-    const tokenizer = tokenizerForModel(input.model, this.options.calibration());
-    const counter = loadCounter(tokenizer.encoding);
-    const scale = (raw: number): number => (tokenizer.exact ? raw : Math.round(raw * tokenizer.calibration));
-
-    const systemRaw = this.countSystem(counter, input.system);
-    const promptRaw = this.countPrompt(counter, input.prompt);
-    const contextRaw = input.contexts.map((context) => this.countContext(counter, context));
-    const messages = input.system ? 2 : 1;
-
-    const parts: EstimatePart[] = [];
-    if (input.system) {
-      parts.push({ label: 'system', tokens: scale(systemRaw), exact: tokenizer.exact });
-    }
-    parts.push({ label: 'prompt', tokens: scale(promptRaw), exact: tokenizer.exact });
-    input.contexts.forEach((context, index) => parts.push({ label: context.label, tokens: scale(contextRaw[index]), exact: tokenizer.exact }));
-    parts.push({ label: 'message overhead', tokens: messageOverhead(messages), exact: tokenizer.exact });
-    const inputTokens = parts.reduce((sum, part) => sum + part.tokens, 0);
-
-    const output = predictOutput(this.options.history(), input.model, tokenizer.family, input.kind, (model) => tokenizerForModel(model).family);
-    const profile = this.options.profile();
-    const cost = costRange(modelPricing(input.model, profile, input.hints), profile, input.model, inputTokens, output, 1);
-    const credits = cost.kind === 'priced' ? cost.credits : null;
-    const contextTokens = contextRaw.map(scale);
-
+    const session = this.sessionFor(input);
+    session.updatePrompt(input.prompt);
+    const estimate = session.estimate();
+    const contextTokens = estimate.parts.filter((part) => part.kind === 'context').map((part) => part.tokens);
+    const summary = estimateSummary(estimate);
+    const credits = summary.credits;
     return {
-      summary: {
-        model: input.model,
-        credits,
-        inputTokens,
-        outputTokens: { p50: output.p50, p90: output.p90 },
-        parts,
-        exact: tokenizer.exact,
-      },
+      estimate,
+      summary,
+      contextTokens,
       sendTime: {
         record: credits
-          ? { low: credits.low, expected: credits.expected, high: credits.high, inputTokens, outputTokens: output.p50, cacheReadTokens: 0, cacheWriteTokens: 0 }
+          ? { ...credits, inputTokens: estimate.inputTokens, outputTokens: estimate.outputTokens.p50, cacheReadTokens: 0, cacheWriteTokens: 0 }
           : null,
-        counts: { systemTokens: scale(systemRaw), toolsTokens: 0, contextTokens, inputTokens },
+        counts: {
+          systemTokens: estimate.parts.find((part) => part.kind === 'system')?.tokens ?? 0,
+          toolsTokens: 0,
+          contextTokens,
+          inputTokens: estimate.inputTokens,
+        },
       },
-      promptTokens: scale(promptRaw),
-      systemTokens: scale(systemRaw),
-      contextTokens,
-      family: tokenizer.family,
-      countedInputTokens: systemRaw + promptRaw + contextRaw.reduce((sum, tokens) => sum + tokens, 0) + messageOverhead(messages),
     };
   }
 
-  private countSystem(counter: TokenCounter, text: string): number {
-    if (this.systemCache?.text !== text || this.systemCache.encoding !== counter.encoding) {
-      this.systemCache = { text, encoding: counter.encoding, tokens: text ? counter.count(text) : 0 };
+  /** The source's session, brought up to date with everything but the prompt; each setter runs only on a change. */
+  private sessionFor(input: DraftEstimateInput): EstimateSession {
+    const profile = this.options.profile();
+    const calibration = this.options.calibration();
+    const history = this.options.history();
+    const hints = input.hints ?? NO_HINTS;
+    const factor = tokenizerForModel(input.model, calibration).calibration;
+    let entry = this.sessions.get(input.source);
+    if (!entry) {
+      const session = new EstimateSession({ model: input.model, profile, history, calibration, providerHints: hints });
+      session.setSystem([input.system]);
+      session.setContext(input.contexts.map(contextItem));
+      session.setKind(input.kind);
+      entry = { session, system: input.system, contexts: input.contexts, kind: input.kind, history, historyLength: history.length, calibration, factor };
+      this.sessions.set(input.source, entry);
+      return session;
     }
-    return this.systemCache.tokens;
-  }
-
-  private countPrompt(counter: TokenCounter, prompt: string): number {
-    if (!this.promptCounter || this.promptEncoding !== counter.encoding) {
-      this.promptCounter = new DocumentCounter(counter, prompt);
-      this.promptEncoding = counter.encoding;
-      return this.promptCounter.tokens;
+    const { session } = entry;
+    session.setModel(input.model, hints);
+    session.setProfile(profile);
+    if (entry.calibration !== calibration || entry.factor !== factor) {
+      session.setCalibration(calibration);
+      entry.calibration = calibration;
+      entry.factor = factor;
     }
-    const edit = diffEdit(this.promptCounter.text, prompt);
-    if (edit.deleteCount === 0 && edit.insert.length === 0) {
-      return this.promptCounter.tokens;
+    if (entry.history !== history || entry.historyLength !== history.length) {
+      session.setHistory(history);
+      entry.history = history;
+      entry.historyLength = history.length;
     }
-    return this.promptCounter.applyEdit(edit.offset, edit.deleteCount, edit.insert);
-  }
-
-  /**
-   * Counts the context as it is sent (wrapped with its label), remembered by its text. The text
-   * itself is the key (no concatenation), so an unchanged context costs a hash lookup that V8 has
-   * already cached on the string, not a copy of a megabyte per keystroke.
-   */
-  private countContext(counter: TokenCounter, context: DraftContext): number {
-    const header = `${counter.encoding}\u0000${context.kind}\u0000${context.label}`;
-    const byHeader = this.contextCounts.get(context.text);
-    const cached = byHeader?.get(header);
-    if (cached !== undefined) {
-      return cached;
+    if (entry.system !== input.system) {
+      session.setSystem([input.system]);
+      entry.system = input.system;
     }
-    const tokens = counter.count(contextBlock(context));
-    if (!byHeader && this.contextCounts.size >= CONTEXT_CACHE_LIMIT) {
-      const oldest = this.contextCounts.keys().next().value;
-      if (oldest !== undefined) {
-        this.contextCounts.delete(oldest);
-      }
+    if (!sameContexts(entry.contexts, input.contexts)) {
+      session.setContext(input.contexts.map(contextItem));
+      entry.contexts = input.contexts;
     }
-    (byHeader ?? this.contextCounts.set(context.text, new Map()).get(context.text)!).set(header, tokens);
-    return tokens;
+    if (entry.kind !== input.kind) {
+      session.setKind(input.kind);
+      entry.kind = input.kind;
+    }
+    return session;
   }
 }
 
+function contextItem(context: DraftContext): ContextItem {
+  return { kind: context.kind, label: context.label, text: context.text };
+}
+
+function sameContexts(a: readonly DraftContext[], b: readonly DraftContext[]): boolean {
+  return a === b || (a.length === b.length && a.every((context, index) => context.text === b[index].text && context.label === b[index].label && context.kind === b[index].kind));
+}

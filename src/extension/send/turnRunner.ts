@@ -4,11 +4,11 @@
  * A failed or cancelled request is recorded too. No `vscode` import: unit-tested in plain Node.
  */
 import { randomUUID } from 'node:crypto';
+import { sentRequest } from '../../core/estimate/sentRequest';
 import type { RecordSource, UsageRecord } from '../../core/ledger/usageRecord';
 import { ProviderError } from '../../providers/providerError';
 import type { AttemptOutcome, AttemptStatus, ChatProvider } from '../../providers/types';
 import { attemptRecord, type TurnIdentity } from './attemptRecord';
-import { composeUserMessage } from './composeMessage';
 import type { ChargeCalculator, Draft, SendTimeEstimate } from './turnTypes';
 
 /** Where records go: the core `Ledger` fits. */
@@ -122,11 +122,13 @@ export class TurnRunner {
     };
 
     const startedAt = new Date();
+    // What is sent is what the estimate counted: the core builds both.
+    const sent = sentRequest({ system: [request.system], prompt: request.draft.prompt, contexts: request.draft.contexts });
     try {
       const result = await request.provider.send({
         model: request.model,
-        ...(request.system ? { system: request.system } : {}),
-        messages: [{ role: 'user', content: composeUserMessage(request.draft.prompt, request.draft.contexts) }],
+        ...(sent.system ? { system: sent.system } : {}),
+        messages: sent.messages,
         ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
         inputTokenEstimate: request.estimate.counts.inputTokens,
         signal: controller.signal,

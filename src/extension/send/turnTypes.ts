@@ -13,7 +13,8 @@ export interface DraftContext {
   readonly text: string;
 }
 
-export type DraftSource = 'compose' | 'inputBox' | 'selection';
+/** Where a draft comes from; each source keeps its own incremental estimate. */
+export type DraftSource = 'compose' | 'inputBox' | 'selection' | 'hover';
 
 /** What the user is about to send. */
 export interface Draft {

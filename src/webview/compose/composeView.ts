@@ -24,6 +24,7 @@ export interface ComposeHost {
 const KIND_LABELS: Record<ComposeKind, string> = {
   auto: 'Auto',
   explain: 'Explain',
+  edit: 'Edit',
   fix: 'Fix',
   refactor: 'Refactor',
   generate: 'Generate',
@@ -265,10 +266,17 @@ export class ComposeView {
       h('caption', { class: 'visually-hidden' }, 'Tokens by part'),
       h('tbody', {}, ...rows));
     const children: Node[] = [summary];
+    if (estimate.windowWarning) {
+      children.push(h('p', { class: 'window-warning', role: 'alert', title: estimate.windowFix ?? '' },
+        h('strong', {}, estimate.windowWarning), ` — the provider will refuse it as it is. ${estimate.windowFix ?? ''}`));
+    }
     if (!estimate.credits && estimate.noPriceReason) {
       children.push(h('p', { class: 'muted' }, estimate.noPriceReason));
     }
     children.push(table);
+    if (estimate.tierNote) {
+      children.push(h('p', { class: 'muted tier-note' }, estimate.tierNote));
+    }
     replaceChildren(this.estimate, ...children);
   }
 

@@ -71,7 +71,7 @@ describe('extension: API keys and model choice', () => {
       assert.equal(vscode.workspace.getConfiguration('creditMeter').get('defaultModel'), 'openai:gpt-4.1-mini');
       await until('the extension to read the new default model', () => api.services.config.settings.defaultModel === 'openai:gpt-4.1-mini');
     } finally {
-      await vscode.workspace.getConfiguration('creditMeter').update('defaultModel', before === 'anthropic:claude-sonnet-4-5' ? undefined : before, vscode.ConfigurationTarget.Global);
+      await vscode.workspace.getConfiguration('creditMeter').update('defaultModel', before === 'anthropic:claude-sonnet-5' ? undefined : before, vscode.ConfigurationTarget.Global);
     }
   });
 });

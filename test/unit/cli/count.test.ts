@@ -116,3 +116,14 @@ describe('credit-meter count', () => {
     });
   });
 });
+
+describe('credit-meter count: unknown models', () => {
+  it('refuses a typo with the close matches, as estimate does', async () => {
+    const { runCli } = await import('./runCli');
+    const counted = await runCli(['count', '--model', 'gpt4o'], process.cwd(), 'hello');
+    const estimated = await runCli(['estimate', '--model', 'gpt4o', '--prompt', 'hello'], process.cwd());
+    assert.notEqual(counted.code, 0);
+    assert.match(counted.err, /^credit-meter count: unknown model 'gpt4o' \(did you mean gpt-4o, [^)]*\?\)\n$/);
+    assert.equal(counted.err.replace('count', 'estimate'), estimated.err);
+  });
+});

@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { get_encoding } from 'tiktoken';
+import { MESSAGE_FORMATS, sentRequest } from '../../../src/core/estimate';
+import { DEFAULT_MODEL_REF, DEFAULT_SYSTEM_PROMPT } from '../../../src/core/settings/settings';
 import { type CliRun, runCli } from './runCli';
 
 describe('credit-meter estimate', () => {
@@ -17,6 +19,17 @@ describe('credit-meter estimate', () => {
     fs.writeFileSync(path.join(dir, 'prompt.txt'), 'Explain what add does.');
     fs.writeFileSync(path.join(dir, 'local.json'), JSON.stringify({ models: [{ model: 'my-local-*', prices: { input: 0, output: 0 } }] }));
     fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ usdPerCredit: -1 }));
+    fs.writeFileSync(path.join(dir, 'settings.json'), [
+      '{',
+      '  // the editor\'s settings, comments and trailing commas included',
+      '  "editor.fontSize": 14,',
+      '  "creditMeter.defaultModel": "openai:gpt-4.1",',
+      '  "creditMeter.systemPrompt": "Answer in one sentence.",',
+      '  "creditMeter.creditProfile": { "usdPerCredit": 0.01, },',
+      '}',
+    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'broken-settings.json'), '{ "creditMeter.defaultModel": "openai:gpt-4.1" "x": 1 }');
+    fs.writeFileSync(path.join(dir, 'invalid-settings.json'), '{ "creditMeter.maxRetries": 99, "creditMeter.defaultModel": "no colon" }');
   });
   after(() => {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -44,9 +57,13 @@ describe('credit-meter estimate', () => {
     const encoding = get_encoding('o200k_base');
     try {
       const context = json.parts.find((part) => part.label === 'src/add.ts');
-      assert.equal(context?.tokens, encoding.encode(source).length);
       assert.equal(context?.exact, true);
       assert.equal(json.parts.find((part) => part.label === 'system')?.tokens, encoding.encode('You are a terse assistant.').length);
+      // Exactly the request the extension would send: the system message, the labelled block and the prompt, framed.
+      const sent = sentRequest({ system: ['You are a terse assistant.'], prompt: 'Explain what add does.', contexts: [{ kind: 'file', label: 'src/add.ts', text: source }] });
+      const format = MESSAGE_FORMATS.openai;
+      const exact = 2 * (format.perMessage + format.perRole) + format.replyPriming + encoding.encode(sent.system ?? '').length + encoding.encode(sent.messages[0].content).length;
+      assert.equal(json.inputTokens, exact);
     } finally {
       encoding.free();
     }
@@ -74,11 +91,17 @@ describe('credit-meter estimate', () => {
     ['a stray argument', ['--model', 'gpt-4o', '--prompt', 'x', 'src/add.ts'], /unexpected argument 'src\/add\.ts'/],
     ['a missing context file', ['--model', 'gpt-4o', '--prompt', 'x', '--context', 'nope.ts'], /cannot read context file 'nope\.ts': no such file/],
     ['a missing prompt file', ['--model', 'gpt-4o', '--prompt-file', 'nope.txt'], /cannot read prompt file 'nope\.txt'/],
-    ['an unknown model without a price', ['--model', 'my-local-model', '--prompt', 'x'], /no price for model 'my-local-model'/],
-    ['no model', ['--prompt', 'x'], /--model is required/],
+    ['an unknown model', ['--model', 'my-local-model', '--prompt', 'x'], /unknown model 'my-local-model': not in the price catalogue/],
+    ['a typo in a model id', ['--model', 'gpt4o', '--prompt', 'x'], /unknown model 'gpt4o' \(did you mean gpt-4o, /],
+    ['an open-weights model without a price', ['--model', 'llama3.3:70b', '--prompt', 'x'], /no price for model 'llama3\.3:70b'/],
+    ['an unknown provider', ['--model', 'gpt-4o', '--prompt', 'x', '--provider', 'nosuchprovider'], /unknown provider 'nosuchprovider': the price catalogue has no such provider/],
+    ['too many rounds', ['--model', 'gpt-4o', '--prompt', 'x', '--rounds', '101'], /--rounds must be a whole number from 1 to 100, got '101'/],
+    ['a line range outside the file', ['--model', 'gpt-4o', '--prompt', 'x', '--context', 'src/add.ts:100-500'], /lines 100-500 are not in 'src\/add\.ts' \(it has 120 lines\)/],
+    ['a settings file that is not JSON', ['--prompt', 'x', '--settings', 'broken-settings.json'], /settings file broken-settings\.json:1:48: CommaExpected/],
+    ['invalid settings values', ['--prompt', 'x', '--settings', 'invalid-settings.json'], /creditMeter\.defaultModel: expected "<provider id>:<model id>"; creditMeter\.maxRetries/],
     ['no prompt', ['--model', 'gpt-4o'], /--prompt or --prompt-file is required/],
     ['a bad kind', ['--model', 'gpt-4o', '--prompt', 'x', '--kind', 'poem'], /--kind must be one of explain, edit, fix/],
-    ['bad rounds', ['--model', 'gpt-4o', '--prompt', 'x', '--rounds', '0'], /--rounds must be a whole number >= 1/],
+    ['bad rounds', ['--model', 'gpt-4o', '--prompt', 'x', '--rounds', '0'], /--rounds must be a whole number from 1 to 100/],
     ['an invalid profile', ['--model', 'gpt-4o', '--prompt', 'x', '--profile', 'bad.json'], /credit profile .*bad\.json: usdPerCredit: expected a positive number/],
   ];
   for (const [what, args, message] of failures) {
@@ -90,6 +113,49 @@ describe('credit-meter estimate', () => {
       assert.match(result.err, /^credit-meter estimate: [^\n]+\n$/);
     });
   }
+
+  it('uses the extension\'s defaults: its default model, system prompt and credit profile', async () => {
+    const result = await run('--prompt', 'Explain what add does.', '--json');
+    assert.equal(result.code, 0, result.err);
+    const json = JSON.parse(result.out) as { model: string; parts: { kind: string; tokens: number }[]; format: string };
+    assert.equal(`anthropic:${json.model}`, DEFAULT_MODEL_REF);
+    assert.equal(json.format, 'anthropic');
+    const withSystem = await run('--prompt', 'Explain what add does.', '--json', '--system', 'default-system.txt');
+    assert.notEqual(withSystem.code, 0, 'no such file yet');
+    fs.writeFileSync(path.join(dir, 'default-system.txt'), DEFAULT_SYSTEM_PROMPT);
+    const explicit = await run('--prompt', 'Explain what add does.', '--json', '--system', 'default-system.txt');
+    assert.deepEqual(JSON.parse(explicit.out), json, 'no --system is the extension\'s default system prompt');
+  });
+
+  it('reads the creditMeter settings of a VS Code settings.json', async () => {
+    const result = await run('--prompt', 'Explain what add does.', '--settings', 'settings.json', '--json');
+    assert.equal(result.code, 0, result.err);
+    const json = JSON.parse(result.out) as { model: string; parts: { kind: string; tokens: number }[]; credits: { expected: number }; usd: { expected: number } };
+    assert.equal(json.model, 'gpt-4.1');
+    const encoding = get_encoding('o200k_base');
+    try {
+      assert.equal(json.parts.find((part) => part.kind === 'system')?.tokens, encoding.encode('Answer in one sentence.').length);
+    } finally {
+      encoding.free();
+    }
+    assert.ok(Math.abs(json.credits.expected - Math.max(0.1, Math.round(json.usd.expected / 0.01 * 10) / 10)) < 1e-9, 'priced with the settings\' usdPerCredit');
+  });
+
+  it('labels a line range as Compose labels a selection, and sends just those lines', async () => {
+    const result = await run('--model', 'gpt-4.1', '--prompt', 'Explain this.', '--context', `${path.join(dir, 'src', 'add.ts')}:4-6`, '--json');
+    assert.equal(result.code, 0, result.err);
+    const json = JSON.parse(result.out) as { inputTokens: number; parts: { kind: string; label: string; tokens: number }[] };
+    assert.deepEqual(json.parts.filter((part) => part.kind === 'context').map((part) => part.label), ['src/add.ts:4-6']);
+    const lines = source.split('\n').slice(3, 6).join('\n');
+    const sent = sentRequest({ system: [DEFAULT_SYSTEM_PROMPT], prompt: 'Explain this.', contexts: [{ kind: 'selection', label: 'src/add.ts:4-6', text: lines }] });
+    const encoding = get_encoding('o200k_base');
+    try {
+      const format = MESSAGE_FORMATS.openai;
+      assert.equal(json.inputTokens, 2 * (format.perMessage + format.perRole) + format.replyPriming + encoding.encode(sent.system ?? '').length + encoding.encode(sent.messages[0].content).length);
+    } finally {
+      encoding.free();
+    }
+  });
 
   it('shows its options with --help', async () => {
     const result = await run('--help');

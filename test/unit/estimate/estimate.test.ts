@@ -7,6 +7,8 @@ import {
   type Estimate,
   EstimateSession,
   OUTPUT_PRIORS,
+  MESSAGE_FORMATS,
+  contextBlock,
   estimateRequest,
   messageOverhead,
 } from '../../../src/core/estimate';
@@ -63,14 +65,19 @@ describe('pre-send estimate', () => {
     try {
       const byLabel = new Map(estimate.parts.map((part) => [part.label, part]));
       assert.equal(byLabel.get('system')?.tokens, encoding.encode(system).length);
-      assert.equal(byLabel.get('prompt')?.tokens, encoding.encode(prompt).length);
-      assert.equal(byLabel.get('src/core/pricing/price.ts')?.tokens, encoding.encode(sourceText).length);
+      // The block and the prompt as sent: together they are the user message, blank-line separated.
+      const block = contextBlock({ kind: 'file', label: 'src/core/pricing/price.ts', text: sourceText });
+      assert.equal(
+        (byLabel.get('prompt')?.tokens ?? 0) + (byLabel.get('src/core/pricing/price.ts')?.tokens ?? 0),
+        encoding.encode(`${block}\n\n${prompt}`).length,
+      );
+      assert.ok(Math.abs((byLabel.get('src/core/pricing/price.ts')?.tokens ?? 0) - encoding.encode(block).length) <= 1);
     } finally {
       encoding.free();
     }
     const overhead = estimate.parts.find((part) => part.kind === 'overhead');
-    assert.equal(overhead?.tokens, messageOverhead(2));
-    assert.equal(messageOverhead(2), 2 * 4 + 3);
+    assert.equal(overhead?.tokens, messageOverhead(MESSAGE_FORMATS.openai, 2));
+    assert.equal(messageOverhead(MESSAGE_FORMATS.openai, 2), 2 * 4 + 3);
     assert.equal(estimate.inputTokens, estimate.parts.reduce((sum, part) => sum + part.tokens, 0));
     assert.equal(estimate.exact, true);
     assert.equal(estimate.dominant?.label, 'src/core/pricing/price.ts');
@@ -84,9 +91,13 @@ describe('pre-send estimate', () => {
     const factor = tokenizerForModel('claude-sonnet-4-5').calibration;
     assert.ok(factor > 1);
     assert.equal(estimate.calibration, factor);
-    const raw = loadCounter('o200k_base').count(sourceText);
+    const counter = loadCounter('o200k_base');
+    const raw = counter.count(contextBlock({ kind: 'selection', label: 'sel', text: sourceText }).slice(0, -1)) + counter.count('>\n\n');
     assert.equal(estimate.parts.find((part) => part.label === 'sel')?.tokens, Math.round(raw * factor));
     assert.ok(estimate.parts.every((part) => !part.exact));
+    const overhead = estimate.parts.find((part) => part.kind === 'overhead');
+    assert.equal(estimate.format, 'anthropic');
+    assert.equal(overhead?.tokens, messageOverhead(MESSAGE_FORMATS.anthropic, 1), 'framing is the provider\'s own tokens, never scaled');
     assert.equal(estimate.exact, false);
   });
 
@@ -144,7 +155,7 @@ describe('pre-send estimate', () => {
 
   describe('session', () => {
     it('gives after keystrokes exactly what a fresh estimate of the final text gives', () => {
-      const context: ContextItem[] = [{ kind: 'file', label: 'price.ts', text: sourceText, key: 'price.ts@1' }];
+      const context: ContextItem[] = [{ kind: 'file', label: 'price.ts', text: sourceText }];
       const session = new EstimateSession({ model: 'gpt-4o' });
       session.setContext(context);
       const typed = 'Please explain   the cache handling 🙂 in priceUsage, then fix it.';
@@ -168,7 +179,8 @@ describe('pre-send estimate', () => {
       const session = new EstimateSession({ model: 'gpt-4o' });
       const spy = spyOnCount(counter);
       try {
-        session.setContext([{ kind: 'file', label: 'big', text: big }, { kind: 'pasted', label: 'log', text: 'line\n'.repeat(100), key: 'log' }]);
+        const log = 'line\n'.repeat(100);
+        session.setContext([{ kind: 'file', label: 'big', text: big }, { kind: 'pasted', label: 'log', text: log }]);
         const afterFirstCount = spy.chars();
         assert.ok(afterFirstCount >= big.length);
         for (const char of 'fix the bug') {
@@ -176,7 +188,7 @@ describe('pre-send estimate', () => {
           session.estimate();
         }
         session.editPrompt(0, 4, '');
-        session.setContext([{ kind: 'file', label: 'big', text: big }, { kind: 'pasted', label: 'log', text: 'ignored: same key', key: 'log' }]);
+        session.setContext([{ kind: 'pasted', label: 'log', text: log }, { kind: 'file', label: 'big', text: big }]);
         session.estimate();
         assert.equal(spy.chars(), afterFirstCount);
       } finally {
@@ -193,7 +205,8 @@ describe('pre-send estimate', () => {
       const cl100k = session.estimate();
       assert.equal(cl100k.encoding, 'cl100k_base');
       assert.notEqual(cl100k.inputTokens, o200k.inputTokens);
-      assert.equal(cl100k.parts.find((part) => part.label === 'sel')?.tokens, loadCounter('cl100k_base').count(sourceText));
+      const cl100kCounter = loadCounter('cl100k_base');
+      assert.equal(cl100k.parts.find((part) => part.label === 'sel')?.tokens, cl100kCounter.count(contextBlock({ kind: 'selection', label: 'sel', text: sourceText }).slice(0, -1)) + cl100kCounter.count('>\n\n'));
       session.setModel('gpt-4o');
       assert.deepEqual(session.estimate().parts, o200k.parts);
       session.setModel('no-such-model');
@@ -213,21 +226,10 @@ describe('pre-send estimate', () => {
       assert.equal(session.estimate().kind, 'explain');
     });
 
-    it('counts context as the sender renders it, once per key', () => {
-      const render = (item: ContextItem) => `<context label="${item.label}">\n${item.text}\n</context>`;
-      const plain = new EstimateSession({ model: 'gpt-4o' });
-      const wrapped = new EstimateSession({ model: 'gpt-4o', renderContext: render });
-      const item: ContextItem = { kind: 'selection', label: 'src/a.ts:10-40', text: sourceText };
-      plain.setContext([item]);
-      wrapped.setContext([item]);
-      const label = (estimate: Estimate) => estimate.parts.find((part) => part.kind === 'context')?.tokens ?? 0;
-      assert.equal(label(wrapped.estimate()), loadCounter('o200k_base').count(render(item)));
-      assert.ok(label(wrapped.estimate()) > label(plain.estimate()));
-    });
-
     it('rejects a bad round count', () => {
       const session = new EstimateSession({ model: 'gpt-4o' });
-      assert.throws(() => session.setRounds(0), /rounds must be a whole number >= 1/);
+      assert.throws(() => session.setRounds(0), /rounds must be a whole number from 1 to 100/);
+      assert.throws(() => session.setRounds(101), /rounds must be a whole number from 1 to 100/);
     });
   });
 });

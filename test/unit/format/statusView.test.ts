@@ -8,9 +8,9 @@ const estimate: EstimateSummary = {
   inputTokens: 5200,
   outputTokens: { p50: 400, p90: 1200 },
   parts: [
-    { label: 'system', tokens: 20, exact: false },
-    { label: 'prompt', tokens: 30, exact: false },
-    { label: 'src/__init__.py:1-40', tokens: 5150, exact: false },
+    { kind: 'system', label: 'system', tokens: 20, exact: false },
+    { kind: 'prompt', label: 'prompt', tokens: 30, exact: false },
+    { kind: 'context', label: 'src/__init__.py:1-40', tokens: 5150, exact: false },
   ],
   exact: false,
 };
@@ -95,5 +95,31 @@ describe('status bar view', () => {
     const tooltip = statusTooltip(snapshot({}));
     assert.doesNotMatch(tooltip, /\| Part \|/);
     assert.match(tooltip, /Today: \*\*12\.4 cr\*\*/);
+  });
+});
+
+describe('status bar: context window', () => {
+  const over: EstimateSummary = {
+    ...estimate,
+    inputTokens: 311_000,
+    parts: [{ kind: 'prompt', label: 'prompt', tokens: 20, exact: false }, { kind: 'context', label: 'big.log:1-9000', tokens: 310_960, exact: false }],
+    contextWindow: 200_000,
+    exceedsContextWindow: true,
+  };
+
+  it('warns with the size, the model and its window, and suggests cutting the largest part', () => {
+    const view = { mode: 'draft' as const, spend: { today: 0, month: 0 }, limits: { daily: null, monthly: null }, tips: [], estimate: over };
+    assert.equal(statusWarns(view), true);
+    assert.match(statusText(view), /\$\(warning\)/);
+    const tooltip = statusTooltip(view);
+    assert.match(tooltip, /311k tokens: over claude-sonnet-4-5's 200k window/);
+    assert.match(tooltip, /Remove or narrow "big\.log:1-9000" \(311k tokens\), at least 111k tokens, or pick a model with a larger context window/);
+  });
+
+  it('says nothing about the window when the request fits, and notes a long-context tier', () => {
+    const fits = { mode: 'draft' as const, spend: { today: 0, month: 0 }, limits: { daily: null, monthly: null }, tips: [], estimate: { ...over, contextWindow: 1_000_000, exceedsContextWindow: false, longContextTier: 200_000 } };
+    assert.equal(statusWarns(fits), false);
+    assert.doesNotMatch(statusTooltip(fits), /window/);
+    assert.match(statusTooltip(fits), /Input over 200k tokens: priced at the long-context tier/);
   });
 });

@@ -12,7 +12,7 @@ const state: ComposeState = {
     inputTokens: 180,
     output: { p50: 300, p90: 900 },
     exact: false,
-    parts: [{ label: 'prompt', tokens: 3, exact: false }],
+    parts: [{ kind: 'prompt', label: 'prompt', tokens: 3, exact: false }],
     kind: 'explain',
   },
   tips: [],
@@ -85,5 +85,13 @@ describe('protocol: compose', () => {
   it('restores view state only when it is well formed', () => {
     assert.ok(ComposeViewState.safeParse({ prompt: 'kept', turn: null }).success);
     assert.equal(ComposeViewState.safeParse({ prompt: 3, turn: null }).success, false);
+  });
+});
+
+describe('protocol: compose estimate parts', () => {
+  it('names the same part kinds as the core estimate', async () => {
+    const { ESTIMATE_PART_KINDS } = await import('../../../src/protocol/compose');
+    const { PART_KINDS } = await import('../../../src/core/estimate');
+    assert.deepEqual([...ESTIMATE_PART_KINDS], [...PART_KINDS]);
   });
 });

@@ -19,7 +19,7 @@ describe('settings', () => {
   it('fills every default when nothing is set', () => {
     const { settings, problems } = parseSettings({});
     assert.deepEqual(problems, []);
-    assert.equal(settings.defaultModel, 'anthropic:claude-sonnet-4-5');
+    assert.equal(settings.defaultModel, 'anthropic:claude-sonnet-5');
     assert.equal(settings.maxRetries, 2);
     assert.deepEqual(settings.budget, { daily: null, monthly: null });
     assert.deepEqual(settings.providers.map((provider) => provider.id), ['anthropic', 'openai']);
@@ -197,5 +197,19 @@ describe('system prompt and deadline bounds', () => {
     for (const [key, bounds] of [['requestTimeoutSeconds', REQUEST_TIMEOUT_SECONDS], ['errorBodyTimeoutSeconds', ERROR_BODY_TIMEOUT_SECONDS]] as const) {
       assert.deepEqual([properties[`creditMeter.${key}`].minimum, properties[`creditMeter.${key}`].maximum], [bounds.min, bounds.max], key);
     }
+  });
+});
+
+describe('settings: the current default model', () => {
+  it('is priced by the catalogue and not on any retirement list as of today', async () => {
+    const { DEFAULT_MODEL_REF } = await import('../../../src/core/settings/settings');
+    const { parseModelRef } = await import('../../../src/core/settings/modelRef');
+    const { findCatalogueModel } = await import('../../../src/core/pricing');
+    const { retirementOf } = await import('../../../src/core/models/modelList');
+    const model = parseModelRef(DEFAULT_MODEL_REF)?.model ?? '';
+    const found = findCatalogueModel(model);
+    assert.ok(found, `${model} is in the price catalogue`);
+    assert.notEqual(found.info.deprecated, true);
+    assert.equal(retirementOf({ id: model }, new Date('2026-11-28')), undefined);
   });
 });
