@@ -1,9 +1,11 @@
 /**
  * A cache prediction priced: the expected split, the other possible outcome when the provider's
  * lifetime is best effort, and the same request without any cache (what caching saves, or what a
- * write costs more). All three go through `quoteUsageSplit`, the one price engine.
+ * write costs more). Each is the catalogue's price of the split (cache read, 5-minute and 1-hour
+ * write prices included) turned into credits by the profile: `priceFast`, the library's own rates
+ * derived once per tier band, so the estimate can redo it on every keystroke.
  */
-import { type CreditProfile, type CreditQuote, type ProviderHints, quoteUsageSplit } from '../pricing';
+import { type CreditProfile, type CreditQuote, type ProviderHints, creditsFor, modelPricing } from '../pricing';
 import type { CachePrediction, CacheSplit } from './cacheTypes';
 
 export interface CacheQuote {
@@ -21,7 +23,21 @@ export function quoteCachePrediction(
   profile: CreditProfile,
   hints: ProviderHints = {},
 ): CacheQuote {
-  const quote = (split: CacheSplit) => quoteUsageSplit({ ...split, outputTokens }, modelId, profile, hints);
+  const pricing = modelPricing(modelId, profile, hints);
+  const quote = (split: CacheSplit): CreditQuote => {
+    if (pricing.kind === 'noPrice') {
+      return { kind: 'noPrice', model: pricing.model, reason: pricing.reason, credits: undefined, usd: undefined };
+    }
+    const priced = pricing.priceFast({
+      inputTokens: split.freshInputTokens,
+      cacheReadTokens: split.cacheReadTokens,
+      cacheWriteTokens: split.cacheWriteTokens,
+      ...(split.cacheWrite1hTokens > 0 ? { cacheWrite1hTokens: split.cacheWrite1hTokens } : {}),
+      outputTokens,
+      reasoningTokens: 0,
+    });
+    return { ...priced, credits: creditsFor(priced.usd, profile, modelId) };
+  };
   const uncached: CacheSplit = { cacheReadTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0, freshInputTokens: prediction.inputTokens };
   return {
     expected: quote(prediction),
