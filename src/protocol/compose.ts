@@ -47,7 +47,7 @@ export const ModelOption = z.object({
 export type ModelOption = z.infer<typeof ModelOption>;
 
 /** The parts of the core estimate (`src/core/estimate` `EstimatePart`; a unit test keeps the kinds equal). */
-export const ESTIMATE_PART_KINDS = ['system', 'prompt', 'context', 'tools', 'overhead'] as const;
+export const ESTIMATE_PART_KINDS = ['system', 'history', 'prompt', 'context', 'tools', 'overhead'] as const;
 export const EstimatePartView = z.object({ kind: z.enum(ESTIMATE_PART_KINDS), label: z.string().max(1_000), tokens: count, exact: z.boolean() });
 export type EstimatePartView = z.infer<typeof EstimatePartView>;
 
