@@ -21,6 +21,12 @@ export interface DraftConversation {
   readonly dialect: CacheDialect;
 }
 
+/** The cache dialect of the provider a model reference names (`vscode-lm` and unknown providers: none). */
+export function cacheDialectFor(providers: readonly { readonly id: string; readonly kind: string }[], modelRef: string): CacheDialect {
+  const providerId = modelRef.slice(0, Math.max(0, modelRef.indexOf(':')));
+  return cacheDialectOf(providers.find((provider) => provider.id === providerId)?.kind ?? 'none');
+}
+
 /** The cache dialect of a configured provider kind. */
 export function cacheDialectOf(kind: string): CacheDialect {
   return kind === 'anthropic' ? 'anthropic' : kind === 'openai' ? 'openai' : 'none';
