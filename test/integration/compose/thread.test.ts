@@ -1,0 +1,168 @@
+// A three-message thread sent through Compose to a local server that caches prompts and reports cache
+// usage the way Anthropic and OpenAI do (test/support/cachingUpstream.ts, bundled into the extension
+// host like the protocol server). Every request is recorded in the ledger with its thread, and the
+// send-time estimate of each cached follow-up is within 10 % of what it was charged.
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { totalsOf } from '../../../src/core/ledger/aggregate';
+import { summarize } from '../../../src/core/ledger/recordSummary';
+import type { UsageRecord } from '../../../src/core/ledger/usageRecord';
+import { type CreditProfile, modelPricing } from '../../../src/core/pricing';
+import type { ComposeSnapshot } from '../../../src/extension/compose/composeViewProvider';
+import type { TurnResult } from '../../../src/extension/send/turnRunner';
+import { type CachingUpstream, startCachingUpstream } from '../../support/cachingUpstream';
+import { activeExtension } from '../support/extension';
+import { clearCompose, creditMeter, setUserSetting, until } from '../extension/creditMeterApi';
+
+const KEY = 'sk-integration-thread-0123456789';
+const PROMPTS = [
+  'Explain how this session avoids recounting the context on every keystroke.',
+  'Which part would break if two context items had the same label but different text?',
+  'Write a mocha test that shows that case.',
+];
+
+/** An answer of about `tokens` output tokens as the server counts them (" ok" is one token in both encodings; Claude's stand-in counts ×1.2). */
+function answerOf(tokens: number, dialect: 'anthropic' | 'openai'): string {
+  const words = Math.max(1, dialect === 'anthropic' ? Math.round(tokens / 1.2) : tokens);
+  return `ok${' ok'.repeat(words - 1)}`;
+}
+
+async function snapshot(): Promise<ComposeSnapshot> {
+  return vscode.commands.executeCommand<ComposeSnapshot>('creditMeter.compose.snapshot');
+}
+
+/**
+ * The send-time estimate in USD, before credits are rounded: the recorded split (cached, written,
+ * fresh input and the predicted answer) priced by the catalogue. Compared with the charge in USD
+ * (`cost.usd`, unrounded) because credits are rounded to 0.1 with a 0.1 minimum: a cached follow-up
+ * costs a few tenths of a credit, so one rounding step alone can be 30 % of it, whatever the estimate.
+ */
+function estimateUsd(record: UsageRecord, profile: CreditProfile): number {
+  const estimate = record.estimate;
+  assert.ok(estimate, 'the record keeps its send-time estimate');
+  const pricing = modelPricing(record.modelRequested, profile);
+  assert.equal(pricing.kind, 'priced');
+  if (pricing.kind !== 'priced') {
+    return Number.NaN;
+  }
+  return pricing.price({
+    inputTokens: estimate.inputTokens - estimate.cacheReadTokens - estimate.cacheWriteTokens,
+    cacheReadTokens: estimate.cacheReadTokens,
+    cacheWriteTokens: estimate.cacheWriteTokens,
+    outputTokens: estimate.outputTokens,
+    reasoningTokens: 0,
+  }).usd;
+}
+
+describe('compose: a three-message thread against a caching server', () => {
+  let server: CachingUpstream | undefined;
+  let nextAnswer = 'ok';
+  let editor: vscode.TextEditor | undefined;
+
+  before(async function () {
+    this.timeout(60_000);
+    const api = await creditMeter();
+    server = await startCachingUpstream({ answer: () => nextAnswer });
+    await setUserSetting(api, 'providers', [
+      { id: 'cache-anthropic', kind: 'anthropic', baseUrl: server.url, models: ['claude-sonnet-4-5'] },
+      { id: 'cache-openai', kind: 'openai', baseUrl: `${server.url}/v1`, models: ['gpt-4.1'] },
+    ]);
+    await vscode.commands.executeCommand('creditMeter.setApiKey', 'cache-anthropic', KEY);
+    await vscode.commands.executeCommand('creditMeter.setApiKey', 'cache-openai', KEY);
+    await vscode.commands.executeCommand('creditMeter.openCompose');
+    await until('the compose view to be ready', async () => (await snapshot()).ready, 30_000);
+  });
+
+  after(async () => {
+    await server?.close();
+    const api = await creditMeter();
+    await setUserSetting(api, 'providers', undefined);
+    await setUserSetting(api, 'defaultModel', undefined);
+    await clearCompose();
+  });
+
+  for (const [dialect, modelRef] of [['anthropic', 'cache-anthropic:claude-sonnet-4-5'], ['openai', 'cache-openai:gpt-4.1']] as const) {
+    it(`${dialect}: records each message with its thread, and estimates every cached follow-up within 10 % of its charge`, async function () {
+      this.timeout(180_000);
+      const api = await creditMeter();
+      await setUserSetting(api, 'defaultModel', modelRef);
+      await vscode.commands.executeCommand('creditMeter.newThread');
+      await until('no active thread', async () => (await snapshot()).threads.activeId === null);
+
+      // The first message asks about a whole source file: the selection chip attaches it.
+      const extension = await activeExtension();
+      const document = await vscode.workspace.openTextDocument(path.join(extension.extensionPath, 'src', 'core', 'estimate', 'estimateSession.ts'));
+      editor = await vscode.window.showTextDocument(document);
+      editor.selection = new vscode.Selection(0, 0, document.lineCount, 0);
+      await until('the selection chip', async () => (await snapshot()).contexts.length === 1);
+
+      const results: TurnResult[] = [];
+      for (const [index, prompt] of PROMPTS.entries()) {
+        if (index === 1) {
+          // Follow-ups ask about what was already sent: the file is not attached again.
+          editor.selection = new vscode.Selection(0, 0, 0, 0);
+          await until('the chip to go', async () => (await snapshot()).contexts.length === 0);
+        }
+        await vscode.commands.executeCommand('creditMeter.compose.setPrompt', prompt);
+        const shown = await until('the live estimate of the message', () => {
+          const live = api.services.liveEstimate.state;
+          return live?.draft.prompt === prompt && live.estimate.estimate.historyTurns === index && live.estimate.estimate.cache !== undefined && live.estimate.estimate;
+        }, 30_000);
+        await until('the view to show it', async () => (await snapshot()).estimate?.cache !== undefined);
+        // The answer is as long as the estimate predicted, so what is measured is the input side:
+        // token counts and the split into cached, written and fresh input (the output model has its own tests).
+        nextAnswer = answerOf(shown.outputTokens.p50, dialect);
+        const result = await vscode.commands.executeCommand<TurnResult | undefined>('creditMeter.compose.send');
+        assert.ok(result, 'the message was sent');
+        assert.equal(result.status, 'ok', result.error?.message);
+        results.push(result);
+      }
+
+      const state = await snapshot();
+      const threadId = state.threads.activeId;
+      assert.ok(threadId, 'the first message started a thread, the follow-ups continued it');
+      const ledger = await api.services.ledger();
+      const records = (await Promise.all(results.map((result) => ledger.query({ turnId: result.turnId })))).map((found) => {
+        assert.equal(found.length, 1, 'one attempt per message');
+        return found[0];
+      });
+      assert.deepEqual(records.map((record) => record.threadId), [threadId, threadId, threadId]);
+      assert.deepEqual(records.map((record) => record.source), ['compose', 'compose', 'compose']);
+
+      // What the server received: each follow-up resends the earlier turns.
+      const sent = server?.requests.slice(-3).map((request) => (request.json as { messages: unknown[] }).messages.length) ?? [];
+      assert.deepEqual(sent, dialect === 'anthropic' ? [1, 3, 5] : [2, 4, 6]);
+
+      const thread = api.threads.get(threadId);
+      assert.deepEqual(thread?.turns.map((turn) => [turn.turnId, turn.status]), results.map((result) => [result.turnId, 'ok']));
+      assert.deepEqual(thread?.turns.map((turn) => turn.charge?.credits), records.map((record) => record.cost.credits));
+      assert.ok(thread?.cache && thread.cache.entries.length > 0, 'the thread keeps what the provider caches');
+      const item = state.threads.items.find((candidate) => candidate.id === threadId);
+      assert.ok(item && Math.abs(item.credits - records.reduce((sum, record) => sum + (record.cost.credits ?? 0), 0)) < 1e-9, 'the thread shows its total cost');
+
+      const lines: string[] = [];
+      for (const [index, record] of records.entries()) {
+        const estimate = record.estimate;
+        assert.ok(estimate && record.cost.usd !== null);
+        const predicted = estimateUsd(record, api.services.profile);
+        const error = (predicted - record.cost.usd) / record.cost.usd;
+        lines.push(`      ${dialect} message ${index + 1}: estimated read/write/fresh ${estimate.cacheReadTokens}/${estimate.cacheWriteTokens}/${estimate.inputTokens - estimate.cacheReadTokens - estimate.cacheWriteTokens}, `
+          + `reported ${record.tokens.cacheRead}/${record.tokens.cacheWrite}/${record.tokens.input}; estimate $${predicted.toFixed(5)} vs charge $${record.cost.usd.toFixed(5)}: ${(error * 100).toFixed(1)} %`);
+        if (index > 0) {
+          assert.ok(record.tokens.cacheRead > 0, `message ${index + 1} read from the cache`);
+          assert.ok(estimate.cacheReadTokens > 0, `message ${index + 1}'s estimate counted on the cache`);
+          assert.ok(Math.abs(error) < 0.1, `message ${index + 1}: ${(error * 100).toFixed(1)} % off`);
+        } else {
+          assert.equal(estimate.cacheReadTokens, 0, 'nothing to read on the first message');
+        }
+      }
+      process.stdout.write(lines.join('\n') + '\n');
+
+      // The history view's accuracy figures are the ledger's sums over these records: the cached ones count.
+      const totals = totalsOf(records.map(summarize));
+      assert.equal(totals.accuracy.samples, 3);
+      assert.ok(totals.cacheReadTokens > 0);
+    });
+  }
+});
