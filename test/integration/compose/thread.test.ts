@@ -9,6 +9,7 @@ import { totalsOf } from '../../../src/core/ledger/aggregate';
 import { summarize } from '../../../src/core/ledger/recordSummary';
 import type { UsageRecord } from '../../../src/core/ledger/usageRecord';
 import { type CreditProfile, modelPricing } from '../../../src/core/pricing';
+import { CalibrationTable } from '../../../src/core/tokens';
 import type { ComposeSnapshot } from '../../../src/extension/compose/composeViewProvider';
 import type { TurnResult } from '../../../src/extension/send/turnRunner';
 import { type CachingUpstream, startCachingUpstream } from '../../support/cachingUpstream';
@@ -59,10 +60,12 @@ describe('compose: a three-message thread against a caching server', () => {
   let server: CachingUpstream | undefined;
   let nextAnswer = 'ok';
   let editor: vscode.TextEditor | undefined;
+  let calibration: ReturnType<CalibrationTable['toJSON']> | undefined;
 
   before(async function () {
     this.timeout(60_000);
     const api = await creditMeter();
+    calibration = api.services.calibration.toJSON();
     server = await startCachingUpstream({ answer: () => nextAnswer });
     await setUserSetting(api, 'providers', [
       { id: 'cache-anthropic', kind: 'anthropic', baseUrl: server.url, models: ['claude-sonnet-4-5'] },
@@ -77,6 +80,13 @@ describe('compose: a three-message thread against a caching server', () => {
   after(async () => {
     await server?.close();
     const api = await creditMeter();
+    // The Anthropic messages taught this window's calibration the caching server's stand-in
+    // tokenizer; later suites compare the extension's counts with the CLI's, which starts from the
+    // priors. Put back what was learned before this suite (the table and its saved copy).
+    if (calibration) {
+      (api.services as unknown as { calibrationTable: CalibrationTable }).calibrationTable = CalibrationTable.fromJSON(calibration);
+      await api.services.context.globalState.update('creditMeter.calibration', calibration);
+    }
     await setUserSetting(api, 'providers', undefined);
     await setUserSetting(api, 'defaultModel', undefined);
     await clearCompose();
