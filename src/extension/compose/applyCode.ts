@@ -55,13 +55,15 @@ export class CodeApplier extends Disposable implements vscode.TextDocumentConten
   }
 
   /** Applies `code` to the last editor used; `onApplied` runs once the document holds it (for a diff: on Accept). */
-  async apply(mode: ApplyMode, code: string, onApplied: () => void): Promise<ApplyResult> {
+  async apply(mode: ApplyMode, block: string, onApplied: () => void): Promise<ApplyResult> {
+    let code = block;
     const editor = await this.targetEditor();
     if (!editor) {
       return { kind: 'notApplied', reason: applyText.noEditor };
     }
     const { document, selection } = editor;
     const range = mode === 'insert' ? new vscode.Range(selection.active, selection.active) : new vscode.Range(selection.start, selection.end);
+    code = asLines(code, document, range);
     if (mode !== 'diff') {
       const done = await editor.edit((builder) => builder.replace(range, code));
       if (!done) {
@@ -158,4 +160,25 @@ export class CodeApplier extends Disposable implements vscode.TextDocumentConten
     }
     return vscode.window.showTextDocument(last.document, { viewColumn: last.viewColumn, selection: last.selection, preserveFocus: false });
   }
+}
+
+/**
+ * A code block is whole lines: placed at the start of a line it ends with a line break, placed after
+ * the text of a line it starts on a new one, so it never runs into the code around it. Inside a
+ * line (a selected expression) it goes in as it is.
+ */
+export function asLines(code: string, document: vscode.TextDocument, range: vscode.Range): string {
+  const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+  const text = code.replace(/\r?\n/g, eol);
+  const endLine = document.lineAt(range.end.line);
+  const atLineStart = range.start.character === 0;
+  const beforeIsBlank = document.lineAt(range.start.line).text.slice(0, range.start.character).trim() === '';
+  const afterIsBlank = endLine.text.slice(range.end.character).trim() === '';
+  if (atLineStart && !afterIsBlank && !text.endsWith(eol)) {
+    return text + eol;
+  }
+  if (!beforeIsBlank && afterIsBlank && range.isEmpty) {
+    return eol + text;
+  }
+  return text;
 }

@@ -179,6 +179,7 @@ export class ComposeView {
         break;
       case 'threads':
         this.renderThreads(message.threads, message.conversation);
+        this.renderTurn();
         break;
       case 'reply': {
         const pending = this.pending.get(message.requestId);
@@ -433,7 +434,9 @@ export class ComposeView {
       ...(running ? {} : { apply: (index: number, mode: ApplyMode) => this.applyCode(turn.turnId, index, mode) }),
     };
     const body = h('div', { class: 'markdown' }, renderBlocks(parseMarkdown(turn.text), actions));
-    const children: Node[] = [header];
+    // The question it answers, once the thread has it (the extension adds it as the request goes out).
+    const prompt = this.thread?.turns.find((candidate) => candidate.turnId === turn.turnId)?.prompt;
+    const children: Node[] = prompt ? [h('div', { class: 'past-prompt' }, h('span', { class: 'who' }, viewText.you), ' ', prompt), header] : [header];
     if (turn.error) {
       children.push(h('p', { class: 'error', role: 'alert' }, turn.error));
     }

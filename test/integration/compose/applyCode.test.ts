@@ -81,12 +81,16 @@ describe('compose: answers applied to the editor', () => {
     await until('the document to be as it was', () => document.getText() === ORIGINAL);
   }
 
-  it('inserts a block at the cursor, and Undo takes it out', async () => {
+  it('inserts a block at the cursor as whole lines, and Undo takes it out', async () => {
     const editor = vscode.window.activeTextEditor as vscode.TextEditor;
     editor.selection = new vscode.Selection(1, 0, 1, 0);
     const result = await apply(turnId, 0, 'insert');
     assert.equal(result.kind, 'applied');
-    assert.equal(document.getText(), 'let value = 1;\nconst limit = 42;console.log(value);\n');
+    assert.equal(document.getText(), 'let value = 1;\nconst limit = 42;\nconsole.log(value);\n');
+    await undo();
+    editor.selection = new vscode.Selection(0, 14, 0, 14);
+    assert.equal((await apply(turnId, 0, 'insert')).kind, 'applied');
+    assert.equal(document.getText(), 'let value = 1;\nconst limit = 42;\nconsole.log(value);\n', 'after the text of a line, on a line of its own');
     await undo();
   });
 
