@@ -1,5 +1,6 @@
 /**
- * A fast price for uncached usage (`input` + `output` tokens only), for estimates redone per keystroke.
+ * Fast prices for estimates redone per keystroke: of uncached usage (`input` + `output` tokens only,
+ * `linearPricer`) and of any usage with prompt-cache parts (`linearUsagePricer`).
  *
  * `calcPrice` is general (any unit, any provider quirk) and allocates ~60 KB per call, which would
  * mean a young-generation GC every few keystrokes. But for a given model and date, the price of
@@ -25,27 +26,18 @@ const PROBE = 1_000_000;
 /** Prices that change by date or time of day are re-derived this often. */
 const DATED_PRICE_BUCKET_MS = 60_000;
 
-export function linearPricer(provider: Provider, exact: PriceOf): PriceOf {
+/**
+ * Something derived once per input tier band of a model's prices (`derive(low, high, at)` for the band
+ * `low..high`, both inclusive), looked up by a request's total input; prices that change by date or
+ * time of day are derived again every minute.
+ */
+function perBand<T>(provider: Provider, derive: (low: number, high: number, at: Date | undefined) => T): (inputTokens: number, at: Date | undefined) => T {
   const [model] = provider.models;
   const dated = Array.isArray(model.prices);
   const starts = tierStarts(model.prices);
-  let bands = new Map<number, Linear | null>();
+  let bands = new Map<number, T>();
   let bucket = Number.NaN;
-
-  const derive = (band: number, at: Date | undefined): Linear | null => {
-    const low = band === 0 ? 0 : starts[band - 1] + 1;
-    const high = band < starts.length ? starts[band] : low + PROBE;
-    const base = exact(low, 0, at);
-    const perInput = high > low ? (exact(high, 0, at) - base) / (high - low) : 0;
-    const perOutput = (exact(low, PROBE, at) - base) / PROBE;
-    const linear = { fixed: base - perInput * low, perInput, perOutput };
-    const checkInput = Math.floor((low + high) / 2);
-    const expected = exact(checkInput, 12_345, at);
-    const got = linear.fixed + linear.perInput * checkInput + linear.perOutput * 12_345;
-    return Math.abs(got - expected) <= 1e-9 * Math.max(1e-6, Math.abs(expected)) ? linear : null;
-  };
-
-  return (inputTokens, outputTokens, at) => {
+  return (inputTokens, at) => {
     if (dated) {
       const now = Math.floor((at ? at.getTime() : Date.now()) / DATED_PRICE_BUCKET_MS);
       if (now !== bucket) {
@@ -57,11 +49,27 @@ export function linearPricer(provider: Provider, exact: PriceOf): PriceOf {
     while (band < starts.length && inputTokens > starts[band]) {
       band++;
     }
-    let linear = bands.get(band);
-    if (linear === undefined) {
-      linear = derive(band, at);
-      bands.set(band, linear);
+    if (!bands.has(band)) {
+      const low = band === 0 ? 0 : starts[band - 1] + 1;
+      bands.set(band, derive(low, band < starts.length ? starts[band] : low + PROBE, at));
     }
+    return bands.get(band) as T;
+  };
+}
+
+export function linearPricer(provider: Provider, exact: PriceOf): PriceOf {
+  const linearIn = perBand(provider, (low, high, at): Linear | null => {
+    const base = exact(low, 0, at);
+    const perInput = high > low ? (exact(high, 0, at) - base) / (high - low) : 0;
+    const perOutput = (exact(low, PROBE, at) - base) / PROBE;
+    const linear = { fixed: base - perInput * low, perInput, perOutput };
+    const checkInput = Math.floor((low + high) / 2);
+    const expected = exact(checkInput, 12_345, at);
+    const got = linear.fixed + linear.perInput * checkInput + linear.perOutput * 12_345;
+    return Math.abs(got - expected) <= 1e-9 * Math.max(1e-6, Math.abs(expected)) ? linear : null;
+  });
+  return (inputTokens, outputTokens, at) => {
+    const linear = linearIn(inputTokens, at);
     return linear ? linear.fixed + linear.perInput * inputTokens + linear.perOutput * outputTokens : exact(inputTokens, outputTokens, at);
   };
 }
@@ -121,15 +129,7 @@ const usageOf = (fresh: number, read: number, write: number, write1h: number, ou
  * whose price is not linear keeps using `exact`.
  */
 export function linearUsagePricer(provider: Provider, exact: PriceUsageOf): PriceUsageOf {
-  const [model] = provider.models;
-  const dated = Array.isArray(model.prices);
-  const starts = tierStarts(model.prices);
-  let bands = new Map<number, LinearSplit | null>();
-  let bucket = Number.NaN;
-
-  const derive = (band: number, at: Date | undefined): LinearSplit | null => {
-    const low = band === 0 ? 0 : starts[band - 1] + 1;
-    const high = band < starts.length ? starts[band] : low + PROBE;
+  const linearIn = perBand(provider, (low, high, at): LinearSplit | null => {
     if (high - low < 8) {
       return null;
     }
@@ -153,26 +153,9 @@ export function linearUsagePricer(provider: Provider, exact: PriceUsageOf): Pric
     const got = apply(linear, check);
     const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1e-6, Math.abs(b));
     return close(got.usd, expected.usd) && close(got.outputUsd, expected.outputUsd) ? linear : null;
-  };
-
+  });
   return (usage, at) => {
-    if (dated) {
-      const now = Math.floor((at ? at.getTime() : Date.now()) / DATED_PRICE_BUCKET_MS);
-      if (now !== bucket) {
-        bucket = now;
-        bands = new Map();
-      }
-    }
-    const input = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
-    let band = 0;
-    while (band < starts.length && input > starts[band]) {
-      band++;
-    }
-    let linear = bands.get(band);
-    if (linear === undefined) {
-      linear = derive(band, at);
-      bands.set(band, linear);
-    }
+    const linear = linearIn(usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens, at);
     return linear ? apply(linear, usage) : exact(usage, at);
   };
 }
