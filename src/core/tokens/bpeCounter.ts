@@ -22,7 +22,8 @@ const countBytePairs = bytePairCount;
 const hash = hashRange;
 
 export class BpeCounter implements TokenCounter {
-  private readonly nextPieceEnd: PieceScanner;
+  /** Where the piece starting at a piece boundary ends (the encoding's pre-tokenizer). */
+  readonly nextPieceEnd: PieceScanner;
   private readonly memo = new PieceTable();
   /** Long pieces that repeat a short unit (runs of spaces, of one letter...), counted from their length. */
   readonly runs: RunCounter;

@@ -40,18 +40,17 @@ const MAX_UNIT = 8;
 /** Units remembered at once (each holds up to `step` base counts). */
 const MAX_UNITS = 64;
 
+/** A stretch of a piece: literal text, or `length` UTF-16 units of `unit` repeated (a multiple of its length). */
+export type Segment = string | { readonly unit: string; readonly length: number };
+
 interface UnitCounts {
   readonly unit: string;
   /** UTF-8 of the unit. */
   readonly bytes: Uint8Array;
-  /** UTF-8 length of the unit's first r UTF-16 units, or -1 where r splits a surrogate pair. */
-  readonly prefixBytes: readonly number[];
   /** Smallest base length, a multiple of the unit's length. */
   readonly base: number;
   /** Length in UTF-16 units of the group of tokens that repeats; 0 when there is none (never counted here). */
   readonly step: number;
-  /** Base length -> its token count and the length of its repeating token, or undefined tokens when it has none. */
-  readonly bases: Map<number, Base>;
 }
 
 /** A group of tokens that occurs twice in a row in a BPE result: its length and how many tokens it has. */
@@ -62,15 +61,23 @@ interface Repeat {
 
 interface Base {
   readonly tokens: number;
-  /** The base's repeating group (its length divides `step`), or undefined when it shows none. */
-  readonly repeat: Repeat | undefined;
+  /** Per run of the base, in order: its repeating group (whose length divides the unit's step), if it shows one. */
+  readonly repeats: ReadonlyArray<Repeat | undefined>;
 }
 
+/** Bases remembered at once. */
+const MAX_BASES = 4096;
+
 const utf8 = new TextEncoder();
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
 
 export class RunCounter {
   private readonly options: RunCounterOptions;
   private readonly units = new Map<string, UnitCounts>();
+  private readonly bases = new Map<string, Base>();
   private scratch = new Uint8Array(256);
 
   constructor(private readonly table: RankTable, options: Partial<RunCounterOptions> = {}) {
@@ -91,26 +98,65 @@ export class RunCounter {
    * unit·unit·unit…), or -1 when this counter cannot tell (count the piece in full then).
    */
   countRepeat(unit: string, length: number): number {
-    const counts = this.unitCounts(unit);
-    if (counts.step === 0 || counts.prefixBytes[length % unit.length] < 0) {
-      return -1;
-    }
-    if (length < counts.base + counts.step) {
-      return this.bpe(counts, length).length;
-    }
-    const baseLength = counts.base + ((length - counts.base) % counts.step);
-    let base = counts.bases.get(baseLength);
-    if (base === undefined) {
-      const ends = this.bpe(counts, baseLength);
-      base = { tokens: ends.length, repeat: repeatedGroup(ends, counts.bytes.length, unit.length, counts.step) };
-      counts.bases.set(baseLength, base);
-    }
-    return base.repeat === undefined ? -1 : base.tokens + ((length - baseLength) / base.repeat.units) * base.repeat.tokens;
+    const whole = length - (length % unit.length);
+    return this.countSegments([{ unit, length: whole }, unit.slice(0, length - whole)]);
   }
 
-  /** Forgets every unit (for measuring cold speed). */
+  /**
+   * Tokens of one piece made of literal text and runs (" " + 100,000 dashes; 5,000 a's + "x" + 7,000
+   * a's), or -1 when this counter cannot tell (count the piece in full then). Each run is shortened
+   * to a base length of its length class; the BPE of the shortened piece must show a repeating group
+   * inside every shortened run, and each run adds that group's tokens once per step it was shortened by.
+   */
+  countSegments(segments: readonly Segment[]): number {
+    const shortened: Segment[] = [];
+    const steps: number[] = [];
+    let key = '';
+    for (let index = 0; index < segments.length; index++) {
+      const segment = segments[index];
+      if (typeof segment === 'string') {
+        // A literal ending in a high surrogate would pair with what follows it.
+        if (isHighSurrogate(segment.charCodeAt(segment.length - 1)) && index + 1 < segments.length) {
+          return -1;
+        }
+        shortened.push(segment);
+        key += segment + '\u0000';
+        continue;
+      }
+      const counts = this.unitCounts(segment.unit);
+      if (counts.step === 0 || segment.length % segment.unit.length !== 0) {
+        return -1;
+      }
+      const length = segment.length < counts.base + counts.step ? segment.length : counts.base + ((segment.length - counts.base) % counts.step);
+      shortened.push({ unit: segment.unit, length });
+      steps.push(segment.length - length);
+      key += `\u0001${segment.unit}\u0001${length}\u0000`;
+    }
+    let base = this.bases.get(key);
+    if (base === undefined) {
+      base = this.countBase(shortened);
+      if (this.bases.size >= MAX_BASES) {
+        this.bases.clear();
+      }
+      this.bases.set(key, base);
+    }
+    let tokens = base.tokens;
+    for (let run = 0; run < steps.length; run++) {
+      if (steps[run] > 0) {
+        const repeat = base.repeats[run];
+        if (repeat === undefined) {
+          return -1;
+        }
+        tokens += (steps[run] / repeat.units) * repeat.tokens;
+      }
+    }
+    return tokens;
+  }
+
+  /** Forgets every unit and base (for measuring cold speed). */
   clear(): void {
     this.units.clear();
+    this.bases.clear();
   }
 
   private unitCounts(unit: string): UnitCounts {
@@ -122,39 +168,58 @@ export class RunCounter {
       this.units.clear();
     }
     const bytes = utf8.encode(unit);
-    const prefixBytes: number[] = [];
-    for (let units = 0; units <= unit.length; units++) {
-      const prefix = utf8.encode(unit.slice(0, units));
-      prefixBytes.push(prefix.every((byte, index) => byte === bytes[index]) ? prefix.length : -1);
-    }
     const base = Math.ceil(this.options.baseBytes / bytes.length) * unit.length;
-    const probe: UnitCounts = { unit, bytes, prefixBytes, base, step: 0, bases: new Map() };
+    let step = 0;
     // A unit ending in a high surrogate would pair with the next repetition: leave such text alone.
-    const high = unit.charCodeAt(unit.length - 1);
-    const ends = high >= 0xd800 && high <= 0xdbff ? [] : this.bpe(probe, base);
-    const repeat = repeatedGroup(ends, bytes.length, unit.length, 0);
-    counts = { ...probe, step: repeat?.units ?? 0 };
-    if (repeat !== undefined) {
-      counts.bases.set(base, { tokens: ends.length, repeat });
+    if (!isHighSurrogate(unit.charCodeAt(unit.length - 1))) {
+      const { ends } = this.bpe([{ unit, length: base }]);
+      step = repeatedGroup(ends, 0, ends[ends.length - 1], bytes.length, unit.length, 0)?.units ?? 0;
     }
+    counts = { unit, bytes, base, step };
     this.units.set(unit, counts);
     return counts;
   }
 
-  /** Token ends of the first `length` UTF-16 units of the repeated unit. */
-  private bpe(counts: UnitCounts, length: number): number[] {
-    const { bytes, unit, prefixBytes } = counts;
-    const whole = Math.floor(length / unit.length);
-    const total = whole * bytes.length + prefixBytes[length % unit.length];
+  /** The BPE of a (shortened) piece, and the repeating group inside each of its runs. */
+  private countBase(segments: readonly Segment[]): Base {
+    const { ends, runs } = this.bpe(segments);
+    const repeats: Array<Repeat | undefined> = [];
+    for (const run of runs) {
+      const counts = this.unitCounts(run.unit);
+      repeats.push(repeatedGroup(ends, run.from, run.to, counts.bytes.length, run.unit.length, counts.step));
+    }
+    return { tokens: ends.length, repeats };
+  }
+
+  /** Token ends of the segments' UTF-8, and the byte range of each run. */
+  private bpe(segments: readonly Segment[]): { ends: number[]; runs: Array<{ unit: string; from: number; to: number }> } {
+    const parts: Uint8Array[] = [];
+    const runs: Array<{ unit: string; from: number; to: number }> = [];
+    let total = 0;
+    for (const segment of segments) {
+      if (typeof segment === 'string') {
+        const bytes = utf8.encode(segment);
+        parts.push(bytes);
+        total += bytes.length;
+        continue;
+      }
+      const unitBytes = this.units.get(segment.unit)?.bytes ?? utf8.encode(segment.unit);
+      const copies = segment.length / segment.unit.length;
+      for (let copy = 0; copy < copies; copy++) {
+        parts.push(unitBytes);
+      }
+      runs.push({ unit: segment.unit, from: total, to: total + copies * unitBytes.length });
+      total += copies * unitBytes.length;
+    }
     if (this.scratch.length < total) {
       this.scratch = new Uint8Array(total * 2);
     }
-    const scratch = this.scratch;
-    for (let copy = 0; copy < whole; copy++) {
-      scratch.set(bytes, copy * bytes.length);
+    let at = 0;
+    for (const part of parts) {
+      this.scratch.set(part, at);
+      at += part.length;
     }
-    scratch.set(bytes.subarray(0, prefixBytes[length % unit.length]), whole * bytes.length);
-    return bytePairSplit(this.table, scratch, total);
+    return { ends: bytePairSplit(this.table, this.scratch, total), runs };
   }
 }
 
@@ -163,18 +228,27 @@ const MAX_GROUP = 4;
 
 /**
  * A group of 1..MAX_GROUP tokens that occurs twice in a row in a BPE result (given as token end
- * offsets) and spans whole units: its length in UTF-16 units and its number of tokens. With `step` > 0,
- * only a group whose length divides it. Undefined when there is none.
+ * offsets), inside the byte range [from, to), and spans whole units: its length in UTF-16 units and its
+ * number of tokens. With `step` > 0, only a group whose length divides it. Undefined when there is none.
  */
-function repeatedGroup(ends: readonly number[], unitBytes: number, unitLength: number, step: number): Repeat | undefined {
-  const sizes = ends.map((end, index) => end - (index === 0 ? 0 : ends[index - 1]));
+function repeatedGroup(ends: readonly number[], from: number, to: number, unitBytes: number, unitLength: number, step: number): Repeat | undefined {
+  // Tokens lying inside [from, to): indices first..last.
+  let first = 0;
+  while (first < ends.length && (first === 0 ? 0 : ends[first - 1]) < from) {
+    first++;
+  }
+  let last = first;
+  while (last < ends.length && ends[last] <= to) {
+    last++;
+  }
+  const size = (index: number) => ends[index] - (index === 0 ? 0 : ends[index - 1]);
   for (let tokens = 1; tokens <= MAX_GROUP; tokens++) {
-    for (let first = 0; first + 2 * tokens <= sizes.length; first++) {
+    for (let start = first; start + 2 * tokens <= last; start++) {
       let bytes = 0;
       let equal = true;
-      for (let index = first; index < first + tokens && equal; index++) {
-        equal = sizes[index] === sizes[index + tokens];
-        bytes += sizes[index];
+      for (let index = start; index < start + tokens && equal; index++) {
+        equal = size(index) === size(index + tokens);
+        bytes += size(index);
       }
       if (!equal || bytes % unitBytes !== 0) {
         continue;
