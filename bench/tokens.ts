@@ -205,7 +205,7 @@ function runRows(corpus: Corpus): BenchRow[] {
   const code = documentOf(corpus, 4096);
   for (const [size, label] of [[megabyte, '1 MB'], [500_000, '500k']] as const) {
     const text = code + ' '.repeat(size) + code;
-    rows.push(...typingRows(counter, text, `inside a ${label}-space run`, (random) => code.length + 1 + random(size - 2), 2));
+    rows.push(...typingRows(counter, text, `inside a ${label}-space run`, (random) => code.length + 1 + random(size - 2), 10));
   }
   return rows;
 }

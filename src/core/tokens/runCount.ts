@@ -60,13 +60,20 @@ interface Repeat {
 }
 
 interface Base {
+  /** Tokens of the base, or -1 when no base short enough shows the repeating groups. */
   readonly tokens: number;
-  /** Per run of the base, in order: its repeating group (whose length divides the unit's step), if it shows one. */
+  /** Per run, in order: its length in the base. */
+  readonly lengths: readonly number[];
+  /** Per run, in order: its repeating group in the base (whose length divides the unit's step), if it shows one. */
   readonly repeats: ReadonlyArray<Repeat | undefined>;
 }
 
 /** Bases remembered at once. */
 const MAX_BASES = 4096;
+/** A run is shortened only when it holds at least this many steps more than its residue. */
+const MIN_COPIES = 3;
+/** Longest base tried, in bytes. */
+const MAX_BASE_BYTES = 8192;
 
 const utf8 = new TextEncoder();
 
@@ -104,13 +111,13 @@ export class RunCounter {
 
   /**
    * Tokens of one piece made of literal text and runs (" " + 100,000 dashes; 5,000 a's + "x" + 7,000
-   * a's), or -1 when this counter cannot tell (count the piece in full then). Each run is shortened
-   * to a base length of its length class; the BPE of the shortened piece must show a repeating group
-   * inside every shortened run, and each run adds that group's tokens once per step it was shortened by.
+   * a's), or -1 when this counter cannot tell (count the piece in full then). Each long run is
+   * shortened to a base length of its length class (modulo its unit's step), as short as still shows
+   * a repeating group inside that run in the BPE of the shortened piece; each run then adds that
+   * group's tokens once per group length it was shortened by. Bases are remembered per length class.
    */
   countSegments(segments: readonly Segment[]): number {
-    const shortened: Segment[] = [];
-    const steps: number[] = [];
+    const runs: Array<{ unit: string; length: number; step: number; residue: number }> = [];
     let key = '';
     for (let index = 0; index < segments.length; index++) {
       const segment = segments[index];
@@ -119,35 +126,45 @@ export class RunCounter {
         if (isHighSurrogate(segment.charCodeAt(segment.length - 1)) && index + 1 < segments.length) {
           return -1;
         }
-        shortened.push(segment);
         key += segment + '\u0000';
         continue;
       }
-      const counts = this.unitCounts(segment.unit);
-      if (counts.step === 0 || segment.length % segment.unit.length !== 0) {
+      const { step } = this.unitCounts(segment.unit);
+      if (step === 0 || segment.length % segment.unit.length !== 0) {
         return -1;
       }
-      const length = segment.length < counts.base + counts.step ? segment.length : counts.base + ((segment.length - counts.base) % counts.step);
-      shortened.push({ unit: segment.unit, length });
-      steps.push(segment.length - length);
-      key += `\u0001${segment.unit}\u0001${length}\u0000`;
+      const residue = segment.length % step;
+      // Long enough to be shortened: then only its length class matters.
+      const shortenable = segment.length >= residue + MIN_COPIES * step;
+      runs.push({ unit: segment.unit, length: segment.length, step, residue: shortenable ? residue : -1 });
+      key += shortenable ? `\u0001${segment.unit}\u0001~${residue}\u0000` : `\u0001${segment.unit}\u0001=${segment.length}\u0000`;
     }
     let base = this.bases.get(key);
     if (base === undefined) {
-      base = this.countBase(shortened);
+      base = this.findBase(segments, runs);
+      if (base === undefined) {
+        return this.bpe(segments).ends.length; // nothing to shorten: the piece is short enough to count
+      }
       if (this.bases.size >= MAX_BASES) {
         this.bases.clear();
       }
       this.bases.set(key, base);
     }
+    if (base.tokens < 0) {
+      return -1;
+    }
     let tokens = base.tokens;
-    for (let run = 0; run < steps.length; run++) {
-      if (steps[run] > 0) {
+    for (let run = 0; run < runs.length; run++) {
+      const extra = runs[run].length - base.lengths[run];
+      if (extra < 0) {
+        return this.bpe(segments).ends.length; // shorter than this class's base: short enough to count
+      }
+      if (extra > 0) {
         const repeat = base.repeats[run];
         if (repeat === undefined) {
           return -1;
         }
-        tokens += (steps[run] / repeat.units) * repeat.tokens;
+        tokens += (extra / repeat.units) * repeat.tokens;
       }
     }
     return tokens;
@@ -180,21 +197,37 @@ export class RunCounter {
     return counts;
   }
 
-  /** The BPE of a (shortened) piece, and the repeating group inside each of its runs. */
-  private countBase(segments: readonly Segment[]): Base {
-    const { ends, runs } = this.bpe(segments);
-    const repeats: Array<Repeat | undefined> = [];
-    for (const run of runs) {
-      const counts = this.unitCounts(run.unit);
-      repeats.push(repeatedGroup(ends, run.from, run.to, counts.bytes.length, run.unit.length, counts.step));
+  /**
+   * The shortest base for these segments' length classes: every long run shortened to its residue
+   * plus 2, 3, ... steps until the BPE shows a repeating group inside each shortened run. Undefined
+   * when no run is long enough to shorten; tokens -1 when no base up to a few kilobytes shows one.
+   */
+  private findBase(segments: readonly Segment[], runs: ReadonlyArray<{ unit: string; length: number; step: number; residue: number }>): Base | undefined {
+    for (let copies = MIN_COPIES - 1; ; copies++) {
+      const lengths = runs.map((run) => (run.residue < 0 ? run.length : Math.min(run.length, run.residue + copies * run.step)));
+      if (lengths.every((length, run) => length === runs[run].length)) {
+        return undefined;
+      }
+      let index = 0;
+      const shortened = segments.map((segment) => (typeof segment === 'string' ? segment : { unit: segment.unit, length: lengths[index++] }));
+      const { ends, ranges } = this.bpe(shortened);
+      if (ends.length > 0 && ends[ends.length - 1] > MAX_BASE_BYTES) {
+        return { tokens: -1, lengths, repeats: [] };
+      }
+      const repeats = ranges.map((range, run) => {
+        const { bytes, step } = this.unitCounts(runs[run].unit);
+        return repeatedGroup(ends, range.from, range.to, bytes.length, runs[run].unit.length, step);
+      });
+      if (repeats.every((repeat, run) => repeat !== undefined || lengths[run] === runs[run].length)) {
+        return { tokens: ends.length, lengths, repeats };
+      }
     }
-    return { tokens: ends.length, repeats };
   }
 
   /** Token ends of the segments' UTF-8, and the byte range of each run. */
-  private bpe(segments: readonly Segment[]): { ends: number[]; runs: Array<{ unit: string; from: number; to: number }> } {
+  private bpe(segments: readonly Segment[]): { ends: number[]; ranges: Array<{ from: number; to: number }> } {
     const parts: Uint8Array[] = [];
-    const runs: Array<{ unit: string; from: number; to: number }> = [];
+    const ranges: Array<{ from: number; to: number }> = [];
     let total = 0;
     for (const segment of segments) {
       if (typeof segment === 'string') {
@@ -208,7 +241,7 @@ export class RunCounter {
       for (let copy = 0; copy < copies; copy++) {
         parts.push(unitBytes);
       }
-      runs.push({ unit: segment.unit, from: total, to: total + copies * unitBytes.length });
+      ranges.push({ from: total, to: total + copies * unitBytes.length });
       total += copies * unitBytes.length;
     }
     if (this.scratch.length < total) {
@@ -219,7 +252,7 @@ export class RunCounter {
       this.scratch.set(part, at);
       at += part.length;
     }
-    return { ends: bytePairSplit(this.table, this.scratch, total), runs };
+    return { ends: bytePairSplit(this.table, this.scratch, total), ranges };
   }
 }
 
