@@ -67,8 +67,7 @@ export class BpeCounter implements TokenCounter {
       return 1; // every single byte is a token
     }
     if (end - start > MAX_MEMOISED_LENGTH) {
-      const run = this.runs.count(text, start, end);
-      return run >= 0 ? run : this.encodeAndCount(text, start, end);
+      return this.longPieceTokens(text, start, end);
     }
     const key = hash(text, start, end);
     const memoised = this.memo.get(text, start, end, key);
@@ -78,6 +77,12 @@ export class BpeCounter implements TokenCounter {
     const tokens = this.encodeAndCount(text, start, end);
     this.memo.set(text, start, end, key, tokens);
     return tokens;
+  }
+
+  /** A long piece: from its length when it repeats a short unit, else by BPE. (Apart, to keep pieceTokens small.) */
+  private longPieceTokens(text: string, start: number, end: number): number {
+    const run = this.runs.count(text, start, end);
+    return run >= 0 ? run : this.encodeAndCount(text, start, end);
   }
 
   /** Forgets memoised pieces and runs (for measuring cold speed). */

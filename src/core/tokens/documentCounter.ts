@@ -23,6 +23,7 @@
  */
 import { BpeCounter, type TokenCounter } from './bpeCounter';
 import type { Segment } from './runCount';
+import * as classes from './unicodeClasses';
 
 const BLOCK_SIZE = 1024;
 /** Lookahead of a non-whitespace piece past its end, in UTF-16 units, with slack. */
@@ -36,11 +37,12 @@ const RUN_SEGMENT = 128;
 /** Code points a rescan window keeps at each end of a run whose middle it leaves out. */
 const RUN_KEEP = 64;
 
-/** Rust's `\s` (Unicode White_Space), as code units. */
+const SPACE = classes.SPACE;
+const basicClasses = classes.classTables().basic;
+
+/** `\s` (Unicode White_Space) of the pre-tokenizer, for a UTF-16 code unit (every such code point is in the BMP). */
 function isSpace(code: number): boolean {
-  return (code >= 0x09 && code <= 0x0d) || code === 0x20 || code === 0x85 || code === 0xa0 || code === 0x1680
-    || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f
-    || code === 0x205f || code === 0x3000;
+  return (basicClasses[code] & SPACE) !== 0;
 }
 
 interface Blocks {
@@ -294,6 +296,9 @@ class Window {
 
   /** The real offset (from the window's start) of a window offset that is not a left-out point. */
   real(position: number): number {
+    if (this.points.length === 0) {
+      return position;
+    }
     let real = position;
     for (let index = 0; index < this.points.length && this.points[index] < position; index++) {
       real += this.removed[index];
@@ -309,6 +314,9 @@ class Window {
 
   /** The real text of window[start, end), with the left-out middles put back. */
   realText(start: number, end: number): string {
+    if (this.points.length === 0) {
+      return this.text.slice(start, end);
+    }
     let text = '';
     let from = start;
     for (let index = 0; index < this.points.length; index++) {
@@ -441,8 +449,9 @@ function scanBlocks(counter: BpeCounter, window: Window, base: number, into: Blo
     } else {
       blockTokens += pieceTokens;
     }
-    const stopping = stop(window.real(end), end);
-    if (blockStart < end && (stopping || window.real(end) - window.real(blockStart) >= BLOCK_SIZE || end === text.length)) {
+    const realEnd = pumped ? window.real(end) : end;
+    const stopping = stop(realEnd, end);
+    if (blockStart < end && (stopping || realEnd - (pumped ? window.real(blockStart) : blockStart) >= BLOCK_SIZE || end === text.length)) {
       close(end, blockTokens, undefined);
       blockTokens = 0;
     }

@@ -5,11 +5,20 @@
  * The exactness tests hold this scanner to the regex and to tiktoken.
  */
 import type { EncodingName } from './encodingName';
-import { classTables, LETTER, LOWERISH, NEWLINE, NUMBER, SPACE, UPPERISH } from './unicodeClasses';
+import * as classes from './unicodeClasses';
+
+// Local copies of the class bits: reading an imported binding costs a getter per use when the sources
+// run unbundled (tests, bench), and these are read in the innermost loops.
+const UPPERISH = classes.UPPERISH;
+const LOWERISH = classes.LOWERISH;
+const LETTER = classes.LETTER;
+const NUMBER = classes.NUMBER;
+const SPACE = classes.SPACE;
+const NEWLINE = classes.NEWLINE;
 
 // Class bits per code point (unicodeClasses.ts): a flat table below U+10000, a binary search over the
 // runs above it.
-const { basic, astralStarts, astralBits } = classTables();
+const { basic, astralStarts, astralBits } = classes.classTables();
 
 /** The class bits of a code point (a lone surrogate is its own code point, of no class). */
 function charClass(codePoint: number): number {

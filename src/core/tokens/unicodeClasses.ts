@@ -87,8 +87,14 @@ export interface ClassTables {
   readonly astralBits: Uint8Array;
 }
 
-/** Lookup tables for the scanner: a flat table for the BMP, runs for the rest. */
+let tables: ClassTables | undefined;
+
+/** Lookup tables for the scanner (built once): a flat table for the BMP, runs for the rest. */
 export function classTables(): ClassTables {
+  return (tables ??= buildClassTables());
+}
+
+function buildClassTables(): ClassTables {
   const basic = new Uint8Array(0x10000);
   const starts: number[] = [];
   const bits: number[] = [];
