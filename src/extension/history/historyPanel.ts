@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { Ledger } from '../../core/ledger/ledger';
 import type { UsageRecord } from '../../core/ledger/usageRecord';
-import { HISTORY_VIEW_TYPE, parseFromWebview, type Budget, type FromWebview, type HistoryColumns, type ToWebview } from '../../protocol/history';
+import { HISTORY_VIEW_TYPE, parseFromWebview, type Budget, type FromWebview, type HistoryColumns, type LedgerNotes, type ToWebview } from '../../protocol/history';
 import { DEFAULT_FILTER, type HistoryFilter } from '../../protocol/historyFilter';
 import { Disposable } from '../lifecycle';
 import { renderWebviewHtml, webviewResourceRoots } from '../webview/webviewHtml';
@@ -20,8 +20,8 @@ export interface HistoryHost {
   ledger(): Promise<Ledger>;
   budget(): Budget;
   readonly onDidChangeBudget: vscode.Event<unknown>;
-  /** Unreadable ledger lines set aside in quarantine, shown in the view's status line. */
-  quarantined(): Promise<number>;
+  /** What the sums leave out of the ledger (unreadable, newer-schema and quarantined lines; a rebuilt index), shown in the view's summary. */
+  ledgerNotes(): Promise<LedgerNotes>;
 }
 
 export interface PanelStats {
@@ -137,7 +137,7 @@ export class HistoryPanel extends Disposable {
           columns: this.columns as HistoryColumns,
           selection: await model.select(this.filter, Date.now()),
           budget: this.host.budget(),
-          quarantined: await this.host.quarantined(),
+          ledger: await this.host.ledgerNotes(),
         });
         return;
       }
