@@ -53,19 +53,20 @@ describe('credit-meter report', () => {
   });
 
   it('--by model: one row per model asked for, failures included, with the served names alongside', async () => {
-    const run = await runCli(['report', '--ledger', 'ledger', '--by', 'model', '--json'], dir);
+    const mixed = makeRecords(60, { seed: 42, models: ['claude-sonnet-4-5', 'gpt-4.1'], errorRate: 0.3 });
+    await writeLedger(path.join(dir, 'by-model'), mixed);
+    const run = await runCli(['report', '--ledger', 'by-model', '--by', 'model', '--json'], dir);
     assert.equal(run.code, 0, run.err);
     const body = JSON.parse(run.out) as ReportJson;
-    const requested = [...new Set(records.map((record) => record.modelRequested))].sort();
-    assert.deepEqual(body.rows.map((row) => row.model), requested, 'no separate row for a served (dated) name');
+    assert.deepEqual(body.rows.map((row) => row.model), ['claude-sonnet-4-5', 'gpt-4.1'], 'no separate row for a served (dated) name');
     for (const row of body.rows) {
-      const mine = records.filter((record) => record.modelRequested === row.model);
+      const mine = mixed.filter((record) => record.modelRequested === row.model);
       assert.equal(row.requests, mine.length, String(row.model));
       assert.deepEqual(row.served, [...new Set(mine.flatMap((record) => (record.modelServed === null ? [] : [record.modelServed])))].sort());
     }
-    const sonnet = records.filter((record) => record.modelRequested === 'claude-sonnet-4-5');
+    const sonnet = mixed.filter((record) => record.modelRequested === 'claude-sonnet-4-5');
     assert.ok(sonnet.some((record) => record.modelServed === null) && sonnet.some((record) => record.modelServed === 'claude-sonnet-4-5-20250929'), 'the fixture has a failure and a dated served name');
-    const table = await runCli(['report', '--ledger', 'ledger', '--by', 'model'], dir);
+    const table = await runCli(['report', '--ledger', 'by-model', '--by', 'model'], dir);
     assert.match(table.out, /Served as/);
     const line = table.out.split('\n').find((text) => text.startsWith('│ claude-sonnet-4-5 '));
     assert.ok(line?.includes('claude-sonnet-4-5-20250929'), line);
