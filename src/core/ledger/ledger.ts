@@ -675,7 +675,9 @@ export class Ledger {
           continue;
         }
       }
-      const rows = rowsBySegment[segment.index].sort((a, b) => this.table.get(a, Col.byteOffset) - this.table.get(b, Col.byteOffset));
+      const data = this.table.data;
+      const at = Col.byteOffset;
+      const rows = rowsBySegment[segment.index].sort((a, b) => data[a * STRIDE + at] - data[b * STRIDE + at]);
       const { name, lineNo, duplicates, migrated, newer } = segment;
       segments.push({ ...known, name, lineNo, duplicates, migrated, newer, rows });
     }

@@ -153,43 +153,60 @@ function decode(bytes: Buffer): SnapshotRead {
   return { snapshot: { strings: header.strings, segments } };
 }
 
-const isCount = (value: number): boolean => Number.isSafeInteger(value) && value >= 0;
+const isCount = (value: number): boolean => value >= 0 && value <= Number.MAX_SAFE_INTEGER && Math.floor(value) === value;
 /** A charge or estimate: NaN (unknown) or a finite number >= 0. */
-const isAmount = (value: number): boolean => Number.isNaN(value) || (Number.isFinite(value) && value >= 0);
+const isAmount = (value: number): boolean => value !== value || (value >= 0 && value < Infinity);
 
-/** Why a row of the snapshot cannot be a summary of a valid record, or undefined when every row can. */
+/**
+ * Why a row of the snapshot cannot be a summary of a valid record, or undefined when every row can.
+ * A hot loop over 100k rows: string columns are checked through small integer lookup tables.
+ */
 function invalidRow(header: Header, data: Float64Array): string | undefined {
   const strings = header.strings;
-  const isString = (value: number): boolean => Number.isInteger(value) && value >= 0 && value < strings.length;
-  const kinds = new Set<string>(REQUEST_KINDS);
-  const statuses = new Set<string>(OUTCOME_STATUSES);
+  const count = strings.length;
+  const kinds = new Uint8Array(count);
+  const statuses = new Uint8Array(count);
+  strings.forEach((value, index) => {
+    kinds[index] = (REQUEST_KINDS as readonly string[]).includes(value) ? 1 : 0;
+    statuses[index] = (OUTCOME_STATUSES as readonly string[]).includes(value) ? 1 : 0;
+  });
+  /** The string index in a column, or -2 when it is not one. */
+  const stringAt = (value: number): number => {
+    const index = value | 0;
+    return index === value && index >= -1 && index < count ? index : -2;
+  };
+  // Column numbers as locals: read through a module binding, each would cost a call per row.
+  const { startedMs, modelRequested, modelServed, kind: kindColumn, status: statusColumn, input, cacheRead, cacheWrite, output, reasoning,
+    credits, usd, low: lowColumn, expected: expectedColumn, high: highColumn, byteOffset, byteLength } = Col;
+  const stride = STRIDE;
   let row = 0;
   for (const segment of header.segments) {
     let lineEnd = -1;
     for (let i = 0; i < segment.count; i++, row++) {
-      const at = row * STRIDE;
-      const where = `row ${row} (${segment.name})`;
-      if (!Number.isFinite(data[at + Col.startedMs]) || !isString(data[at + Col.modelRequested])
-        || !(data[at + Col.modelServed] === -1 || isString(data[at + Col.modelServed]))
-        || !isString(data[at + Col.kind]) || !kinds.has(strings[data[at + Col.kind]])
-        || !isString(data[at + Col.status]) || !statuses.has(strings[data[at + Col.status]])) {
-        return `${where}: field out of range`;
+      const at = row * stride;
+      const kind = stringAt(data[at + kindColumn]);
+      const status = stringAt(data[at + statusColumn]);
+      if (!Number.isFinite(data[at + startedMs]) || stringAt(data[at + modelRequested]) < 0 || stringAt(data[at + modelServed]) < -1
+        || kind < 0 || kinds[kind] === 0 || status < 0 || statuses[status] === 0) {
+        return `row ${row} of ${segment.name}: field out of range`;
       }
-      for (const column of [Col.input, Col.cacheRead, Col.cacheWrite, Col.output, Col.reasoning]) {
-        if (!isCount(data[at + column])) {
-          return `${where}: token count out of range`;
-        }
+      if (!isCount(data[at + input]) || !isCount(data[at + cacheRead]) || !isCount(data[at + cacheWrite])
+        || !isCount(data[at + output]) || !isCount(data[at + reasoning])) {
+        return `row ${row} of ${segment.name}: token count out of range`;
       }
-      const estimate = [data[at + Col.low], data[at + Col.expected], data[at + Col.high]];
-      if (!isAmount(data[at + Col.credits]) || !isAmount(data[at + Col.usd]) || !estimate.every(isAmount)
-        || !(estimate.every(Number.isNaN) || !estimate.some(Number.isNaN))) {
-        return `${where}: charge or estimate out of range`;
+      const low = data[at + lowColumn];
+      const expected = data[at + expectedColumn];
+      const high = data[at + highColumn];
+      const noEstimate = expected !== expected;
+      if (!isAmount(data[at + credits]) || !isAmount(data[at + usd]) || !isAmount(low) || !isAmount(expected) || !isAmount(high)
+        || (low !== low) !== noEstimate || (high !== high) !== noEstimate) {
+        return `row ${row} of ${segment.name}: charge or estimate out of range`;
       }
-      const offset = data[at + Col.byteOffset];
-      const length = data[at + Col.byteLength];
+      const offset = data[at + byteOffset];
+      const length = data[at + byteLength];
       // Rows of a segment are written in file order; each line ends with a newline inside the indexed size.
       if (!(isCount(offset) && isCount(length) && length > 0 && offset > lineEnd && offset + length < segment.size)) {
-        return `${where}: line position outside its segment`;
+        return `row ${row} of ${segment.name}: line position outside its segment`;
       }
       lineEnd = offset + length;
     }
