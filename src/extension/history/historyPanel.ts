@@ -191,6 +191,8 @@ export class HistoryPanel extends Disposable {
       if (!this.subscribed) {
         this.subscribed = true;
         this._register(ledger.onDidAppend((record) => this.queueAppend(record)));
+        // Records changed or left without an append (index rebuilt, segments deleted): the rows are stale.
+        this._register(ledger.onDidReset(() => this.reload()));
       }
       // Pick up what other windows appended since this one opened the ledger.
       await ledger.refresh().catch((error: unknown) => this.host.log.warn(`History view: ledger refresh failed: ${String(error)}`));
@@ -210,6 +212,17 @@ export class HistoryPanel extends Disposable {
       throw error;
     });
     return this.loading;
+  }
+
+  /** Forgets the loaded rows; a view on screen gets a fresh snapshot (a new generation). */
+  private reload(): void {
+    this.loading = undefined;
+    this.model = undefined;
+    this.columns = undefined;
+    this.pendingAppends = [];
+    if (this.ready) {
+      this.handle({ type: 'ready', filter: this.filter }).catch((error: unknown) => this.host.log.error('History view: reload after a ledger change failed', error));
+    }
   }
 
   private queueAppend(record?: UsageRecord): void {
