@@ -15,17 +15,23 @@ import { UsageRecord } from './usageRecord';
 type Redactor = (value: unknown) => unknown;
 
 const keep: Redactor = (value) => value;
+/** Bound once: called for every text field of every record appended or exported. */
+const redact = redactSecrets;
 
 function compile(schema: z.ZodType): Redactor {
-  const def = schema._zod.def as { type: string; innerType?: z.ZodType; element?: z.ZodType; shape?: Record<string, z.ZodType> };
+  const def = schema._zod.def as { type: string; format?: string; innerType?: z.ZodType; element?: z.ZodType; shape?: Record<string, z.ZodType> };
   switch (def.type) {
     case 'string': {
+      if (def.format !== undefined) {
+        // A UUID or an ISO date: validation already allows nothing a key is made of.
+        return keep;
+      }
       const max = (schema as z.ZodString).maxLength ?? Infinity;
       return (value) => {
         if (typeof value !== 'string') {
           return value;
         }
-        const redacted = redactSecrets(value);
+        const redacted = redact(value);
         return redacted.length > max ? redacted.slice(0, max) : redacted;
       };
     }
