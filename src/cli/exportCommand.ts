@@ -13,6 +13,7 @@ import { parseOptions } from './cliOptions';
 import { healthNotes, ledgerFilterFrom, openLedger } from './ledgerOptions';
 
 const HELP = `Usage: credit-meter export --ledger DIR --format csv|json|jsonl [options]
+       credit-meter export --ledger DIR --otlp [URL] [--otlp-protocol http/protobuf|http/json] [--since DATE]
 
 Exports the usage records of a Credit Meter ledger folder, oldest first. The folder is only read.
 
@@ -28,6 +29,7 @@ Options:
   --include-prompts    include prompt and system text (left out by default)
   --allow-empty        write the file even when no record matches
   --columns            list the CSV columns with what each one holds, and exit
+  --otlp [URL]         send to an OpenTelemetry Collector instead (see --otlp --help)
   -h, --help           show this help
 
 Formats:
@@ -58,6 +60,9 @@ const OPTIONS = {
 } as const;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
+  if (args.some((arg) => arg === '--otlp' || arg.startsWith('--otlp='))) {
+    return (await import('./otlpExport')).runOtlpExport(args, io);
+  }
   const { values } = parseOptions(args, OPTIONS);
   if (values.help) {
     io.out(HELP);

@@ -12,6 +12,8 @@ export interface TokenUsage {
   readonly cacheReadTokens: number;
   /** Input tokens written to the provider's prompt cache. */
   readonly cacheWriteTokens: number;
+  /** The part of `cacheWriteTokens` written with a 1-hour lifetime (Anthropic), priced higher; 0 when absent. */
+  readonly cacheWrite1hTokens?: number;
   /** Output tokens, reasoning included (providers bill reasoning as output). */
   readonly outputTokens: number;
   /** The part of `outputTokens` spent on hidden reasoning. */
@@ -32,10 +34,12 @@ export function totalInputTokens(usage: TokenUsage): number {
 }
 
 export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  const write1h = (a.cacheWrite1hTokens ?? 0) + (b.cacheWrite1hTokens ?? 0);
   return {
     inputTokens: a.inputTokens + b.inputTokens,
     cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
     cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
+    ...(write1h > 0 ? { cacheWrite1hTokens: write1h } : {}),
     outputTokens: a.outputTokens + b.outputTokens,
     reasoningTokens: a.reasoningTokens + b.reasoningTokens,
   };

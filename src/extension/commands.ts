@@ -9,15 +9,19 @@ import { showHistory } from './history/registerHistory';
 import { selectModel } from './selectModel';
 import { clearApiKey, setApiKey } from './secrets';
 import type { Services } from './services';
+import type { TelemetryHeaders } from './telemetry/telemetryHeaders';
+import { setTelemetryHeader, type TelemetryHost } from './telemetry/telemetryHost';
 
 export type CommandHandler = (...args: never[]) => unknown;
 
 export interface CommandSurfaces {
   readonly services: Services;
   readonly compose: ComposeViewProvider;
+  readonly telemetry: TelemetryHost;
+  readonly telemetryHeaders: TelemetryHeaders;
 }
 
-export function commandTable({ services, compose }: CommandSurfaces): Record<string, CommandHandler> {
+export function commandTable({ services, compose, telemetry, telemetryHeaders }: CommandSurfaces): Record<string, CommandHandler> {
   return {
     'creditMeter.askAboutSelection': (args?: AskArgs) => askAboutSelection(services, compose, args),
     'creditMeter.openCompose': () => vscode.commands.executeCommand('creditMeter.compose.focus'),
@@ -28,6 +32,8 @@ export function commandTable({ services, compose }: CommandSurfaces): Record<str
     'creditMeter.showLog': () => services.log.show(),
     'creditMeter.showHistory': () => showHistory(services),
     'creditMeter.exportUsage': (options?: unknown) => exportUsageCommand(services)(options),
+    'creditMeter.setTelemetryHeader': (name?: string, value?: string) => setTelemetryHeader(services.config, telemetryHeaders, name, value),
+    'creditMeter.showTelemetryDisclosure': (answer?: 'send' | 'turnOff') => telemetry.showDisclosure(answer),
   };
 }
 

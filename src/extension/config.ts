@@ -1,12 +1,13 @@
 /**
  * Typed settings, read once and re-read on `affectsConfiguration('creditMeter')` or when the workspace
- * becomes trusted. In an untrusted workspace the restricted keys (where a key is sent, what things
- * cost) come from user settings or defaults only: a cloned repo's `.vscode/settings.json` cannot
- * redirect a provider's base URL or swap the credit profile.
+ * becomes trusted. In an untrusted workspace the restricted keys (where a key is sent, what is sent
+ * with it, what things cost, the budget) come from user settings or defaults only: a cloned repo's
+ * `.vscode/settings.json` cannot redirect a provider's base URL, swap the credit profile, lift the
+ * budget, or add a system prompt to every request (`core/settings/readSettings.ts`).
  */
 import * as vscode from 'vscode';
-import { effectiveValue, ignoredWorkspaceValue } from '../core/settings/effectiveValue';
-import { parseSettings, RESTRICTED_SETTING_KEYS, SETTING_KEYS, SETTINGS_SECTION, type SettingKey, type Settings } from '../core/settings/settings';
+import { readSettings, userLevelSettings } from '../core/settings/readSettings';
+import { SETTINGS_SECTION, type ProviderConfig, type SettingKey, type Settings } from '../core/settings/settings';
 import { Disposable } from './lifecycle';
 
 export class Config extends Disposable {
@@ -35,6 +36,12 @@ export class Config extends Disposable {
     return vscode.workspace.isTrusted;
   }
 
+  /** The providers as the user's own settings (or the defaults) configure them, whatever a workspace says. */
+  get userProviders(): readonly ProviderConfig[] {
+    const section = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+    return userLevelSettings((key) => section.inspect(key)).providers;
+  }
+
   /** Writes a setting where the user keeps it: the workspace when it is set there (and trusted), else user settings. */
   async update(key: SettingKey, value: unknown): Promise<void> {
     const section = vscode.workspace.getConfiguration(SETTINGS_SECTION);
@@ -52,17 +59,10 @@ export class Config extends Disposable {
 
   private read(): Settings {
     const section = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-    const trusted = vscode.workspace.isTrusted;
-    const raw: Record<string, unknown> = {};
-    for (const key of SETTING_KEYS) {
-      const restricted = RESTRICTED_SETTING_KEYS.includes(key);
-      const inspected = section.inspect(key);
-      raw[key] = effectiveValue(inspected, { trusted, restricted });
-      if (ignoredWorkspaceValue(inspected, { trusted, restricted })) {
-        this.reportOnce(`Ignoring the workspace value of ${SETTINGS_SECTION}.${key}: this workspace is not trusted.`, 'info');
-      }
+    const { settings, problems, ignored } = readSettings((key) => section.inspect(key), { trusted: vscode.workspace.isTrusted });
+    for (const name of ignored) {
+      this.reportOnce(`Ignoring the workspace value of ${name}: this workspace is not trusted.`, 'info');
     }
-    const { settings, problems } = parseSettings(raw);
     for (const problem of problems) {
       this.reportOnce(`Invalid setting ${problem.field}: ${problem.message}. Using the default instead.`, 'warn');
     }

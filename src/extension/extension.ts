@@ -7,6 +7,8 @@ import { registerHoverTips } from './hoverTips';
 import type { IDisposable } from './lifecycle';
 import { Services } from './services';
 import { StatusBar, type StatusBarView } from './statusBar';
+import { TelemetryHeaders } from './telemetry/telemetryHeaders';
+import { TelemetryHost } from './telemetry/telemetryHost';
 
 /** What tests (and other extensions) can reach through `getExtension(...).exports`. */
 export interface CreditMeterApi {
@@ -24,10 +26,17 @@ export function activate(context: vscode.ExtensionContext): CreditMeterApi {
     services = owned(context, new Services(context));
     const statusBar = owned(context, new StatusBar(services));
     const compose = registerComposeView(context, services);
-    context.subscriptions.push(...registerCommands(commandTable({ services, compose })));
+    const telemetryHeaders = owned(context, new TelemetryHeaders(context.secrets));
+    const telemetry = owned(context, new TelemetryHost({
+      config: services.config, headers: telemetryHeaders, globalState: context.globalState, log: services.log,
+      ledger: services.ledger.bind(services), version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0'),
+    }));
+    context.subscriptions.push(...registerCommands(commandTable({ services, compose, telemetry, telemetryHeaders })));
     registerHoverTips(context, services);
     registerHistory(context, services);
     const ready = startAfterActivation(services);
+    // Telemetry (off by default) starts once the ledger is open; the SDK loads only when it is on.
+    void ready.then(() => telemetry.reconcile());
     services.log.info(`Credit Meter activated in ${(performance.now() - started).toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
     return exportedApi(services, statusBar, ready);
   } catch (error) {

@@ -21,7 +21,7 @@ import { LanguageModelProvider } from './languageModelProvider';
 import { LedgerRefresher } from './ledgerRefresher';
 import { Disposable } from './lifecycle';
 import { LiveEstimate } from './liveEstimate';
-import { ApiKeys } from './secrets';
+import { ApiKeys, askBeforeSendingKey, type ConfirmKeyOrigin } from './secrets';
 import { DraftEstimator, type DraftEstimate } from './send/draftEstimator';
 import { learnCalibration } from './send/learnCalibration';
 import { profileCharges } from './send/profileCharges';
@@ -68,12 +68,14 @@ export class Services extends Disposable {
   private history: HistoryRecord[] = [];
   private readonly profileChanged = this._register(new vscode.EventEmitter<CreditProfile>());
   readonly onDidChangeProfile = this.profileChanged.event;
+  /** Asked before a key goes to an origin it was not stored for (the modal; the integration tests answer it instead). */
+  confirmKeyOrigin: ConfirmKeyOrigin = askBeforeSendingKey;
 
   constructor(readonly context: vscode.ExtensionContext) {
     super();
     this.log = this._register(vscode.window.createOutputChannel('Credit Meter', { log: true }));
     this.config = this._register(new Config(this.log));
-    this.apiKeys = this._register(new ApiKeys(context.secrets));
+    this.apiKeys = this._register(new ApiKeys(context.secrets, context.globalState, () => this.config.userProviders));
     this.ledgerDir = path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'ledger');
     this.calibrationTable = this.restoreCalibration();
     this.estimator = new DraftEstimator({
@@ -134,7 +136,10 @@ export class Services extends Disposable {
     return this.ledgerPromise;
   }
 
-  /** Resolves the provider a model reference names, with its API key from secret storage. */
+  /**
+   * Resolves the provider a model reference names, with its API key from secret storage when the key
+   * may go to that provider's origin (asking first when it was stored for another one).
+   */
   async providerFor(ref: ModelRef): Promise<{ provider: ChatProvider; config: ProviderConfig }> {
     const settings = this.config.settings;
     const config = settings.providers.find((provider) => provider.id === ref.providerId);
@@ -148,15 +153,24 @@ export class Services extends Disposable {
       return { provider: new LanguageModelProvider({ justification: 'Credit Meter sends your prompt to this model.' }), config };
     }
     const baseUrl = config.baseUrl ?? '';
-    const apiKey = await this.apiKeys.get(config.id);
+    const setKey = { title: 'Set API Key', command: 'creditMeter.setApiKey', args: [config.id] };
+    const lookup = await this.apiKeys.keyFor(config.id, baseUrl, { confirm: (question) => this.confirmKeyOrigin(question) });
+    if (lookup.kind === 'declined') {
+      const belongs = lookup.storedForHost ? `belongs to ${lookup.storedForHost}` : 'is not bound to any server';
+      const again = lookup.remembered ? ` You chose never to send it there; set the key again for ${lookup.host} to change that.` : '';
+      throw new UserFacingError(`Not sent: your API key for "${config.id}" ${belongs}, and "${config.id}" now points at ${lookup.host}.${again}`, setKey);
+    }
+    const apiKey = lookup.kind === 'key' ? lookup.key : undefined;
     if (!apiKey && !isLocal(baseUrl)) {
-      throw new UserFacingError(`No API key for "${config.id}". Set one with "Credit Meter: Set API Key".`, { title: 'Set API Key', command: 'creditMeter.setApiKey', args: [config.id] });
+      throw new UserFacingError(`No API key for "${config.id}". Set one with "Credit Meter: Set API Key".`, setKey);
     }
     const options = {
       baseUrl,
       ...(apiKey ? { apiKey } : {}),
       headers: config.headers,
       maxAttempts: settings.maxRetries + 1,
+      requestTimeoutMs: settings.requestTimeoutSeconds * 1000,
+      errorBodyTimeoutMs: settings.errorBodyTimeoutSeconds * 1000,
       ...(config.creditsHeader ?? this.creditProfile.creditsHeader ? { chargedCreditsHeader: config.creditsHeader ?? this.creditProfile.creditsHeader } : {}),
       ...(config.regionHeader ? { regionHeaders: [config.regionHeader] } : {}),
       // A stream cut before its usage chunk is billed on our own count of what was sent and received.

@@ -73,7 +73,7 @@ export const TipView = z.object({
 });
 export type TipView = z.infer<typeof TipView>;
 
-export const TurnStatus = z.enum(['running', 'ok', 'error', 'cancelled', 'aborted']);
+export const TurnStatus = z.enum(['running', 'ok', 'error', 'cancelled', 'aborted', 'timeout']);
 export type TurnStatus = z.infer<typeof TurnStatus>;
 
 /** The request being answered, or the last one answered. */

@@ -1,6 +1,7 @@
+import type { CacheTtl } from '../core/cache';
 import type { TokenUsage } from '../core/usage';
 import type { SseEvent } from './sseParser';
-import type { ChatRequest } from './types';
+import type { ChatMessage, ChatRequest, ChatTextBlock } from './types';
 import {
   asRecord, numberOr, optionalNumber, optionalString, parseJsonEvent,
   type ReadResult, type StreamReader, type WireDialect, type WireRequest,
@@ -96,6 +97,26 @@ class AnthropicStreamReader implements StreamReader {
   }
 }
 
+function cacheControl(ttl: CacheTtl): Record<string, string> {
+  return ttl === '1h' ? { type: 'ephemeral', ttl: '1h' } : { type: 'ephemeral' };
+}
+
+/**
+ * Text blocks as Messages API content blocks, each with its `cache_control` when it asks for one.
+ * Empty blocks are left out (the API refuses empty text blocks).
+ */
+function contentBlocks(blocks: readonly ChatTextBlock[]): Record<string, unknown>[] {
+  return blocks
+    .filter((block) => block.text !== '')
+    .map((block) => ({ type: 'text', text: block.text, ...(block.cache ? { cache_control: cacheControl(block.cache) } : {}) }));
+}
+
+/** A message as a plain string, or as content blocks when it has blocks (the only way to mark a breakpoint). */
+function anthropicMessage(message: ChatMessage): Record<string, unknown> {
+  const blocks = message.blocks ? contentBlocks(message.blocks) : [];
+  return { role: message.role, content: blocks.length > 0 ? blocks : message.content };
+}
+
 /** The Anthropic Messages API wire format. */
 export function anthropicDialect(): WireDialect {
   return {
@@ -106,10 +127,13 @@ export function anthropicDialect(): WireDialect {
       const body: Record<string, unknown> = {
         model: request.model,
         max_tokens: request.maxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
-        messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+        messages: request.messages.map(anthropicMessage),
         stream: true,
       };
-      if (request.system) {
+      const systemBlocks = request.systemBlocks ? contentBlocks(request.systemBlocks) : [];
+      if (systemBlocks.length > 0) {
+        body.system = systemBlocks;
+      } else if (request.system) {
         body.system = request.system;
       }
       if (request.tools && request.tools.length > 0) {

@@ -4,7 +4,7 @@ import { openHttpStream, TransportFailure, type HttpStreamResponse } from './htt
 import { redactSecrets } from '../core/redact';
 import { cancelledError, ProviderError } from './providerError';
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, systemClock, type Clock, type RetryOptions } from './retryPolicy';
-import { SseParser } from './sseParser';
+import { SseLimitError, SseParser } from './sseParser';
 import {
   roughTokenEstimate,
   type AttemptOutcome, type AttemptStatus, type ChatEvents, type ChatProvider, type ChatRequest, type ChatResult,
@@ -14,6 +14,14 @@ import type { StreamReader, WireDialect } from './wireDialect';
 
 /** Response headers read as the serving region unless configured otherwise (Azure sends `x-ms-region`). */
 export const DEFAULT_REGION_HEADERS: readonly string[] = ['x-region', 'x-ms-region'];
+
+/** Defaults of the deadlines; `HttpProviderOptions` documents each. */
+export const DEFAULT_TIMEOUTS = {
+  firstByteMs: 60_000,
+  idleMs: 120_000,
+  requestMs: 600_000,
+  errorBodyMs: 10_000,
+} as const;
 
 export interface HttpProviderOptions {
   /** e.g. `https://api.openai.com/v1`, `https://openrouter.ai/api/v1`, `http://localhost:11434/v1`, `https://api.anthropic.com`. */
@@ -29,6 +37,15 @@ export interface HttpProviderOptions {
   readonly firstByteTimeoutMs?: number;
   /** Longest silence between stream chunks (default 120 s; reasoning models can think quietly). */
   readonly idleTimeoutMs?: number;
+  /**
+   * The whole `send`, retries and their waits included, must end within this (default 10 min): a
+   * server that trickles a byte now and then cannot hold a request open forever.
+   */
+  readonly requestTimeoutMs?: number;
+  /** Reading an HTTP error's body (default 10 s): a 500 whose body trickles in does not hang the request. */
+  readonly errorBodyTimeoutMs?: number;
+  /** Longest event-stream line or event, in bytes (default 16 MiB); a longer one ends the attempt with a protocol error. */
+  readonly maxStreamLineBytes?: number;
   /** A response header carrying the credits the service charged, e.g. `x-credits-charged`. */
   readonly chargedCreditsHeader?: string;
   /** Response headers that name the serving region, first match wins. */
@@ -66,6 +83,16 @@ function resolveUrl(baseUrl: string, path: string): URL {
   return url;
 }
 
+function positiveMs(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) {
+    return fallback;
+  }
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new Error(`${name}: expected a number of milliseconds above 0, got ${String(value)}.`);
+  }
+  return value;
+}
+
 function requestText(request: ChatRequest): string {
   return [request.system ?? '', ...request.messages.map((m) => m.content)].join('\n');
 }
@@ -79,6 +106,7 @@ export class HttpChatProvider implements ChatProvider {
   private readonly retry: RetryOptions;
   private readonly clock: Clock;
   private readonly estimateTokens: EstimateTokens;
+  private readonly timeouts: { readonly firstByteMs: number; readonly idleMs: number; readonly requestMs: number; readonly errorBodyMs: number };
 
   constructor(
     readonly kind: Exclude<ProviderKind, 'vscode-lm'>,
@@ -93,6 +121,12 @@ export class HttpChatProvider implements ChatProvider {
     this.retry = { ...DEFAULT_RETRY, ...options.retry, maxAttempts };
     this.clock = options.clock ?? systemClock;
     this.estimateTokens = options.estimateTokens ?? roughTokenEstimate;
+    this.timeouts = {
+      firstByteMs: positiveMs('firstByteTimeoutMs', options.firstByteTimeoutMs, DEFAULT_TIMEOUTS.firstByteMs),
+      idleMs: positiveMs('idleTimeoutMs', options.idleTimeoutMs, DEFAULT_TIMEOUTS.idleMs),
+      requestMs: positiveMs('requestTimeoutMs', options.requestTimeoutMs, DEFAULT_TIMEOUTS.requestMs),
+      errorBodyMs: positiveMs('errorBodyTimeoutMs', options.errorBodyTimeoutMs, DEFAULT_TIMEOUTS.errorBodyMs),
+    };
   }
 
   /** The host the key is sent to. */
@@ -113,10 +147,13 @@ export class HttpChatProvider implements ChatProvider {
       }
       events.onText?.(delta);
     };
+    const deadline = this.clock.now().getTime() + this.timeouts.requestMs;
     for (let attempt = 1; ; attempt++) {
       const startedAt = this.clock.now();
-      const draft = await this.attempt(request, onText);
-      const retryInMs = this.retryDelay(draft, attempt, request.signal);
+      const draft = await this.attempt(request, onText, deadline - startedAt.getTime());
+      const delay = this.retryDelay(draft, attempt, request.signal);
+      // A retry that could not start before the deadline is not made.
+      const retryInMs = delay !== undefined && this.clock.now().getTime() + delay < deadline ? delay : undefined;
       const outcome = this.toOutcome(request, attempt, startedAt, draft, retryInMs);
       attempts.push(outcome);
       events.onAttempt?.(outcome);
@@ -133,7 +170,7 @@ export class HttpChatProvider implements ChatProvider {
   /** How long to wait before another attempt, or undefined when this one is final. */
   private retryDelay(draft: AttemptDraft, attempt: number, signal: AbortSignal | undefined): number | undefined {
     const error = draft.error;
-    if (draft.status !== 'error' || !error?.retryable || attempt >= this.retry.maxAttempts || signal?.aborted) {
+    if ((draft.status !== 'error' && draft.status !== 'timeout') || !error?.retryable || attempt >= this.retry.maxAttempts || signal?.aborted) {
       return undefined;
     }
     // Text already shown to the user cannot be taken back; a retry would repeat it.
@@ -156,7 +193,7 @@ export class HttpChatProvider implements ChatProvider {
     };
   }
 
-  private async attempt(request: ChatRequest, onText: (delta: string, at: Date) => void): Promise<AttemptDraft> {
+  private async attempt(request: ChatRequest, onText: (delta: string, at: Date) => void, remainingMs: number): Promise<AttemptDraft> {
     const wire = this.dialect.buildRequest(request, this.options.apiKey);
     const draft: AttemptDraft = { status: 'error', headers: {}, reader: this.dialect.newReader(), text: '', accepted: false };
     let response: HttpStreamResponse | undefined;
@@ -167,14 +204,15 @@ export class HttpChatProvider implements ChatProvider {
         body: JSON.stringify(wire.body),
         signal: request.signal,
         timeouts: {
-          firstByteMs: this.options.firstByteTimeoutMs ?? 60_000,
-          idleMs: this.options.idleTimeoutMs ?? 120_000,
+          firstByteMs: this.timeouts.firstByteMs,
+          idleMs: this.timeouts.idleMs,
+          totalMs: Math.max(0, remainingMs),
         },
       });
       draft.httpStatus = response.status;
       draft.headers = response.headers;
       if (response.status < 200 || response.status >= 300) {
-        const said = parseErrorBody(await response.readText());
+        const said = parseErrorBody(await response.readText(undefined, this.timeouts.errorBodyMs));
         draft.error = classifyFailure({ status: response.status, ...said }, this.failureContext(request, response.headers));
         return draft;
       }
@@ -185,7 +223,8 @@ export class HttpChatProvider implements ChatProvider {
         draft.error = this.protocolError(`answered with ${contentType.split(';')[0]} instead of an event stream; check the base URL`);
         return draft;
       }
-      const parser = new SseParser();
+      const limit = this.options.maxStreamLineBytes;
+      const parser = new SseParser(limit === undefined ? {} : { maxLineBytes: limit, maxEventBytes: limit });
       let stop = false;
       const handle = (events: readonly { event: string; data: string; id: string }[]): void => {
         for (const event of events) {
@@ -210,7 +249,18 @@ export class HttpChatProvider implements ChatProvider {
         }
       };
       for await (const chunk of response.body) {
-        handle(parser.push(chunk));
+        let events;
+        try {
+          events = parser.push(chunk);
+        } catch (error) {
+          if (!(error instanceof SseLimitError)) {
+            throw error;
+          }
+          draft.error = this.protocolError(`sent ${error.message}; the stream was closed`);
+          stop = true;
+          break;
+        }
+        handle(events);
         if (stop) {
           break;
         }
@@ -237,12 +287,12 @@ export class HttpChatProvider implements ChatProvider {
       if (!(error instanceof TransportFailure)) {
         throw error;
       }
-      this.transportFailed(draft, error);
+      this.transportFailed(draft, error, request);
       return draft;
     }
   }
 
-  private transportFailed(draft: AttemptDraft, failure: TransportFailure): void {
+  private transportFailed(draft: AttemptDraft, failure: TransportFailure, request: ChatRequest): void {
     const seconds = (ms: number): string => `${Math.max(1, Math.round(ms / 1000))} s`;
     switch (failure.kind) {
       case 'cancelled':
@@ -252,22 +302,45 @@ export class HttpChatProvider implements ChatProvider {
         draft.accepted = true;
         return;
       case 'first-byte-timeout':
-        draft.status = 'error';
+        draft.status = 'timeout';
         draft.error = new ProviderError({
           errorClass: 'timeout',
           retryable: true,
-          message: `${this.host} did not answer within ${seconds(this.options.firstByteTimeoutMs ?? 60_000)}. Try again, or raise the timeout.`,
+          message: `${this.host} did not answer within ${seconds(this.timeouts.firstByteMs)}. Try again, or raise the timeout.`,
         });
         return;
       case 'idle-timeout':
-        draft.status = draft.accepted ? 'aborted' : 'error';
+        draft.status = 'timeout';
         draft.error = new ProviderError({
           errorClass: 'timeout',
           retryable: !draft.accepted,
           httpStatus: draft.httpStatus,
-          message: `The stream from ${this.host} stalled for ${seconds(this.options.idleTimeoutMs ?? 120_000)}. The usage shown is estimated.`,
+          message: `The ${draft.accepted ? 'stream' : 'answer'} from ${this.host} stalled for ${seconds(this.timeouts.idleMs)}.${draft.accepted ? ' The usage shown is estimated.' : ''}`,
         });
         return;
+      case 'deadline':
+        draft.status = 'timeout';
+        draft.error = new ProviderError({
+          errorClass: 'timeout',
+          retryable: false,
+          httpStatus: draft.httpStatus,
+          message: `The request to ${this.host} did not finish within ${seconds(this.timeouts.requestMs)}, its overall deadline, and was stopped.${draft.accepted ? ' The usage shown is estimated.' : ''}`,
+        });
+        return;
+      case 'error-body-timeout': {
+        // Said with the status alone: whether to retry follows from it, as for any HTTP error.
+        const byStatus = classifyFailure({ status: draft.httpStatus }, this.failureContext(request, draft.headers));
+        draft.status = 'timeout';
+        draft.error = new ProviderError({
+          errorClass: 'timeout',
+          retryable: byStatus.retryable,
+          httpStatus: draft.httpStatus,
+          retryAfterMs: byStatus.retryAfterMs,
+          requestId: byStatus.requestId,
+          message: `${this.host} answered HTTP ${draft.httpStatus ?? '?'} but did not send the error's details within ${seconds(this.timeouts.errorBodyMs)}.`,
+        });
+        return;
+      }
       case 'network': {
         const code = failure.code ? ` (${failure.code})` : '';
         if (failure.bodyStarted) {

@@ -6,9 +6,22 @@ export interface HttpTimeouts {
   readonly firstByteMs: number;
   /** Longest silence allowed between two body chunks (and before the first one). */
   readonly idleMs: number;
+  /**
+   * The whole exchange, headers and body, must end within this; a server trickling a byte now and
+   * then cannot keep the request alive past it. No limit when absent.
+   */
+  readonly totalMs?: number;
 }
 
-export type TransportFailureKind = 'network' | 'first-byte-timeout' | 'idle-timeout' | 'cancelled';
+export type TransportFailureKind =
+  | 'network'
+  | 'first-byte-timeout'
+  | 'idle-timeout'
+  /** `totalMs` ran out. */
+  | 'deadline'
+  /** An error body did not arrive in full within the time `readText` was given. */
+  | 'error-body-timeout'
+  | 'cancelled';
 
 /** The connection failed, timed out or was cancelled; `bodyStarted` says whether any body byte arrived. */
 export class TransportFailure extends Error {
@@ -36,15 +49,18 @@ export interface HttpStreamResponse {
   readonly headers: Readonly<Record<string, string>>;
   /** The body as it arrives. Throws `TransportFailure` when cut, stalled or cancelled. */
   readonly body: AsyncIterable<Uint8Array>;
-  /** Reads the rest of the body as text, keeping at most `limit` bytes (for error bodies). */
-  readText(limit?: number): Promise<string>;
+  /**
+   * Reads the rest of the body as text (for error bodies): at most `limit` bytes, then the connection
+   * is dropped; throws `TransportFailure('error-body-timeout')` when it takes longer than `timeoutMs`.
+   */
+  readText(limit?: number, timeoutMs?: number): Promise<string>;
   /** Drops the connection if the body is not finished. */
   close(): void;
 }
 
 /**
  * POSTs a request and hands back the response as a byte stream, with a first-byte timeout, an
- * idle timeout and cancellation that really close the socket. Redirects are not followed: the
+ * idle timeout, an overall deadline and cancellation that really close the socket. Redirects are not followed: the
  * request carries a key that must only ever reach the configured host.
  */
 export function openHttpStream(request: HttpStreamRequest): Promise<HttpStreamResponse> {
@@ -58,6 +74,7 @@ export function openHttpStream(request: HttpStreamRequest): Promise<HttpStreamRe
     let bodyStarted = false;
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
+    let deadline: NodeJS.Timeout | undefined;
 
     const req = transport.request(url, {
       method: 'POST',
@@ -66,6 +83,7 @@ export function openHttpStream(request: HttpStreamRequest): Promise<HttpStreamRe
 
     const cleanup = (): void => {
       clearTimeout(timer);
+      clearTimeout(deadline);
       signal?.removeEventListener('abort', onAbort);
     };
     const fail = (kind: TransportFailureKind): void => {
@@ -80,6 +98,9 @@ export function openHttpStream(request: HttpStreamRequest): Promise<HttpStreamRe
     const onAbort = (): void => fail('cancelled');
     signal?.addEventListener('abort', onAbort, { once: true });
     arm('first-byte-timeout', timeouts.firstByteMs);
+    if (timeouts.totalMs !== undefined) {
+      deadline = setTimeout(() => fail('deadline'), Math.max(0, timeouts.totalMs));
+    }
 
     const toFailure = (error: unknown): TransportFailure =>
       failure ?? new TransportFailure('network', bodyStarted, (error as NodeJS.ErrnoException | undefined)?.code);
@@ -128,16 +149,23 @@ export function openHttpStream(request: HttpStreamRequest): Promise<HttpStreamRe
         status: res.statusCode ?? 0,
         headers,
         body: stream,
-        async readText(limit = 64 * 1024) {
-          const parts: Buffer[] = [];
-          let size = 0;
-          for await (const chunk of stream) {
-            if (size < limit) {
+        async readText(limit = 64 * 1024, timeoutMs?: number) {
+          const bodyTimer = timeoutMs === undefined ? undefined : setTimeout(() => fail('error-body-timeout'), Math.max(0, timeoutMs));
+          try {
+            const parts: Buffer[] = [];
+            let size = 0;
+            for await (const chunk of stream) {
               parts.push(Buffer.from(chunk));
               size += chunk.byteLength;
+              if (size >= limit) {
+                // Enough to say what went wrong; the rest is not worth waiting for.
+                break;
+              }
             }
+            return Buffer.concat(parts).subarray(0, limit).toString('utf8');
+          } finally {
+            clearTimeout(bodyTimer);
           }
-          return Buffer.concat(parts).subarray(0, limit).toString('utf8');
         },
         close() {
           cleanup();

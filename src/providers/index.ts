@@ -1,5 +1,5 @@
 export type {
-  AttemptOutcome, AttemptStatus, ChargeSource, ChatEvents, ChatMessage, ChatProvider, ChatRequest, ChatResult,
+  AttemptOutcome, AttemptStatus, ChargeSource, ChatEvents, ChatMessage, ChatProvider, ChatRequest, ChatResult, ChatTextBlock,
   EstimateTokens, ProviderKind, UsageSource,
 } from './types';
 export { roughTokenEstimate } from './types';

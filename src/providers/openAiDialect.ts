@@ -1,7 +1,7 @@
 import type { TokenUsage } from '../core/usage';
 import type { ProviderFailure } from './errorClassification';
 import type { SseEvent } from './sseParser';
-import type { ChatRequest } from './types';
+import type { ChatRequest, ChatTextBlock } from './types';
 import {
   asRecord, numberOr, optionalNumber, optionalString, parseJsonEvent,
   type ReadResult, type StreamReader, type WireDialect, type WireRequest,
@@ -97,7 +97,19 @@ function streamFailure(error: unknown): ProviderFailure {
   };
 }
 
-/** The OpenAI Chat Completions wire format, spoken by OpenAI and most compatible servers. */
+/** The text a message (or the system prompt) is sent as: its blocks joined, else its content. */
+function joined(blocks: readonly ChatTextBlock[] | undefined, content: string): string {
+  return blocks && blocks.length > 0 ? blocks.map((block) => block.text).join('') : content;
+}
+
+/**
+ * The OpenAI Chat Completions wire format, spoken by OpenAI and most compatible servers.
+ *
+ * OpenAI caches the longest prompt prefix it has seen, byte for byte, so the body is built the same
+ * way every time: fixed key order, the system message first, each message as one string (cache
+ * markers have no meaning here and are dropped), and nothing that varies per request (ids, times)
+ * in the messages; request-level options come after `messages`.
+ */
 export function openAiDialect(options: OpenAiDialectOptions = {}): WireDialect {
   const maxTokensField = options.maxTokensField ?? 'max_tokens';
   return {
@@ -105,9 +117,10 @@ export function openAiDialect(options: OpenAiDialectOptions = {}): WireDialect {
     requestIdHeaders: ['x-request-id', 'request-id'],
     newReader: () => new OpenAiStreamReader(),
     buildRequest(request: ChatRequest, apiKey: string | undefined): WireRequest {
+      const system = joined(request.systemBlocks, request.system ?? '');
       const messages = [
-        ...(request.system ? [{ role: 'system', content: request.system }] : []),
-        ...request.messages.map((m) => ({ role: m.role, content: m.content })),
+        ...(system ? [{ role: 'system', content: system }] : []),
+        ...request.messages.map((m) => ({ role: m.role, content: joined(m.blocks, m.content) })),
       ];
       const body: Record<string, unknown> = {
         model: request.model,

@@ -1,17 +1,33 @@
+import type { CacheTtl } from '../core/cache';
 import type { TokenUsage } from '../core/usage';
 import type { ProviderError } from './providerError';
 
 /** The adapters Credit Meter can send a request through. */
 export type ProviderKind = 'openai' | 'anthropic' | 'vscode-lm';
 
+/** A piece of a message's (or the system prompt's) text, where a cache breakpoint can sit. */
+export interface ChatTextBlock {
+  readonly text: string;
+  /** Ask the provider to cache the prompt up to and including this block (Anthropic `cache_control`). */
+  readonly cache?: CacheTtl;
+}
+
 export interface ChatMessage {
   readonly role: 'user' | 'assistant';
   readonly content: string;
+  /**
+   * The same text as `content` in blocks (joined without a separator they equal `content`). Anthropic
+   * sends them as content blocks with their cache markers; OpenAI-compatible dialects send the joined
+   * text, so the bytes are the same with or without blocks.
+   */
+  readonly blocks?: readonly ChatTextBlock[];
 }
 
 export interface ChatRequest {
   readonly model: string;
   readonly system?: string;
+  /** The system prompt in blocks (joined they equal `system`), so a cache breakpoint can end it. */
+  readonly systemBlocks?: readonly ChatTextBlock[];
   readonly messages: readonly ChatMessage[];
   readonly maxTokens?: number;
   /** Tool definitions in the provider's own format; passed through untouched. */
@@ -30,8 +46,12 @@ export interface ChatRequest {
  * - `error`: the provider refused or failed (HTTP error, or an error event in the stream).
  * - `aborted`: the stream was cut before the provider reported usage; usage is estimated.
  * - `cancelled`: the caller aborted; usage covers what was sent and received so far, estimated.
+ * - `timeout`: a deadline ran out (first byte, idle between chunks, the whole request, an error
+ *   body); usage, if the provider had started answering, is estimated.
+ * A cancelled or timed-out attempt is never `ok`, and its usage is `provider` only when the provider
+ * had reported it before the end.
  */
-export type AttemptStatus = 'ok' | 'error' | 'cancelled' | 'aborted';
+export type AttemptStatus = 'ok' | 'error' | 'cancelled' | 'aborted' | 'timeout';
 
 /** Where an attempt's token counts come from. */
 export type UsageSource = 'provider' | 'counted' | 'estimated';

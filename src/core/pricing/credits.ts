@@ -5,6 +5,8 @@
  *   credits = max(minimumCredits, round(raw to roundingStep))
  * Rounding is to the nearest step (half up) by default, or up when the profile says `rounding: "up"`;
  * the minimum is applied after rounding, so a tiny request costs exactly the minimum.
+ * The result is always a finite number >= 0: anything else throws a `CreditRangeError` naming what
+ * made it so, never Infinity or NaN shown as a price.
  */
 import type { TokenUsage } from '../usage';
 import type { ProviderHints } from './catalogue';
@@ -21,23 +23,45 @@ export interface CreditExtras {
   readonly externalCalls?: number;
 }
 
+/** Credits that cannot be a finite number of credits; the message names the cause. */
+export class CreditRangeError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CreditRangeError';
+  }
+}
+
 export function creditsFor(usd: number, profile: CreditProfile, modelId: string, extras: CreditExtras = {}): number {
   if (!Number.isFinite(usd) || usd < 0) {
-    throw new RangeError(`a request's price must be a number >= 0, got ${usd}`);
+    throw new CreditRangeError(`a request's price must be a finite number of USD >= 0, got ${usd}`);
   }
-  const multiplier = findModelRule(profile.models, modelId)?.multiplier ?? 1;
+  if (!(Number.isFinite(profile.usdPerCredit) && profile.usdPerCredit > 0)) {
+    throw new CreditRangeError(`usdPerCredit must be a finite number above 0, got ${profile.usdPerCredit}`);
+  }
+  const rule = findModelRule(profile.models, modelId);
+  const multiplier = rule?.multiplier ?? 1;
   const { surcharges } = profile;
+  const tokenCredits = (usd / profile.usdPerCredit) * multiplier;
+  if (!Number.isFinite(tokenCredits)) {
+    throw new CreditRangeError(
+      `credits overflow: $${usd} at usdPerCredit ${profile.usdPerCredit}${rule?.multiplier !== undefined ? ` × multiplier ${multiplier} (rule '${rule.model}')` : ''} is not a finite number`,
+    );
+  }
   const raw =
-    (usd / profile.usdPerCredit) * multiplier +
+    tokenCredits +
     count(extras.toolCalls) * surcharges.perToolCall +
-    Math.max(0, (extras.rounds ?? 1) - 1) * surcharges.perExtraRound +
+    count((extras.rounds ?? 1) - 1) * surcharges.perExtraRound +
     count(extras.externalCalls) * surcharges.perExternalCall;
-  return Math.max(profile.minimumCredits, roundCredits(raw, profile));
+  const credits = Math.max(profile.minimumCredits, roundCredits(raw, profile));
+  if (!Number.isFinite(credits)) {
+    throw new CreditRangeError(`credits overflow: ${tokenCredits} credits of tokens plus the surcharges, rounded to ${profile.roundingStep}, is not a finite number`);
+  }
+  return credits;
 }
 
 export function roundCredits(raw: number, profile: Pick<CreditProfile, 'roundingStep' | 'rounding'>): number {
   const step = profile.roundingStep;
-  if (step <= 0) {
+  if (!(step > 0) || !Number.isFinite(raw)) {
     return raw;
   }
   // The epsilon absorbs binary noise (0.15 / 0.1 = 1.4999999999999998) so halves round up as written.

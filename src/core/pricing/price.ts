@@ -4,7 +4,8 @@
  *
  * Token semantics: our `TokenUsage.inputTokens` is *uncached* input, while the catalogue's
  * `input_tokens` is *all* input, cache reads and writes included (they are partitions of it, priced at
- * their own rates). So `input_tokens = inputTokens + cacheReadTokens + cacheWriteTokens`. Output
+ * their own rates). So `input_tokens = inputTokens + cacheReadTokens + cacheWriteTokens`, and the
+ * 1-hour part of the writes, when there is one, is the catalogue's `cache_write_1h_tokens`. Output
  * includes reasoning in both. An unknown model is never priced at 0: the result is `noPrice`.
  */
 import { calcPrice, type ModelPrice, type Provider } from '@pydantic/genai-prices';
@@ -161,10 +162,16 @@ export function toCatalogueUsage(usage: TokenUsage): Record<string, number> {
       throw new RangeError(`token usage ${field} must be a number >= 0, got ${value}`);
     }
   }
+  const write1h = usage.cacheWrite1hTokens ?? 0;
+  if (!Number.isFinite(write1h) || write1h < 0 || write1h > usage.cacheWriteTokens) {
+    throw new RangeError(`token usage cacheWrite1hTokens must be a number from 0 to cacheWriteTokens (${usage.cacheWriteTokens}), got ${write1h}`);
+  }
   return {
     input_tokens: usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens,
     cache_read_tokens: usage.cacheReadTokens,
     cache_write_tokens: usage.cacheWriteTokens,
+    // A part of the writes the catalogue prices at its 1-hour rate (`cache_write_1h_mtok`) when it has one.
+    ...(write1h > 0 ? { cache_write_1h_tokens: write1h } : {}),
     output_tokens: usage.outputTokens,
   };
 }

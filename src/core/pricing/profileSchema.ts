@@ -1,24 +1,56 @@
 /**
  * The shape of a credit profile: how the service turns a request's USD cost into credits.
  * Profiles are data (JSON files or a settings object), so every field is validated here with zod and
- * every error names the field. `media/credit-profile.schema.json` mirrors this for editors.
+ * every error names the field. Every number has a finite range (`PROFILE_RANGES`), wide enough for
+ * any real service and narrow enough that no credit figure can overflow or vanish: a multiplier of
+ * 1e308 or a USD-per-credit of 1e-320 is refused by name instead of printing Infinity or nothing.
+ * `media/credit-profile.schema.json` is generated from this for editors (a test keeps them equal).
  */
 import { z } from 'zod';
 
 export const PROFILE_VERSION = 1;
 
-const positive = z.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' });
-const nonNegative = z.number({ error: 'expected a number >= 0' }).nonnegative({ error: 'expected a number >= 0' });
-const usdPerMillion = z
-  .number({ error: 'expected a price in USD per million tokens (a number >= 0)' })
-  .nonnegative({ error: 'expected a price in USD per million tokens (a number >= 0)' });
+/** The documented range of every number in a profile (inclusive). */
+export const PROFILE_RANGES = {
+  /** USD one credit stands for. */
+  usdPerCredit: { min: 0.000001, max: 1_000_000 },
+  /** The least a request costs, in credits. */
+  minimumCredits: { min: 0, max: 10_000 },
+  /** The rounding step in credits, when not 0 (off). */
+  roundingStep: { min: 0.000001, max: 1_000 },
+  /** A model's credit multiplier. */
+  multiplier: { min: 0.000001, max: 1_000 },
+  /** A price in USD per million tokens. */
+  price: { min: 0, max: 10_000 },
+  /** A flat surcharge in credits. */
+  surcharge: { min: 0, max: 10_000 },
+} as const;
+
+function format(value: number): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: 6 });
+}
+
+/** `0.000001 to 1,000` */
+function between(range: { readonly min: number; readonly max: number }): string {
+  return `${format(range.min)} to ${format(range.max)}`;
+}
+
+/** A finite number in `range`, with one message that states the range. */
+function ranged(range: { readonly min: number; readonly max: number }, what = range.min > 0 ? 'a positive number' : 'a number', error = `expected ${what} from ${between(range)}`) {
+  return z.number({ error }).min(range.min, { error }).max(range.max, { error });
+}
+
+const roundingStepError = `expected 0 (no rounding) or a number from ${between(PROFILE_RANGES.roundingStep)}`;
+
+const usdPerMillion = ranged(PROFILE_RANGES.price, 'a price in USD per million tokens');
+const surcharge = ranged(PROFILE_RANGES.surcharge, 'a number of credits');
 
 /** USD per million tokens; each key overrides the catalogue's price for that kind of token. */
 export const modelPricesSchema = z.strictObject({
-  input: usdPerMillion.describe('USD per million uncached input tokens.').optional(),
-  cacheRead: usdPerMillion.describe('USD per million input tokens read from the prompt cache.').optional(),
-  cacheWrite: usdPerMillion.describe('USD per million input tokens written to the prompt cache.').optional(),
-  output: usdPerMillion.describe('USD per million output tokens (reasoning included).').optional(),
+  input: usdPerMillion.describe(`USD per million uncached input tokens (${between(PROFILE_RANGES.price)}).`).optional(),
+  cacheRead: usdPerMillion.describe(`USD per million input tokens read from the prompt cache (${between(PROFILE_RANGES.price)}).`).optional(),
+  cacheWrite: usdPerMillion.describe(`USD per million input tokens written to the prompt cache (${between(PROFILE_RANGES.price)}).`).optional(),
+  output: usdPerMillion.describe(`USD per million output tokens, reasoning included (${between(PROFILE_RANGES.price)}).`).optional(),
 });
 
 export const modelRuleSchema = z
@@ -30,7 +62,7 @@ export const modelRuleSchema = z
       .min(1, { error: 'expected a model id or glob' })
       .describe('A model id, or a glob: `*` any run, `?` one character (e.g. `claude-*`, `ollama/*`). First matching rule wins.'),
     /** Credits for this model are multiplied by this (the service's markup for expensive models). */
-    multiplier: positive.describe('Credits for this model are multiplied by this.').optional(),
+    multiplier: ranged(PROFILE_RANGES.multiplier).describe(`Credits for this model are multiplied by this (${between(PROFILE_RANGES.multiplier)}).`).optional(),
     prices: modelPricesSchema.describe('Prices replacing the catalogue\'s; with input and output they price a model the catalogue does not know.').optional(),
     note: z.string({ error: 'expected text' }).describe('Free text, e.g. where the numbers come from.').optional(),
   })
@@ -40,9 +72,9 @@ export const modelRuleSchema = z
 
 /** Flat credits added on top of the token cost. */
 export const surchargesSchema = z.strictObject({
-  perToolCall: nonNegative.describe('Credits per tool call the model makes.').optional(),
-  perExtraRound: nonNegative.describe('Credits per round beyond the first.').optional(),
-  perExternalCall: nonNegative.describe('Credits per external API call (web search, integrations).').optional(),
+  perToolCall: surcharge.describe(`Credits per tool call the model makes (${between(PROFILE_RANGES.surcharge)}).`).optional(),
+  perExtraRound: surcharge.describe(`Credits per round beyond the first (${between(PROFILE_RANGES.surcharge)}).`).optional(),
+  perExternalCall: surcharge.describe(`Credits per external API call, e.g. web search (${between(PROFILE_RANGES.surcharge)}).`).optional(),
 });
 
 /**
@@ -52,9 +84,12 @@ export const surchargesSchema = z.strictObject({
 export const profileOverrideSchema = z.strictObject({
   $schema: z.string({ error: 'expected a schema URL' }).optional(),
   version: z.literal(PROFILE_VERSION, { error: `expected ${PROFILE_VERSION} (the profile version this release reads)` }).describe('Profile format version.').optional(),
-  usdPerCredit: positive.describe('USD one credit stands for (default 0.04).').optional(),
-  minimumCredits: nonNegative.describe('The least a request costs, in credits (default 0.1).').optional(),
-  roundingStep: nonNegative.describe('Credits are rounded to a multiple of this; 0 turns rounding off (default 0.1).').optional(),
+  usdPerCredit: ranged(PROFILE_RANGES.usdPerCredit).describe(`USD one credit stands for, ${between(PROFILE_RANGES.usdPerCredit)} (default 0.04).`).optional(),
+  minimumCredits: ranged(PROFILE_RANGES.minimumCredits).describe(`The least a request costs in credits, ${between(PROFILE_RANGES.minimumCredits)} (default 0.1).`).optional(),
+  roundingStep: z
+    .union([z.literal(0), ranged(PROFILE_RANGES.roundingStep, '', roundingStepError)], { error: roundingStepError })
+    .describe(`Credits are rounded to a multiple of this, ${between(PROFILE_RANGES.roundingStep)}; 0 turns rounding off (default 0.1).`)
+    .optional(),
   rounding: z.enum(['nearest', 'up'], { error: 'expected "nearest" or "up"' }).describe('Round to the nearest step (default) or up.').optional(),
   models: z.array(modelRuleSchema, { error: 'expected a list of model rules' }).describe('Per-model multipliers and price overrides; these come before the defaults\' rules.').optional(),
   surcharges: surchargesSchema.describe('Flat credits added on top of the token cost.').optional(),

@@ -4,6 +4,7 @@
  * bad value falls back to its default and is reported by name instead of disabling everything.
  */
 import { z } from 'zod';
+import { TELEMETRY_SETTING_KEYS, telemetrySettingFields, type TelemetrySettings } from '../telemetry/telemetrySettings';
 
 export const SETTINGS_SECTION = 'creditMeter';
 
@@ -36,6 +37,21 @@ const providerList = z.array(ProviderConfig).superRefine((providers, ctx) => {
 
 const budget = z.number().nonnegative().nullable();
 
+/**
+ * The longest system prompt accepted (characters, about 8,000 tokens): it is sent, and paid for, with
+ * every request, so a runaway value must not be used silently.
+ */
+export const SYSTEM_PROMPT_MAX_CHARS = 32_000;
+
+/** Bounds of the deadlines, in seconds (the manifest declares the same). */
+export const REQUEST_TIMEOUT_SECONDS = { min: 10, max: 3600, fallback: 600 } as const;
+export const ERROR_BODY_TIMEOUT_SECONDS = { min: 1, max: 120, fallback: 10 } as const;
+
+function seconds(bounds: { readonly min: number; readonly max: number }) {
+  const message = `expected a whole number of seconds from ${bounds.min} to ${bounds.max}`;
+  return z.number({ error: message }).int({ error: message }).min(bounds.min, { error: message }).max(bounds.max, { error: message });
+}
+
 /** One schema and one default per setting key (the key without the `creditMeter.` prefix). */
 const fields = {
   providers: {
@@ -46,8 +62,15 @@ const fields = {
     ] as ProviderConfig[],
   },
   defaultModel: { schema: z.string().regex(/^[A-Za-z0-9_.-]+:.+$/, 'expected "<provider id>:<model id>"'), fallback: 'anthropic:claude-sonnet-4-5' },
-  systemPrompt: { schema: z.string(), fallback: 'You are a concise coding assistant. Answer with the code change and a short explanation.' },
+  systemPrompt: {
+    schema: z.string().max(SYSTEM_PROMPT_MAX_CHARS, {
+      error: (issue) => `at most ${SYSTEM_PROMPT_MAX_CHARS.toLocaleString('en-US')} characters, got ${typeof issue.input === 'string' ? issue.input.length.toLocaleString('en-US') : 'more'}`,
+    }),
+    fallback: 'You are a concise coding assistant. Answer with the code change and a short explanation.',
+  },
   maxRetries: { schema: z.number().int().min(0).max(6), fallback: 2 },
+  requestTimeoutSeconds: { schema: seconds(REQUEST_TIMEOUT_SECONDS), fallback: REQUEST_TIMEOUT_SECONDS.fallback as number },
+  errorBodyTimeoutSeconds: { schema: seconds(ERROR_BODY_TIMEOUT_SECONDS), fallback: ERROR_BODY_TIMEOUT_SECONDS.fallback as number },
   creditProfilePath: { schema: z.string(), fallback: '' },
   creditProfile: { schema: z.record(z.string(), z.unknown()), fallback: {} as Record<string, unknown> },
   'budget.daily': { schema: budget, fallback: null as number | null },
@@ -56,19 +79,30 @@ const fields = {
   includePromptsInExport: { schema: z.boolean(), fallback: false },
   'hoverTips.enabled': { schema: z.boolean(), fallback: true },
   'statusBar.showSelectionEstimate': { schema: z.boolean(), fallback: true },
+  ...telemetrySettingFields,
 } as const;
 
 export type SettingKey = keyof typeof fields;
 export const SETTING_KEYS = Object.keys(fields) as SettingKey[];
 
-/** Settings that decide where a key is sent or what things cost: never taken from an untrusted workspace. */
-export const RESTRICTED_SETTING_KEYS: readonly SettingKey[] = ['providers', 'creditProfilePath', 'creditProfile'];
+/**
+ * Settings that decide where a key or your usage is sent, what is sent with it, or what things cost
+ * (and what the user agreed to spend): never taken from an untrusted workspace.
+ */
+export const RESTRICTED_SETTING_KEYS: readonly SettingKey[] = [
+  'providers', 'creditProfilePath', 'creditProfile', 'systemPrompt', 'maxRetries', 'budget.daily', 'budget.monthly',
+  ...TELEMETRY_SETTING_KEYS,
+];
 
 export interface Settings {
   readonly providers: readonly ProviderConfig[];
   readonly defaultModel: string;
   readonly systemPrompt: string;
   readonly maxRetries: number;
+  /** The whole request, retries included, must end within this. */
+  readonly requestTimeoutSeconds: number;
+  /** Reading an HTTP error's body must end within this. */
+  readonly errorBodyTimeoutSeconds: number;
   readonly creditProfilePath: string;
   readonly creditProfile: Readonly<Record<string, unknown>>;
   readonly budget: { readonly daily: number | null; readonly monthly: number | null };
@@ -76,6 +110,8 @@ export interface Settings {
   readonly includePromptsInExport: boolean;
   readonly hoverTipsEnabled: boolean;
   readonly showSelectionEstimate: boolean;
+  /** Usage as OpenTelemetry spans and metrics to the team's Collector. */
+  readonly telemetry: TelemetrySettings;
 }
 
 export interface SettingsProblem {
@@ -130,6 +166,8 @@ export function parseSettings(raw: Readonly<Record<string, unknown>>): ParsedSet
     defaultModel: parseField('defaultModel', raw.defaultModel, problems),
     systemPrompt: parseField('systemPrompt', raw.systemPrompt, problems),
     maxRetries: parseField('maxRetries', raw.maxRetries, problems),
+    requestTimeoutSeconds: parseField('requestTimeoutSeconds', raw.requestTimeoutSeconds, problems),
+    errorBodyTimeoutSeconds: parseField('errorBodyTimeoutSeconds', raw.errorBodyTimeoutSeconds, problems),
     creditProfilePath: parseField('creditProfilePath', raw.creditProfilePath, problems),
     creditProfile: parseField('creditProfile', raw.creditProfile, problems),
     budget: {
@@ -140,6 +178,14 @@ export function parseSettings(raw: Readonly<Record<string, unknown>>): ParsedSet
     includePromptsInExport: parseField('includePromptsInExport', raw.includePromptsInExport, problems),
     hoverTipsEnabled: parseField('hoverTips.enabled', raw['hoverTips.enabled'], problems),
     showSelectionEstimate: parseField('statusBar.showSelectionEstimate', raw['statusBar.showSelectionEstimate'], problems),
+    telemetry: {
+      enabled: parseField('telemetry.enabled', raw['telemetry.enabled'], problems),
+      otlpEndpoint: parseField('telemetry.otlpEndpoint', raw['telemetry.otlpEndpoint'], problems),
+      otlpProtocol: parseField('telemetry.otlpProtocol', raw['telemetry.otlpProtocol'], problems),
+      headers: parseField('telemetry.headers', raw['telemetry.headers'], problems),
+      resourceAttributes: parseField('telemetry.resourceAttributes', raw['telemetry.resourceAttributes'], problems),
+      includeContent: parseField('telemetry.includeContent', raw['telemetry.includeContent'], problems),
+    },
   };
   return { settings, problems };
 }

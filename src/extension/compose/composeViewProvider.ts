@@ -440,7 +440,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
         chargeSource: chargeSourceOf(result),
         ...(result.error && result.status !== 'cancelled' ? { error: result.error.message } : {}),
       });
-      if (result.status === 'error' || result.status === 'aborted') {
+      if (result.status === 'error' || result.status === 'aborted' || result.status === 'timeout') {
         void this.services.showSendError(result.error ?? new Error(`The request ended: ${result.status}.`));
       }
       this.feedEstimate();

@@ -33,4 +33,5 @@ export const STATUS_LABELS: Record<TurnView['status'], string> = {
   error: 'Failed',
   cancelled: 'Stopped',
   aborted: 'Cut off',
+  timeout: 'Timed out',
 };

@@ -47,15 +47,16 @@ describe('extension: activation', () => {
 });
 
 describe('extension: API keys and model choice', () => {
-  it('stores an API key in secret storage under the provider id and removes it', async () => {
+  it('stores an API key in secret storage under the provider id, bound to its origin, and removes it', async () => {
     const api = await creditMeter();
     const stored = await vscode.commands.executeCommand<boolean>('creditMeter.setApiKey', 'openai', 'sk-activation-0123456789abcdef');
     assert.equal(stored, true);
-    assert.equal(await api.services.apiKeys.get('openai'), 'sk-activation-0123456789abcdef');
+    const baseUrl = api.services.config.settings.providers.find((provider) => provider.id === 'openai')?.baseUrl ?? '';
+    assert.deepEqual(await api.services.apiKeys.stored('openai'), { key: 'sk-activation-0123456789abcdef', origin: new URL(baseUrl).origin });
     assert.equal(vscode.workspace.getConfiguration('creditMeter').inspect('providers')?.globalValue === undefined
       || !JSON.stringify(vscode.workspace.getConfiguration('creditMeter').inspect('providers')?.globalValue).includes('sk-activation'), true, 'never in settings');
     assert.equal(await vscode.commands.executeCommand<boolean>('creditMeter.clearApiKey', 'openai'), true);
-    assert.equal(await api.services.apiKeys.get('openai'), undefined);
+    assert.equal(await api.services.apiKeys.stored('openai'), undefined);
   });
 
   it('refuses a key for a provider that is not configured', async () => {

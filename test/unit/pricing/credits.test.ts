@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { DEFAULT_PROFILE, creditsFor, parseProfile, quoteCredits, roundCredits } from '../../../src/core/pricing';
+import { CreditRangeError, DEFAULT_PROFILE, creditsFor, parseProfile, quoteCredits, roundCredits } from '../../../src/core/pricing';
 import { type TokenUsage, ZERO_USAGE } from '../../../src/core/usage';
 
 const usage = (inputTokens: number, outputTokens: number): TokenUsage => ({ ...ZERO_USAGE, inputTokens, outputTokens });
@@ -58,6 +58,27 @@ describe('credits', () => {
     assert.equal(creditsFor(0.4, profile, 'claude-opus-4-1'), 20);
     assert.equal(creditsFor(0.4, profile, 'claude-sonnet-4-5'), 10);
     assert.equal(creditsFor(0.4, profile, 'claude-sonnet-4-5', { toolCalls: 3, rounds: 3, externalCalls: 2 }), 10 + 0.3 + 1 + 2);
+  });
+
+  it('never answers Infinity or NaN: an overflow is an error that names its cause', () => {
+    // The widest profile the ranges allow still gives finite credits for any real price...
+    const widest = parseProfile({ usdPerCredit: 0.000001, models: [{ model: '*', multiplier: 1000 }], roundingStep: 0.000001 }, 'test');
+    const big = creditsFor(1e12, widest, SONNET);
+    assert.ok(Number.isFinite(big) && big > 0, String(big));
+    // ...and a price that would overflow is refused with the terms that made it overflow.
+    assert.throws(() => creditsFor(1e305, widest, SONNET), (error: unknown) =>
+      error instanceof CreditRangeError && /credits overflow: \$1e\+305 at usdPerCredit 0\.000001 × multiplier 1000 \(rule '\*'\) is not a finite number/.test(error.message));
+    assert.throws(() => creditsFor(Number.POSITIVE_INFINITY, DEFAULT_PROFILE, SONNET), CreditRangeError);
+    assert.throws(() => creditsFor(Number.NaN, DEFAULT_PROFILE, SONNET), /a request's price must be a finite number of USD >= 0, got NaN/);
+    // A profile built around the schema (as code may) is checked too.
+    assert.throws(() => creditsFor(1, { ...DEFAULT_PROFILE, usdPerCredit: 0 }, SONNET), /usdPerCredit must be a finite number above 0, got 0/);
+    assert.throws(() => creditsFor(1, { ...DEFAULT_PROFILE, usdPerCredit: 1e-320 }, SONNET), /credits overflow/);
+    assert.throws(() => creditsFor(1e300, { ...DEFAULT_PROFILE, usdPerCredit: 0.04 }, SONNET), /credits overflow: .* rounded to 0\.1/);
+  });
+
+  it('ignores counts that are not finite and positive instead of turning them into NaN', () => {
+    const profile = parseProfile({ surcharges: { perToolCall: 1, perExtraRound: 1, perExternalCall: 1 } }, 'test');
+    assert.equal(creditsFor(0.4, profile, SONNET, { toolCalls: Number.NaN, rounds: Number.NaN, externalCalls: Number.POSITIVE_INFINITY }), 10);
   });
 
   it('quotes no credits for a model without a price', () => {

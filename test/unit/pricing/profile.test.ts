@@ -34,12 +34,12 @@ describe('credit profile', () => {
   it('names the file and the offending field path', () => {
     const doc = { models: [{ model: 'a', multiplier: 1 }, { model: 'b', multiplier: 2 }, { model: 'c', multiplier: -1 }] };
     const error = errorOf(() => parseProfile(doc, '/x/p.json'));
-    assert.equal(error.message, 'credit profile /x/p.json: models[2].multiplier: expected a positive number');
+    assert.equal(error.message, 'credit profile /x/p.json: models[2].multiplier: expected a positive number from 0.000001 to 1,000');
     assert.equal(error.fieldPath, 'models[2].multiplier');
   });
 
   it('rejects a wrong type, a typo in a key and a wrong version with the field named', () => {
-    assert.match(errorOf(() => parseProfile({ usdPerCredit: 'cheap' }, 'f.json')).message, /^credit profile f\.json: usdPerCredit: expected a positive number$/);
+    assert.match(errorOf(() => parseProfile({ usdPerCredit: 'cheap' }, 'f.json')).message, /^credit profile f\.json: usdPerCredit: expected a positive number from 0\.000001 to 1,000,000$/);
     assert.match(errorOf(() => parseProfile({ usdPerCreidt: 0.05 }, 'f.json')).message, /usdPerCreidt: unknown field/);
     assert.match(errorOf(() => parseProfile({ surcharges: { perToolCal: 1 } }, 'f.json')).message, /surcharges\.perToolCal: unknown field/);
     assert.match(errorOf(() => parseProfile({ version: 2 }, 'f.json')).message, /version: expected 1/);
@@ -59,6 +59,45 @@ describe('credit profile', () => {
     assert.equal(merged.surcharges.perToolCall, 0.05);
     assert.equal(merged.surcharges.perExtraRound, 0.2);
     assert.equal(merged.surcharges.perExternalCall, DEFAULT_PROFILE.surcharges.perExternalCall);
+  });
+
+  describe('every number has a finite range, and an error names the field', () => {
+    const cases: [string, unknown, string][] = [
+      ['usdPerCredit', { usdPerCredit: 1e-320 }, 'usdPerCredit: expected a positive number from 0.000001 to 1,000,000'],
+      ['usdPerCredit', { usdPerCredit: 1e7 }, 'usdPerCredit: expected a positive number from 0.000001 to 1,000,000'],
+      ['usdPerCredit', { usdPerCredit: 0 }, 'usdPerCredit: expected a positive number from 0.000001 to 1,000,000'],
+      ['minimumCredits', { minimumCredits: 1e308 }, 'minimumCredits: expected a number from 0 to 10,000'],
+      ['roundingStep', { roundingStep: 1e-320 }, 'roundingStep: expected 0 (no rounding) or a number from 0.000001 to 1,000'],
+      ['roundingStep', { roundingStep: 5000 }, 'roundingStep: expected 0 (no rounding) or a number from 0.000001 to 1,000'],
+      ['roundingStep', { roundingStep: 'big' }, 'roundingStep: expected 0 (no rounding) or a number from 0.000001 to 1,000'],
+      ['multiplier', { models: [{ model: 'x', multiplier: 1e308 }] }, 'models[0].multiplier: expected a positive number from 0.000001 to 1,000'],
+      ['multiplier', { models: [{ model: 'x', multiplier: 1e-320 }] }, 'models[0].multiplier: expected a positive number from 0.000001 to 1,000'],
+      ['a price', { models: [{ model: 'x', prices: { input: 1, output: 1e308 } }] }, 'models[0].prices.output: expected a price in USD per million tokens from 0 to 10,000'],
+      ['a price', { models: [{ model: 'x', prices: { cacheRead: 1e308 } }] }, 'models[0].prices.cacheRead: expected a price in USD per million tokens from 0 to 10,000'],
+      ['a surcharge', { surcharges: { perToolCall: 1e308 } }, 'surcharges.perToolCall: expected a number of credits from 0 to 10,000'],
+      ['a surcharge', { surcharges: { perExternalCall: -0.5 } }, 'surcharges.perExternalCall: expected a number of credits from 0 to 10,000'],
+    ];
+    for (const [what, doc, message] of cases) {
+      it(`refuses ${what} of ${JSON.stringify(doc)}`, () => {
+        assert.equal(errorOf(() => parseProfile(doc, 'f.json')).message, `credit profile f.json: ${message}`);
+      });
+    }
+
+    it('accepts the ends of every range, and 0 for the rounding step', () => {
+      const profile = parseProfile({
+        usdPerCredit: 0.000001, minimumCredits: 10_000, roundingStep: 0,
+        models: [{ model: 'a', multiplier: 1000, prices: { input: 10_000, output: 0 } }, { model: 'b', multiplier: 0.000001 }],
+        surcharges: { perToolCall: 10_000, perExtraRound: 0, perExternalCall: 10_000 },
+      }, 'f.json');
+      assert.equal(profile.roundingStep, 0);
+      assert.equal(parseProfile({ usdPerCredit: 1_000_000, roundingStep: 1000 }, 'f.json').roundingStep, 1000);
+      assert.equal(parseProfile({ roundingStep: 0.000001 }, 'f.json').roundingStep, 0.000001);
+    });
+
+    it('refuses Infinity and NaN, which a settings object can carry', () => {
+      assert.match(errorOf(() => parseProfileOverride({ usdPerCredit: Number.POSITIVE_INFINITY }, 'creditMeter.creditProfile')).message, /^credit profile creditMeter\.creditProfile: usdPerCredit: expected a positive number/);
+      assert.match(errorOf(() => parseProfileOverride({ minimumCredits: Number.NaN }, 'creditMeter.creditProfile')).message, /minimumCredits: expected a number from 0 to 10,000/);
+    });
   });
 
   it('accepts a $schema reference and a credits header', () => {
@@ -88,7 +127,7 @@ describe('credit profile', () => {
       await assert.rejects(loadProfile(broken), (error: Error) => error.message.startsWith(`credit profile ${broken}: not valid JSON (`));
       const wrong = path.join(dir, 'wrong.json');
       fs.writeFileSync(wrong, '{ "minimumCredits": -1 }');
-      await assert.rejects(loadProfile(wrong), (error: Error) => error.message === `credit profile ${wrong}: minimumCredits: expected a number >= 0`);
+      await assert.rejects(loadProfile(wrong), (error: Error) => error.message === `credit profile ${wrong}: minimumCredits: expected a number from 0 to 10,000`);
     });
   });
 });

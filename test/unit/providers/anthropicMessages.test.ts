@@ -5,7 +5,7 @@ import type { ChatRequest } from '../../../src/providers/types';
 import {
   everyNBytes, readStreamFixture, startProtocolServer, type ProtocolScript, type ProtocolServer,
 } from '../../support/protocolServer';
-import { collector, countWords, offsetOf, recordingClock } from './providerTestKit';
+import { collector, countWords, offsetOf, recordingClock, testProviderOptions } from './providerTestKit';
 
 const KEY = 'sk-ant-api03-Zq8v1x2c3b4n5m6a7s8d9f0g1h2j3k4l';
 const usageStream = readStreamFixture('anthropic-messages-usage.sse');
@@ -29,15 +29,7 @@ describe('Anthropic Messages provider', () => {
   async function serve(script: ProtocolScript, options: Partial<HttpProviderOptions> = {}) {
     server = await startProtocolServer(script);
     const clock = recordingClock();
-    const provider = createAnthropicProvider({
-      baseUrl: server.url,
-      apiKey: KEY,
-      clock,
-      estimateTokens: countWords,
-      firstByteTimeoutMs: 2000,
-      idleTimeoutMs: 2000,
-      ...options,
-    });
+    const provider = createAnthropicProvider({ ...testProviderOptions(server.url, KEY, clock), ...options });
     return { server, provider, clock };
   }
 

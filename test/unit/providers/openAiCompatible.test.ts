@@ -4,7 +4,7 @@ import type { ChatRequest } from '../../../src/providers/types';
 import {
   everyNBytes, readStreamFixture, startProtocolServer, type ProtocolScript, type ProtocolServer,
 } from '../../support/protocolServer';
-import { collector, countWords, offsetOf, recordingClock } from './providerTestKit';
+import { collector, countWords, offsetOf, recordingClock, testProviderOptions } from './providerTestKit';
 
 const KEY = 'sk-test-4f9c2a71b8e34d0c9a1f5e6d7c8b9a0f';
 const usageStream = readStreamFixture('openai-chat-usage.sse');
@@ -28,15 +28,7 @@ describe('OpenAI-compatible provider', () => {
   async function serve(script: ProtocolScript, options: Partial<OpenAiCompatibleOptions> = {}) {
     server = await startProtocolServer(script);
     const clock = recordingClock();
-    const provider = createOpenAiCompatibleProvider({
-      baseUrl: `${server.url}/v1`,
-      apiKey: KEY,
-      clock,
-      estimateTokens: countWords,
-      firstByteTimeoutMs: 2000,
-      idleTimeoutMs: 2000,
-      ...options,
-    });
+    const provider = createOpenAiCompatibleProvider({ ...testProviderOptions(`${server.url}/v1`, KEY, clock), ...options });
     return { server, provider, clock };
   }
 
@@ -281,17 +273,17 @@ describe('OpenAI-compatible provider', () => {
   it('times out a slow first byte and retries it', async () => {
     const { server, provider, clock } = await serve([{ headerDelayMs: 300, body: usageStream }, { body: usageStream }], { firstByteTimeoutMs: 40 });
     const result = await provider.send(request);
-    assert.deepEqual(result.attempts.map((a) => [a.status, a.error?.errorClass]), [['error', 'timeout'], ['ok', undefined]]);
+    assert.deepEqual(result.attempts.map((a) => [a.status, a.error?.errorClass]), [['timeout', 'timeout'], ['ok', undefined]]);
     assert.equal(clock.slept.length, 1);
     assert.equal(server.requests.length, 2);
   });
 
-  it('aborts a stream that stalls between chunks longer than the idle timeout', async () => {
+  it('times out a stream that stalls between chunks longer than the idle timeout', async () => {
     const { provider } = await serve([{ body: usageStream, splitAt: [offsetOf(usageStream, ' and')], chunkDelayMs: 400 }], { idleTimeoutMs: 40 });
     const result = await provider.send(request);
     const [outcome] = result.attempts;
     assert.equal(result.attempts.length, 1);
-    assert.equal(outcome.status, 'aborted');
+    assert.equal(outcome.status, 'timeout');
     assert.equal(outcome.error?.errorClass, 'timeout');
     assert.equal(outcome.text, 'Prices in €');
     assert.equal(outcome.usageSource, 'estimated');
@@ -316,6 +308,7 @@ describe('OpenAI-compatible provider', () => {
     assert.equal(result.attempts.length, 1);
     assert.equal(result.attempts[0].text, 'Prices in €');
     assert.equal(result.attempts[0].usage?.inputTokens, 1500);
+    assert.equal(result.attempts[0].usageSource, 'estimated');
   });
 
   it('does not send at all when already cancelled, and stops waiting between retries when cancelled', async () => {

@@ -1,3 +1,4 @@
+import type { HttpProviderOptions } from '../../../src/providers/httpChatProvider';
 import type { Clock } from '../../../src/providers/retryPolicy';
 import type { AttemptOutcome, ChatEvents } from '../../../src/providers/types';
 
@@ -43,4 +44,9 @@ export function offsetOf(body: Uint8Array, needle: string, extra = 0): number {
     throw new Error(`'${needle}' is not in the body`);
   }
   return at + extra;
+}
+
+/** The options every provider test starts from: a key, the given clock, word counting and 2 s timeouts. */
+export function testProviderOptions(baseUrl: string, apiKey: string, clock: Clock): HttpProviderOptions {
+  return { baseUrl, apiKey, clock, estimateTokens: countWords, firstByteTimeoutMs: 2000, idleTimeoutMs: 2000 };
 }

@@ -3,8 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { effectiveValue, ignoredWorkspaceValue } from '../../../src/core/settings/effectiveValue';
 import { parseModelRef } from '../../../src/core/settings/modelRef';
+import { readSettings, userLevelSettings } from '../../../src/core/settings/readSettings';
 import {
-  defaultSettingValue, parseSettings, parseSettingsStrict, RESTRICTED_SETTING_KEYS, SETTING_KEYS, SettingsError,
+  defaultSettingValue, ERROR_BODY_TIMEOUT_SECONDS, parseSettings, parseSettingsStrict, REQUEST_TIMEOUT_SECONDS, RESTRICTED_SETTING_KEYS,
+  SETTING_KEYS, SettingsError, SYSTEM_PROMPT_MAX_CHARS,
 } from '../../../src/core/settings/settings';
 
 const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
@@ -128,5 +130,72 @@ describe('effective setting values under workspace trust', () => {
 
   it('prefers the folder value over the workspace value', () => {
     assert.equal(effectiveValue({ ...inspected, workspaceFolderValue: 'f' }, { trusted: true, restricted: true }), 'f');
+  });
+});
+
+describe('settings read under workspace trust', () => {
+  /** What VS Code's inspect() would say with these user and workspace values. */
+  function inspector(user: Record<string, unknown>, workspace: Record<string, unknown>) {
+    return (key: string) => ({ defaultValue: defaultSettingValue(key as never), globalValue: user[key], workspaceValue: workspace[key] });
+  }
+  const user = { 'budget.daily': 20, 'budget.monthly': 300, systemPrompt: 'Mine.', maxRetries: 1 };
+  const workspace = {
+    'budget.daily': null, 'budget.monthly': null, systemPrompt: 'x'.repeat(1000), maxRetries: 6,
+    providers: [{ id: 'openai', kind: 'openai', baseUrl: 'https://evil.test/v1' }],
+    requestTimeoutSeconds: 30,
+  };
+
+  it('keeps your budget, system prompt, retries and providers in Restricted Mode, and says which values it ignored', () => {
+    const { settings, problems, ignored } = readSettings(inspector(user, workspace), { trusted: false });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(settings.budget, { daily: 20, monthly: 300 });
+    assert.equal(settings.systemPrompt, 'Mine.');
+    assert.equal(settings.maxRetries, 1);
+    assert.deepEqual(settings.providers.map((p) => p.baseUrl), ['https://api.anthropic.com', 'https://api.openai.com/v1']);
+    assert.equal(settings.requestTimeoutSeconds, 30, 'a deadline is not restricted');
+    assert.deepEqual([...ignored].sort(), [
+      'creditMeter.budget.daily', 'creditMeter.budget.monthly', 'creditMeter.maxRetries', 'creditMeter.providers', 'creditMeter.systemPrompt',
+    ]);
+  });
+
+  it('takes the workspace values once the workspace is trusted', () => {
+    const { settings, ignored } = readSettings(inspector(user, workspace), { trusted: true });
+    assert.deepEqual(settings.budget, { daily: null, monthly: null });
+    assert.equal(settings.maxRetries, 6);
+    assert.deepEqual(ignored, []);
+  });
+
+  it('reads the user-level providers whatever the workspace says, for binding keys', () => {
+    assert.deepEqual(userLevelSettings(inspector(user, workspace)).providers.map((p) => p.id), ['anthropic', 'openai']);
+    assert.equal(userLevelSettings(inspector(user, workspace)).providers[1].baseUrl, 'https://api.openai.com/v1');
+  });
+});
+
+describe('system prompt and deadline bounds', () => {
+  it('refuses a system prompt over the documented maximum, naming the field, and uses the default', () => {
+    const { settings, problems } = parseSettings({ systemPrompt: 'y'.repeat(SYSTEM_PROMPT_MAX_CHARS + 1) });
+    assert.deepEqual(problems, [{ field: 'creditMeter.systemPrompt', message: 'at most 32,000 characters, got 32,001' }]);
+    assert.equal(settings.systemPrompt, defaultSettingValue('systemPrompt'));
+    assert.deepEqual(parseSettings({ systemPrompt: 'y'.repeat(SYSTEM_PROMPT_MAX_CHARS) }).problems, []);
+  });
+
+  it('bounds both deadlines and names the field', () => {
+    for (const [key, bad] of [['requestTimeoutSeconds', 5], ['requestTimeoutSeconds', 3601], ['requestTimeoutSeconds', 12.5], ['errorBodyTimeoutSeconds', 0], ['errorBodyTimeoutSeconds', 121]] as const) {
+      const { settings, problems } = parseSettings({ [key]: bad });
+      assert.equal(problems.length, 1, `${key} = ${bad}`);
+      assert.equal(problems[0].field, `creditMeter.${key}`);
+      assert.match(problems[0].message, /expected a whole number of seconds from \d+ to \d+/);
+      assert.equal(settings[key], defaultSettingValue(key));
+    }
+    assert.equal(parseSettings({}).settings.requestTimeoutSeconds, 600);
+    assert.equal(parseSettings({}).settings.errorBodyTimeoutSeconds, 10);
+  });
+
+  it('declares the same bounds in the manifest', () => {
+    const properties = declared as Record<string, { minimum?: number; maximum?: number; maxLength?: number }>;
+    assert.equal(properties['creditMeter.systemPrompt'].maxLength, SYSTEM_PROMPT_MAX_CHARS);
+    for (const [key, bounds] of [['requestTimeoutSeconds', REQUEST_TIMEOUT_SECONDS], ['errorBodyTimeoutSeconds', ERROR_BODY_TIMEOUT_SECONDS]] as const) {
+      assert.deepEqual([properties[`creditMeter.${key}`].minimum, properties[`creditMeter.${key}`].maximum], [bounds.min, bounds.max], key);
+    }
   });
 });
