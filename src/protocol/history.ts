@@ -113,6 +113,19 @@ export const Selection = z.object({
 });
 export type Selection = z.infer<typeof Selection>;
 
+/** Ledger lines the view's sums leave out, and why the index was last rebuilt (shown as a note in the summary). */
+export const LedgerNotes = z.object({
+  /** Lines set aside in the quarantine file. */
+  quarantined: code,
+  /** Unreadable lines skipped in place. */
+  damaged: code,
+  /** Records written by a newer Credit Meter. */
+  newerSchema: code,
+  /** Why the index was rebuilt from the segments (a damaged snapshot, a segment edited in place); null when it was not. */
+  indexRebuilt: z.string().max(1024).nullable(),
+});
+export type LedgerNotes = z.infer<typeof LedgerNotes>;
+
 export const ToWebview = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('snapshot'),
@@ -122,8 +135,8 @@ export const ToWebview = z.discriminatedUnion('type', [
     columns: HistoryColumns,
     selection: Selection,
     budget: Budget,
-    /** Ledger lines set aside because they could not be read. */
-    quarantined: code,
+    /** What the sums leave out of the ledger. */
+    ledger: LedgerNotes,
   }),
   z.object({
     type: z.literal('append'),

@@ -185,7 +185,13 @@ export async function exportUsage(host: ExportUsageHost, rawOptions?: unknown): 
     // Formatted as the history view formats credits, so the two read the same for the same filter.
     const credits = written.totalCredits.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 3 });
     host.log.info(`Exported ${written.rows} requests (${credits} credits) to ${file}`);
-    offerToOpen(file, `Exported ${written.rows.toLocaleString()} requests (${credits} credits) to ${path.basename(file)}.`);
+    const { damaged, newerSchema, quarantined } = written.skipped;
+    const left = damaged + newerSchema + quarantined;
+    if (left > 0) {
+      host.log.warn(`Export left out ${damaged} damaged ledger line(s), ${newerSchema} record(s) of a newer Credit Meter and ${quarantined} quarantined line(s)`);
+    }
+    offerToOpen(file, `Exported ${written.rows.toLocaleString()} requests (${credits} credits) to ${path.basename(file)}.`
+      + (left > 0 ? ` ${left.toLocaleString()} ledger line(s) could not be included (see the log).` : ''));
     return { rows: written.rows, totalCredits: written.totalCredits, path: file };
   } catch (error) {
     if (error instanceof EmptyExportError) {

@@ -9,11 +9,11 @@
  * a search index kept in memory (see searchIndex.ts), with the core's answer for every row.
  */
 import { totalsOf, type Totals } from '../../core/ledger/aggregate';
-import type { Ledger } from '../../core/ledger/ledger';
+import type { Ledger, LedgerHealth } from '../../core/ledger/ledger';
 import { compileFilter } from '../../core/ledger/ledgerFilter';
 import type { RecordSummary } from '../../core/ledger/recordSummary';
 import type { UsageRecord } from '../../core/ledger/usageRecord';
-import { encodeBits, type HistoryColumns, type Selection, type SelectionTotals } from '../../protocol/history';
+import { encodeBits, type HistoryColumns, type LedgerNotes, type Selection, type SelectionTotals } from '../../protocol/history';
 import { startOfLocalDay, startOfLocalMonth, startOfLocalWeek, toLedgerFilter, type HistoryFilter } from '../../protocol/historyFilter';
 import { ModelCodes, toColumns } from './historyColumns';
 import { SearchIndex } from './searchIndex';
@@ -37,6 +37,11 @@ export function selectionTotals(totals: Totals): SelectionTotals {
     outputTokens: totals.outputTokens,
     accuracy: { ...totals.accuracy },
   };
+}
+
+/** The ledger's health as the view's summary note shows it. */
+export function ledgerNotesOf(health: LedgerHealth): LedgerNotes {
+  return { quarantined: health.quarantined, damaged: health.damaged, newerSchema: health.newer, indexRebuilt: health.rebuilt?.slice(0, 1024) ?? null };
 }
 
 function concatColumns(target: HistoryColumns, batch: HistoryColumns): void {

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { Ledger } from '../../core/ledger/ledger';
 import type { UsageRecord } from '../../core/ledger/usageRecord';
-import { HISTORY_VIEW_TYPE, parseFromWebview, type Budget, type FromWebview, type HistoryColumns, type ToWebview } from '../../protocol/history';
+import { HISTORY_VIEW_TYPE, parseFromWebview, type Budget, type FromWebview, type HistoryColumns, type LedgerNotes, type ToWebview } from '../../protocol/history';
 import { DEFAULT_FILTER, type HistoryFilter } from '../../protocol/historyFilter';
 import { Disposable } from '../lifecycle';
 import { renderWebviewHtml, webviewResourceRoots } from '../webview/webviewHtml';
@@ -20,8 +20,8 @@ export interface HistoryHost {
   ledger(): Promise<Ledger>;
   budget(): Budget;
   readonly onDidChangeBudget: vscode.Event<unknown>;
-  /** Unreadable ledger lines set aside in quarantine, shown in the view's status line. */
-  quarantined(): Promise<number>;
+  /** What the sums leave out of the ledger (unreadable, newer-schema and quarantined lines; a rebuilt index), shown in the view's summary. */
+  ledgerNotes(): Promise<LedgerNotes>;
 }
 
 export interface PanelStats {
@@ -137,7 +137,7 @@ export class HistoryPanel extends Disposable {
           columns: this.columns as HistoryColumns,
           selection: await model.select(this.filter, Date.now()),
           budget: this.host.budget(),
-          quarantined: await this.host.quarantined(),
+          ledger: await this.host.ledgerNotes(),
         });
         return;
       }
@@ -191,6 +191,8 @@ export class HistoryPanel extends Disposable {
       if (!this.subscribed) {
         this.subscribed = true;
         this._register(ledger.onDidAppend((record) => this.queueAppend(record)));
+        // Records changed or left without an append (index rebuilt, segments deleted): the rows are stale.
+        this._register(ledger.onDidReset(() => this.reload()));
       }
       // Pick up what other windows appended since this one opened the ledger.
       await ledger.refresh().catch((error: unknown) => this.host.log.warn(`History view: ledger refresh failed: ${String(error)}`));
@@ -210,6 +212,17 @@ export class HistoryPanel extends Disposable {
       throw error;
     });
     return this.loading;
+  }
+
+  /** Forgets the loaded rows; a view on screen gets a fresh snapshot (a new generation). */
+  private reload(): void {
+    this.loading = undefined;
+    this.model = undefined;
+    this.columns = undefined;
+    this.pendingAppends = [];
+    if (this.ready) {
+      this.handle({ type: 'ready', filter: this.filter }).catch((error: unknown) => this.host.log.error('History view: reload after a ledger change failed', error));
+    }
   }
 
   private queueAppend(record?: UsageRecord): void {

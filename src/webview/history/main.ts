@@ -2,7 +2,7 @@
  * The usage history webview. It keeps only UI state (filter, sort, scroll, selection: `setState`, so
  * it survives hide/show and reload); rows and selections come from the extension, which owns the ledger.
  */
-import { decodeBits, HistoryViewState, ToWebview, type Budget, type FromWebview, type Selection } from '../../protocol/history';
+import { decodeBits, HistoryViewState, ToWebview, type Budget, type FromWebview, type LedgerNotes, type Selection } from '../../protocol/history';
 import { DEFAULT_FILTER, type HistoryFilter } from '../../protocol/historyFilter';
 import { Charts } from './charts';
 import { DetailsDrawer } from './details';
@@ -32,8 +32,8 @@ class HistoryView {
   private requestCounter = 0;
   /** The saved scroll position and selection were applied to the first snapshot. */
   private restored = false;
-  /** Appended to the row count, e.g. unreadable ledger lines. */
-  private statusNote = '';
+  /** What the sums leave out of the ledger, from the last snapshot. */
+  private ledgerNotes: LedgerNotes | null = null;
   private readonly filterBar: FilterBar;
   private readonly summary = h('section', { className: 'summary', attrs: { 'aria-label': 'Summary', 'aria-live': 'polite' } });
   private readonly charts = new Charts();
@@ -82,7 +82,7 @@ class HistoryView {
         this.rows.reset(message.generation, message.models, message.columns);
         this.budget = message.budget;
         this.filterBar.set(this.state.filter, message.models);
-        this.statusNote = message.quarantined > 0 ? ` · ${formatTokens(message.quarantined)} unreadable ledger lines set aside (see the log)` : '';
+        this.ledgerNotes = message.ledger;
         this.applySelection(message.selection);
         this.restoreView();
         break;
@@ -104,7 +104,7 @@ class HistoryView {
       case 'budget':
         this.budget = message.budget;
         if (this.selection) {
-          renderSummary(this.summary, this.selection, this.budget, () => this.post({ type: 'openBudgetSettings' }));
+          renderSummary(this.summary, this.selection, this.budget, this.ledgerNotes, () => this.post({ type: 'openBudgetSettings' }));
         }
         break;
       case 'record':
@@ -133,8 +133,8 @@ class HistoryView {
     this.selection = selection;
     this.selected = decodeBits(selection.matches, selection.rowCount);
     this.reorder();
-    renderSummary(this.summary, selection, this.budget, () => this.post({ type: 'openBudgetSettings' }));
-    this.statusLine.textContent = `${formatTokens(this.selected.length)} of ${formatTokens(this.rows.length)} requests${this.statusNote}`;
+    renderSummary(this.summary, selection, this.budget, this.ledgerNotes, () => this.post({ type: 'openBudgetSettings' }));
+    this.statusLine.textContent = `${formatTokens(this.selected.length)} of ${formatTokens(this.rows.length)} requests`;
     document.body.dataset.rows = String(this.selected.length);
     const rendered = { type: 'rendered', generation: this.rows.generation, rows: this.selected.length } as const;
     requestAnimationFrame(() => {

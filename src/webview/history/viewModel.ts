@@ -2,7 +2,9 @@
  * What the history view shows, computed from its rows and the selection the extension sent: in which
  * order, which of them are on screen, and the chart series. Pure functions over `HistoryRows`, no DOM.
  */
+import type { LedgerNotes } from '../../protocol/history';
 import { addLocalDays, startOfLocalDay } from '../../protocol/historyFilter';
+import { formatTokens } from './format';
 import type { HistoryRows } from './historyRows';
 
 export const SORT_COLUMNS = [
@@ -219,4 +221,22 @@ export function estimateVsCharged(rows: HistoryRows, indices: Uint32Array, limit
     estimated: ordered.map((index) => estimated[index]),
     charged: ordered.map((index) => charged[index]),
   };
+}
+
+/** The summary's note on what its sums leave out of the ledger; empty when nothing is left out. */
+export function ledgerNoteLines(notes: LedgerNotes): string[] {
+  const lines: string[] = [];
+  if (notes.damaged > 0) {
+    lines.push(`${formatTokens(notes.damaged)} unreadable ledger line(s) skipped, not counted`);
+  }
+  if (notes.newerSchema > 0) {
+    lines.push(`${formatTokens(notes.newerSchema)} record(s) from a newer Credit Meter, not counted`);
+  }
+  if (notes.quarantined > 0) {
+    lines.push(`${formatTokens(notes.quarantined)} unreadable line(s) set aside in quarantine.jsonl, not counted`);
+  }
+  if (notes.indexRebuilt !== null) {
+    lines.push(`Index rebuilt from the ledger files: ${notes.indexRebuilt}`);
+  }
+  return lines;
 }
