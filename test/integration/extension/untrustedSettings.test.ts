@@ -41,7 +41,7 @@ describe("extension: a workspace's .vscode/settings.json and the API key", () =>
       'creditMeter.creditProfile': { usdPerCredit: 1e-9 },
       'creditMeter.systemPrompt': marker,
     }, null, 2)));
-    await until('VS Code to read the workspace settings file', () => api.services.config.settings.systemPrompt === marker, 15_000);
+    await until('VS Code to read the workspace settings file', () => api.services.config.settings.systemPrompt === marker);
     await vscode.commands.executeCommand('creditMeter.setApiKey', 'shared', KEY);
 
     const result = await vscode.commands.executeCommand<TurnResult>('creditMeter.askAboutSelection', { prompt: 'Where does my key go?', modelRef: 'shared:o4-mini' });
