@@ -69,9 +69,7 @@ function segmentLines(dir: string): Map<string, string[]> {
   return out;
 }
 
-describe('ledger crash safety (real processes)', function () {
-  this.timeout(120_000);
-
+describe('ledger crash safety (real processes)', () => {
   before(() => {
     buildSync({ entryPoints: [path.join(__dirname, 'fixtures', 'appendLoop.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: childScript, logLevel: 'error' });
   });
