@@ -43,6 +43,7 @@ describe('history: Export Usage with an options object', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-meter-export-'));
 
   before(appendFixtures);
+  after(() => fs.rmSync(out, { recursive: true, force: true }));
 
   const cases: { name: string; options: Record<string, unknown>; keep: (record: UsageRecord) => boolean }[] = [
     { name: 'a date range', options: { ...RANGE, format: 'csv' }, keep: () => true },
