@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { STATE_TIMEOUT_MS } from './waitFor';
 
 export interface ScriptedResponse {
   /** Default 200. */
@@ -226,7 +227,7 @@ export async function startProtocolServer(script: ProtocolScript): Promise<Proto
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    clientClosed(index, timeoutMs = 2000) {
+    clientClosed(index, timeoutMs = STATE_TIMEOUT_MS) {
       if (requests[index]?.outcome === 'client-closed') {
         return Promise.resolve();
       }
