@@ -51,7 +51,6 @@ function runCli(args: string[], options: { closeStdout?: 'at once' | 'after firs
 }
 
 describe('credit-meter as a process', function () {
-  this.timeout(120_000);
   let dir: string;
   let ledger: string;
   const records = makeRecords(600, { seed: 81 });

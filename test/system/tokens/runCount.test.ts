@@ -38,7 +38,6 @@ const utf8 = new TextEncoder();
 
 for (const encoding of ENCODING_NAMES) {
   describe(`long runs in ${encoding}`, function () {
-    this.timeout(240_000);
     const table = loadRankTable(encoding);
     /** The plain BPE of a whole piece. */
     const plain = (text: string) => {
