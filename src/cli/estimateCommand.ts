@@ -12,9 +12,11 @@ import {
 } from '../core/estimate';
 import { type CreditProfile, DEFAULT_PROFILE, ProfileError, loadProfile } from '../core/pricing';
 import { parseOptions, readInputFile } from './cliOptions';
+import { estimateRequestFile } from './estimateRequestFile';
 import { CliError, type CliIo } from './io';
 
 const HELP = `Usage: credit-meter estimate --model M (--prompt TEXT | --prompt-file F) [options]
+       credit-meter estimate --request FILE [--format openai|anthropic|responses] [options]
 
 Estimates the credits a request would cost before it is sent.
 
@@ -28,6 +30,8 @@ Options:
   --rounds N         rounds (agent iterations) expected, default 1
   --profile FILE     credit profile JSON merged over the defaults
   --provider ID      price catalogue provider hint, e.g. anthropic, openai, openrouter
+  --request FILE     a raw request body (Chat Completions, Responses or Messages JSON; - for stdin)
+  --format F         the body's API: openai, anthropic or responses (default: from its shape)
   --json             print JSON instead of a table
   -h, --help         show this help
 `;
@@ -42,6 +46,8 @@ const OPTIONS = {
   rounds: { type: 'string' },
   profile: { type: 'string' },
   provider: { type: 'string' },
+  request: { type: 'string' },
+  format: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -50,6 +56,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const { values } = parseOptions(args, OPTIONS);
   if (values.help) {
     io.out(HELP);
+    return 0;
+  }
+  if (values.request !== undefined || values.format !== undefined) {
+    const estimate = await estimateRequestFile(io, values, await readProfile(io, values.profile));
+    io.out(values.json ? JSON.stringify(toJson(estimate)) + '\n' : formatTable(estimate));
     return 0;
   }
   const model = values.model?.trim();
