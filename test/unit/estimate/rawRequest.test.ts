@@ -74,7 +74,7 @@ describe('raw request estimate', () => {
   });
 
   describe('Chat Completions', () => {
-    const messages = [
+    const messages: Record<string, string>[] = [
       { role: 'system', content: 'You are a careful reviewer. Reply in English.' },
       { role: 'user', content: 'Explain what this does:\nconst x = a ?? b;', name: 'dana' },
       { role: 'assistant', content: 'It picks `b` when `a` is null or undefined.' },
