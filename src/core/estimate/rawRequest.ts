@@ -152,12 +152,12 @@ export function detectRequestFormat(body: unknown): RawRequestFormat | undefined
   }
   let anthropic = 0;
   let openai = 0;
-  if (body.system !== undefined) anthropic += 2;
-  if (isObject(body.thinking) || body.top_k !== undefined || body.stop_sequences !== undefined || body.anthropic_version !== undefined) anthropic += 1;
-  if (body.max_completion_tokens !== undefined || body.stream_options !== undefined || body.response_format !== undefined || body.n !== undefined || body.logprobs !== undefined) openai += 1;
+  if (body.system !== undefined) {anthropic += 2;}
+  if (isObject(body.thinking) || body.top_k !== undefined || body.stop_sequences !== undefined || body.anthropic_version !== undefined) {anthropic += 1;}
+  if (body.max_completion_tokens !== undefined || body.stream_options !== undefined || body.response_format !== undefined || body.n !== undefined || body.logprobs !== undefined) {openai += 1;}
   for (const tool of Array.isArray(body.tools) ? body.tools : []) {
-    if (isObject(tool) && tool.input_schema !== undefined) anthropic += 1;
-    if (isObject(tool) && isObject(tool.function)) openai += 1;
+    if (isObject(tool) && tool.input_schema !== undefined) {anthropic += 1;}
+    if (isObject(tool) && isObject(tool.function)) {openai += 1;}
   }
   for (const message of body.messages) {
     if (!isObject(message)) {
