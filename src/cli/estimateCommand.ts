@@ -153,7 +153,8 @@ function formatTable(estimate: Estimate): string {
   return lines.join('\n') + '\n';
 }
 
-async function readProfile(io: CliIo, file: string | undefined): Promise<CreditProfile> {
+/** A credit profile named on the command line, merged over the defaults; the built-in one without. */
+export async function readProfile(io: CliIo, file: string | undefined): Promise<CreditProfile> {
   if (file === undefined) {
     return DEFAULT_PROFILE;
   }
