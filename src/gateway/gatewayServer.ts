@@ -14,8 +14,9 @@
  * 6. after the answer has ended, appends one usage record. Appends are never on the streaming path:
  *    the client has its last byte before the ledger is written.
  * A client that disconnects aborts the upstream request; the attempt is recorded as cancelled with
- * estimated usage. Without enforcement the estimate is made after the request has left, so it adds
- * nothing to the time to first byte.
+ * estimated usage. Without enforcement the estimate is made once the answer has ended (it describes
+ * the request as sent, so when it is made does not change it), so it adds nothing to the time to
+ * first byte or to any chunk.
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
@@ -400,11 +401,6 @@ export class Gateway {
       this.record(record);
       resolveDone();
     };
-
-    if (!budget.enforce) {
-      // Off the request's path: the body has left before the estimate is made.
-      setImmediate(() => { estimateNow(); });
-    }
 
     res.on('close', () => {
       if (res.writableFinished || settled || upstreamCut) {
