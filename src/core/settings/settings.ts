@@ -56,13 +56,20 @@ const fields = {
   includePromptsInExport: { schema: z.boolean(), fallback: false },
   'hoverTips.enabled': { schema: z.boolean(), fallback: true },
   'statusBar.showSelectionEstimate': { schema: z.boolean(), fallback: true },
+  'budget.perTask': { schema: budget, fallback: null as number | null },
+  'gateway.enabled': { schema: z.boolean(), fallback: false },
+  'gateway.port': { schema: z.number().int().min(0).max(65535), fallback: 0 },
+  'gateway.enforceBudget': { schema: z.boolean(), fallback: false },
+  'gateway.terminalEnvironment': { schema: z.array(z.string().regex(/^[a-z-]+$/, 'an assistant id such as "claude-code"')), fallback: [] as string[] },
 } as const;
 
 export type SettingKey = keyof typeof fields;
 export const SETTING_KEYS = Object.keys(fields) as SettingKey[];
 
 /** Settings that decide where a key is sent or what things cost: never taken from an untrusted workspace. */
-export const RESTRICTED_SETTING_KEYS: readonly SettingKey[] = ['providers', 'creditProfilePath', 'creditProfile'];
+export const RESTRICTED_SETTING_KEYS: readonly SettingKey[] = [
+  'providers', 'creditProfilePath', 'creditProfile', 'gateway.enabled', 'gateway.port', 'gateway.terminalEnvironment',
+];
 
 export interface Settings {
   readonly providers: readonly ProviderConfig[];
@@ -76,6 +83,17 @@ export interface Settings {
   readonly includePromptsInExport: boolean;
   readonly hoverTipsEnabled: boolean;
   readonly showSelectionEstimate: boolean;
+  /** Credits one gateway task (all its rounds) may cost; null for no cap. */
+  readonly budgetPerTask: number | null;
+  readonly gateway: {
+    readonly enabled: boolean;
+    /** 0: any free port, remembered per workspace. */
+    readonly port: number;
+    /** Refuse requests whose high estimate would cross a budget. */
+    readonly enforceBudget: boolean;
+    /** Assistants whose base-URL variables are set in new integrated terminals. */
+    readonly terminalEnvironment: readonly string[];
+  };
 }
 
 export interface SettingsProblem {
@@ -140,6 +158,13 @@ export function parseSettings(raw: Readonly<Record<string, unknown>>): ParsedSet
     includePromptsInExport: parseField('includePromptsInExport', raw.includePromptsInExport, problems),
     hoverTipsEnabled: parseField('hoverTips.enabled', raw['hoverTips.enabled'], problems),
     showSelectionEstimate: parseField('statusBar.showSelectionEstimate', raw['statusBar.showSelectionEstimate'], problems),
+    budgetPerTask: parseField('budget.perTask', raw['budget.perTask'], problems),
+    gateway: {
+      enabled: parseField('gateway.enabled', raw['gateway.enabled'], problems),
+      port: parseField('gateway.port', raw['gateway.port'], problems),
+      enforceBudget: parseField('gateway.enforceBudget', raw['gateway.enforceBudget'], problems),
+      terminalEnvironment: parseField('gateway.terminalEnvironment', raw['gateway.terminalEnvironment'], problems),
+    },
   };
   return { settings, problems };
 }
