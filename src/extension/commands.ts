@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import { askAboutSelection, type AskArgs } from './askAboutSelection';
 import type { ComposeViewProvider } from './compose/composeViewProvider';
 import { exportUsageCommand } from './exportUsage/exportUsage';
+import { type ConnectArgs, connectAssistant, rotateGatewayToken, stopGateway } from './gateway/connectAssistant';
+import type { GatewayHost } from './gateway/gatewayHost';
 import { showHistory } from './history/registerHistory';
 import { selectModel } from './selectModel';
 import { clearApiKey, setApiKey } from './secrets';
@@ -15,9 +17,10 @@ export type CommandHandler = (...args: never[]) => unknown;
 export interface CommandSurfaces {
   readonly services: Services;
   readonly compose: ComposeViewProvider;
+  readonly gateway: GatewayHost;
 }
 
-export function commandTable({ services, compose }: CommandSurfaces): Record<string, CommandHandler> {
+export function commandTable({ services, compose, gateway }: CommandSurfaces): Record<string, CommandHandler> {
   return {
     'creditMeter.askAboutSelection': (args?: AskArgs) => askAboutSelection(services, compose, args),
     'creditMeter.openCompose': () => vscode.commands.executeCommand('creditMeter.compose.focus'),
@@ -28,6 +31,9 @@ export function commandTable({ services, compose }: CommandSurfaces): Record<str
     'creditMeter.showLog': () => services.log.show(),
     'creditMeter.showHistory': () => showHistory(services),
     'creditMeter.exportUsage': (options?: unknown) => exportUsageCommand(services)(options),
+    'creditMeter.connectAssistant': (args?: ConnectArgs) => connectAssistant(services, gateway, args),
+    'creditMeter.rotateGatewayToken': (quiet?: boolean) => rotateGatewayToken(gateway, quiet === true),
+    'creditMeter.stopGateway': () => stopGateway(gateway),
   };
 }
 
