@@ -9,8 +9,8 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { SpendTracker } from '../core/budget/spendTracker';
 import { Ledger } from '../core/ledger';
-import { parseSettings, type ProviderConfig } from '../core/settings/settings';
-import { Gateway, type GatewayProvider, newGatewayToken } from '../gateway';
+import { parseSettings } from '../core/settings/settings';
+import { Gateway, type GatewayProvider, gatewayProvidersFrom, newGatewayToken } from '../gateway';
 import { firstLine, parseOptions } from './cliOptions';
 import { readProfile } from './estimateCommand';
 import { CliError, type CliIo } from './io';
@@ -164,18 +164,11 @@ async function readProviders(io: CliIo, file: string): Promise<GatewayProvider[]
   if (problems.length > 0) {
     throw new CliError(`providers file '${file}': ${problems.map((problem) => `${problem.field.replace(/^creditMeter\.providers/, 'providers')}: ${problem.message}`).join('; ')}`);
   }
-  const usable = settings.providers.filter((provider): provider is ProviderConfig & { kind: 'openai' | 'anthropic'; baseUrl: string } => provider.kind !== 'vscode-lm' && provider.baseUrl !== undefined);
+  const usable = gatewayProvidersFrom(settings.providers);
   if (usable.length === 0) {
     throw new CliError(`providers file '${file}' lists no openai or anthropic provider`);
   }
-  return usable.map((provider) => ({
-    id: provider.id,
-    kind: provider.kind,
-    baseUrl: provider.baseUrl,
-    headers: provider.headers,
-    ...(provider.creditsHeader ? { creditsHeader: provider.creditsHeader } : {}),
-    ...(provider.regionHeader ? { regionHeader: provider.regionHeader } : {}),
-  }));
+  return usable;
 }
 
 function parseCount(option: string, value: string, max: number): number {

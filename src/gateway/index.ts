@@ -3,5 +3,5 @@ export { hostAllowed, newGatewayToken, tokenMatches } from './auth';
 export { errorBody, type Dialect } from './errors';
 export { Gateway } from './gatewayServer';
 export { MAX_BODY_BYTES, withIncludeUsage } from './requestBody';
-export { resolveRoute, type Route } from './routes';
+export { gatewayProvidersFrom, resolveRoute, type Route } from './routes';
 export type { GatewayBudget, GatewayHost, GatewayLog, GatewayOptions, GatewayProvider } from './types';

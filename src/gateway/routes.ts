@@ -16,6 +16,7 @@
  * text), so a request can only reach the configured origin; the query string is kept as sent.
  */
 import type { RawRequestFormat } from '../core/estimate/rawRequest';
+import type { ProviderConfig } from '../core/settings/settings';
 import type { GatewayProvider } from './types';
 
 export type RouteName = 'chat' | 'responses' | 'messages' | 'count_tokens' | 'models';
@@ -97,4 +98,22 @@ export function resolveRoute(method: string | undefined, rawUrl: string | undefi
     ok: true,
     route: { provider, name: found.name, format: FORMAT[found.name], method: found.method, upstream: joinUpstream(provider.baseUrl, found.path, query) },
   };
+}
+
+/** The configured providers the gateway can forward to: kind openai or anthropic, with a base URL. */
+export function gatewayProvidersFrom(configs: readonly ProviderConfig[]): GatewayProvider[] {
+  const out: GatewayProvider[] = [];
+  for (const provider of configs) {
+    if ((provider.kind === 'openai' || provider.kind === 'anthropic') && provider.baseUrl) {
+      out.push({
+        id: provider.id,
+        kind: provider.kind,
+        baseUrl: provider.baseUrl,
+        headers: provider.headers,
+        ...(provider.creditsHeader ? { creditsHeader: provider.creditsHeader } : {}),
+        ...(provider.regionHeader ? { regionHeader: provider.regionHeader } : {}),
+      });
+    }
+  }
+  return out;
 }

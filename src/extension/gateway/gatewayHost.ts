@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { TaskSnapshot } from '../../core/tasks';
-import { Gateway, type GatewayProvider, newGatewayToken } from '../../gateway';
+import { Gateway, type GatewayProvider, gatewayProvidersFrom, newGatewayToken } from '../../gateway';
 import { Disposable } from '../lifecycle';
 import type { ApiKeys } from '../secrets';
 import type { Services } from '../services';
@@ -34,20 +34,7 @@ export function gatewayApiKey(keys: ApiKeys, provider: GatewayProvider): Thenabl
 
 /** Providers the gateway can forward to: the configured openai and anthropic ones with a base URL. */
 export function gatewayProviders(services: Services): GatewayProvider[] {
-  const out: GatewayProvider[] = [];
-  for (const provider of services.config.settings.providers) {
-    if ((provider.kind === 'openai' || provider.kind === 'anthropic') && provider.baseUrl) {
-      out.push({
-        id: provider.id,
-        kind: provider.kind,
-        baseUrl: provider.baseUrl,
-        headers: provider.headers,
-        ...(provider.creditsHeader ? { creditsHeader: provider.creditsHeader } : {}),
-        ...(provider.regionHeader ? { regionHeader: provider.regionHeader } : {}),
-      });
-    }
-  }
-  return out;
+  return gatewayProvidersFrom(services.config.settings.providers);
 }
 
 export class GatewayHost extends Disposable {
