@@ -35,9 +35,9 @@
  *
  * One request is one round: the gateway prices every round of a task as its own request.
  */
+import { createHash } from 'node:crypto';
 import { DEFAULT_PROFILE, modelPricing } from '../pricing';
 import { CalibrationTable, type EncodingName, type ModelTokenizer, type TokenCounter, loadCounter, tokenizerForModel } from '../tokens';
-import { TextMemo } from '../tips/textMemo';
 import { costRange } from './costRange';
 import type { Estimate, EstimateOptions, EstimatePart } from './estimateTypes';
 import { messageOverhead } from './messageOverhead';
@@ -67,6 +67,9 @@ export const ANTHROPIC_IMAGE_TOKENS = 1590;
 /** OpenAI cookbook `num_tokens_for_tools` constants; gpt-3.5 / gpt-4 start each function with 10, newer models with 7. */
 const TOOL_FRAMING = { funcInit: 7, legacyFuncInit: 10, propInit: 3, propKey: 3, enumInit: -3, enumItem: 3, funcEnd: 12 } as const;
 
+/** Texts shorter than this are counted directly: hashing them would cost about as much. */
+const MEMO_MIN_LENGTH = 256;
+
 /** Anthropic's documented tool-use system prompt, in Claude tokens, by model: [auto / none, any / tool]. */
 const ANTHROPIC_TOOL_PROMPT: readonly (readonly [RegExp, number, number])[] = [
   [/claude-3-opus/, 530, 281],
@@ -89,22 +92,33 @@ export interface RawRequestOptions extends EstimateOptions {
   readonly memo?: RawRequestMemo;
 }
 
-/** Remembers token counts of message texts across requests, least recently used first out. */
+/**
+ * Remembers token counts of message texts across requests (an agent resends its whole conversation
+ * every round), least recently used first out. Keyed by a hash of the text, so what it keeps is a few
+ * bytes per text, however long the text was.
+ */
 export class RawRequestMemo {
-  private readonly memos = new Map<EncodingName, TextMemo<number>>();
+  private readonly counts = new Map<string, number>();
 
-  constructor(private readonly capacity = 512) {}
+  constructor(private readonly capacity = 4096) {}
 
   count(counter: TokenCounter, text: string): number {
-    if (text.length < 64) {
+    if (text.length < MEMO_MIN_LENGTH) {
       return counter.count(text);
     }
-    let memo = this.memos.get(counter.encoding);
-    if (!memo) {
-      memo = new TextMemo<number>(this.capacity);
-      this.memos.set(counter.encoding, memo);
+    const key = `${counter.encoding}:${createHash('sha1').update(text).digest('base64')}`;
+    const found = this.counts.get(key);
+    if (found !== undefined) {
+      this.counts.delete(key);
+      this.counts.set(key, found);
+      return found;
     }
-    return memo.get(text, (value) => counter.count(value));
+    const value = counter.count(text);
+    this.counts.set(key, value);
+    if (this.counts.size > this.capacity) {
+      this.counts.delete(this.counts.keys().next().value as string);
+    }
+    return value;
   }
 }
 
