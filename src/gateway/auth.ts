@@ -14,7 +14,8 @@ export function newGatewayToken(): string {
   return `cmg_${randomBytes(32).toString('base64url')}`;
 }
 
-function digest(value: string): Buffer {
+/** What a token is compared as: its SHA-256 (keep the expected one, compute it once). */
+export function tokenDigest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
 
@@ -35,13 +36,13 @@ export function presentedTokens(headers: IncomingHttpHeaders): string[] {
   return found;
 }
 
-/** True when one of the presented credentials is the token; every candidate is compared. */
-export function tokenMatches(expected: string, headers: IncomingHttpHeaders): boolean {
-  const want = digest(expected);
+/** True when one of the presented credentials is the token (given as itself or its digest); every candidate is compared. */
+export function tokenMatches(expected: string | Buffer, headers: IncomingHttpHeaders): boolean {
+  const want = typeof expected === 'string' ? tokenDigest(expected) : expected;
   let ok = false;
   for (const candidate of presentedTokens(headers)) {
     // Non-short-circuit on purpose: the time spent does not depend on which candidate matched.
-    ok = timingSafeEqual(want, digest(candidate)) || ok;
+    ok = timingSafeEqual(want, tokenDigest(candidate)) || ok;
   }
   return ok;
 }

@@ -26,13 +26,13 @@ import * as zlib from 'node:zlib';
 import { budgetBreaches, refusalMessage } from '../core/budget/taskBudget';
 import { RawRequestError, type RawRequestEstimate, RawRequestMemo, estimateRawRequest } from '../core/estimate/rawRequest';
 import type { OutcomeStatus, UsageRecord } from '../core/ledger/usageRecord';
-import { identifyClient, messageFingerprints, TaskTracker, type TaskSnapshot } from '../core/tasks';
+import { identifyClient, messageFingerprints, type TaskAssignment, TaskTracker, type TaskSnapshot } from '../core/tasks';
 import { classifyFailure } from '../providers/errorClassification';
 import { redactSecrets } from '../providers/providerError';
-import { hostAllowed, tokenMatches } from './auth';
+import { hostAllowed, tokenDigest, tokenMatches } from './auth';
 import { type Dialect, sendError } from './errors';
 import { gatewayRecord } from './gatewayRecord';
-import { BodyTooLargeError, MAX_BODY_BYTES, needsIncludeUsage, readBody, withIncludeUsage } from './requestBody';
+import { BodyTooLargeError, MAX_BODY_BYTES, readBody, withIncludeUsage } from './requestBody';
 import { type Route, resolveRoute } from './routes';
 import type { GatewayHost, GatewayOptions, GatewayProvider } from './types';
 import { createUsageTap, type TapResult, type UsageTap } from './usageTap';
@@ -72,6 +72,14 @@ function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** What the gateway worked out about a metered request. */
+interface RequestFacts {
+  readonly parsed: Record<string, unknown>;
+  readonly client: string;
+  readonly model: string;
+  readonly assignment: TaskAssignment;
+}
+
 /** One request through the gateway, from arrival to its record. */
 interface Exchange {
   readonly startedAt: Date;
@@ -82,6 +90,7 @@ interface Exchange {
 export class Gateway {
   readonly tasks: TaskTracker;
   private token: string;
+  private tokenHash: Buffer;
   private readonly host: GatewayHost;
   private readonly memo = new RawRequestMemo();
   private readonly exchanges = new Set<Exchange>();
@@ -93,10 +102,12 @@ export class Gateway {
   private readonly now: () => Date;
   private readonly maxBodyBytes: number;
   private closing = false;
+  private listeningPort: number | undefined;
 
   private constructor(private readonly server: http.Server, options: GatewayOptions) {
     this.host = options.host;
     this.token = options.token;
+    this.tokenHash = tokenDigest(options.token);
     this.now = options.now ?? (() => new Date());
     this.maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
     this.tasks = new TaskTracker({ newId: randomUUID });
@@ -118,7 +129,8 @@ export class Gateway {
   }
 
   get port(): number {
-    return (this.server.address() as AddressInfo).port;
+    this.listeningPort ??= (this.server.address() as AddressInfo).port;
+    return this.listeningPort;
   }
 
   /** `http://127.0.0.1:<port>`, no trailing slash. */
@@ -134,6 +146,7 @@ export class Gateway {
   /** A new token applies to the next request (`Credit Meter: Rotate Gateway Token`). */
   setToken(token: string): void {
     this.token = token;
+    this.tokenHash = tokenDigest(token);
   }
 
   /** Told about every record after it was appended. */
@@ -185,7 +198,7 @@ export class Gateway {
     }
     const resolved = resolveRoute(req.method, req.url, this.host.providers());
     const dialect = dialectOf(resolved.ok ? resolved.route.provider : resolved.provider);
-    if (!tokenMatches(this.token, req.headers)) {
+    if (!tokenMatches(this.tokenHash, req.headers)) {
       sendError(res, dialect, 'unauthorized', 'The Credit Meter gateway token is missing or wrong. Use the token shown by "Credit Meter: Connect an Assistant…" as the API key.', true);
       return;
     }
@@ -232,18 +245,40 @@ export class Gateway {
       await this.passThrough(req, res, route, body, key);
       return;
     }
-    let parsed: Record<string, unknown>;
+    await this.metered(req, res, route, body, key, startedAt);
+  }
+
+  /**
+   * What the gateway knows of a metered request: the body parsed (an empty object when it is not a
+   * JSON object: it is forwarded all the same, and the provider says what is wrong with it), the
+   * client, and its task and round.
+   */
+  private describe(req: http.IncomingMessage, format: NonNullable<Route['format']>, body: Buffer, startedAt: Date): RequestFacts {
+    let parsed: Record<string, unknown> = {};
     try {
       const value = JSON.parse(body.toString('utf8')) as unknown;
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new Error('not a JSON object');
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+        parsed = value as Record<string, unknown>;
       }
-      parsed = value as Record<string, unknown>;
-    } catch (error) {
-      sendError(res, dialect, 'bad_request', `Credit Meter gateway: the request body is not a JSON object (${error instanceof Error ? error.message : String(error)}).`);
-      return;
+    } catch {
+      // Not JSON: recorded without an estimate, under a task of its own.
     }
-    await this.metered(req, res, route, body, parsed, key, startedAt);
+    const identity = identifyClient({
+      'user-agent': headerText(req.headers['user-agent']),
+      'x-title': headerText(req.headers['x-title']),
+      'x-claude-code-session-id': headerText(req.headers['x-claude-code-session-id']),
+      'x-task-id': headerText(req.headers['x-task-id']),
+    });
+    const model = typeof parsed.model === 'string' && parsed.model.trim() !== '' ? parsed.model.trim() : 'unknown';
+    const assignment = this.tasks.assign({
+      client: identity.name,
+      ...(identity.session ? { session: identity.session } : {}),
+      fingerprints: messageFingerprints(format, parsed),
+      ...(typeof parsed.previous_response_id === 'string' ? { previousResponseId: parsed.previous_response_id } : {}),
+      model,
+      at: startedAt.getTime(),
+    });
+    return { parsed, client: identity.name, model, assignment };
   }
 
   /** `models` and `count_tokens`: forwarded as they are, not recorded. */
@@ -275,68 +310,48 @@ export class Gateway {
     });
   }
 
-  private async metered(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    route: Route,
-    body: Buffer,
-    parsed: Record<string, unknown>,
-    key: string | undefined,
-    startedAt: Date,
-  ): Promise<void> {
+  private async metered(req: http.IncomingMessage, res: http.ServerResponse, route: Route, body: Buffer, key: string | undefined, startedAt: Date): Promise<void> {
     const format = route.format as NonNullable<Route['format']>;
-    const identity = identifyClient({
-      'user-agent': headerText(req.headers['user-agent']),
-      'x-title': headerText(req.headers['x-title']),
-      'x-claude-code-session-id': headerText(req.headers['x-claude-code-session-id']),
-      'x-task-id': headerText(req.headers['x-task-id']),
-    });
-    const model = typeof parsed.model === 'string' && parsed.model.trim() !== '' ? parsed.model.trim() : 'unknown';
-    const assignment = this.tasks.assign({
-      client: identity.name,
-      ...(identity.session ? { session: identity.session } : {}),
-      fingerprints: messageFingerprints(format, parsed),
-      ...(typeof parsed.previous_response_id === 'string' ? { previousResponseId: parsed.previous_response_id } : {}),
-      model,
-      at: startedAt.getTime(),
-    });
     const budget = this.host.budget();
+    let facts: RequestFacts | undefined;
     let estimate: RawRequestEstimate | undefined;
     let estimated = false;
     const estimateNow = (): RawRequestEstimate | undefined => {
-      if (!estimated) {
+      if (!estimated && facts) {
         estimated = true;
-        estimate = this.estimate(parsed, format, route.provider);
+        estimate = this.estimate(facts.parsed, format, route.provider);
       }
       return estimate;
     };
-    const base = {
+    const recordBase = (known: RequestFacts) => ({
       provider: route.provider,
-      model,
-      client: identity.name,
-      taskId: assignment.taskId,
-      round: assignment.round,
-      attempt: assignment.attempt,
+      model: known.model,
+      client: known.client,
+      taskId: known.assignment.taskId,
+      round: known.assignment.round,
+      attempt: known.assignment.attempt,
       profile: this.host.profile(),
       calibration: this.host.calibration?.(),
       storePrompts: this.host.storePrompts?.() ?? false,
       secrets: [key, this.token],
-    };
+    });
 
     let high = 0;
     if (budget.enforce) {
+      // Enforced budgets need the estimate, and the task's spend, before anything leaves.
+      facts = this.describe(req, format, body, startedAt);
       const sendTime = estimateNow();
       high = sendTime?.cost.kind === 'priced' ? sendTime.cost.credits.high : 0;
       const spend = this.host.spend();
       // Requests in flight count at their high estimate until they settle.
       const committed = { today: spend.today + this.reserved, month: spend.month + this.reserved };
-      const breaches = sendTime?.cost.kind === 'priced' ? budgetBreaches(committed, this.tasks.committed(assignment.taskId), budget.limits, high) : [];
+      const breaches = sendTime?.cost.kind === 'priced' ? budgetBreaches(committed, this.tasks.committed(facts.assignment.taskId), budget.limits, high) : [];
       if (breaches.length > 0 && sendTime?.cost.kind === 'priced') {
         const message = refusalMessage(breaches, sendTime.cost.credits);
         sendError(res, dialectOf(route.provider), 'budget', message);
-        this.tasks.settle(assignment.taskId, undefined, { credits: 0, at: this.now().getTime() });
+        this.tasks.settle(facts.assignment.taskId, undefined, { credits: 0, at: this.now().getTime() });
         this.record(gatewayRecord({
-          ...base,
+          ...recordBase(facts),
           estimate: sendTime,
           startedAt,
           finishedAt: this.now(),
@@ -348,18 +363,21 @@ export class Gateway {
           errorMessage: message,
           responseHeaders: {},
         }));
-        this.host.log?.info(`Gateway refused a ${identity.name} request to ${route.provider.id}: ${message}`);
+        this.host.log?.info(`Gateway refused a ${facts.client} request to ${route.provider.id}: ${message}`);
         return;
       }
     }
 
-    const outgoing = format === 'openai' && needsIncludeUsage(parsed) ? withIncludeUsage(body) : body;
-    const reservation = this.tasks.reserve(assignment.taskId, high);
-    this.reserved += high;
+    const outgoing = format === 'openai' ? withIncludeUsage(body) : body;
     let settled = false;
     let resolveDone: () => void = () => undefined;
     const done = new Promise<void>((resolve) => { resolveDone = resolve; });
     const upstream = this.send(route, req, outgoing, key);
+    // Without enforcement, what the gateway needs to know of the request is worked out once it has left.
+    const known = facts ?? this.describe(req, format, body, startedAt);
+    facts = known;
+    const reservation = this.tasks.reserve(known.assignment.taskId, high);
+    this.reserved += high;
     let answer: http.IncomingMessage | undefined;
     let tap: UsageTap | undefined;
     let clientGone = false;
@@ -385,7 +403,7 @@ export class Gateway {
       this.reserved -= high;
       const sendTime = estimateNow();
       const record = gatewayRecord({
-        ...base,
+        ...recordBase(known),
         estimate: sendTime,
         startedAt,
         finishedAt: this.now(),
@@ -397,7 +415,7 @@ export class Gateway {
         ...(outcome.errorMessage ? { errorMessage: outcome.errorMessage } : {}),
         responseHeaders: answer?.headers ?? {},
       });
-      this.tasks.settle(assignment.taskId, reservation, { credits: record.cost.credits, ...(outcome.tap?.responseId ? { responseId: outcome.tap.responseId } : {}), at: this.now().getTime() });
+      this.tasks.settle(known.assignment.taskId, reservation, { credits: record.cost.credits, ...(outcome.tap?.responseId ? { responseId: outcome.tap.responseId } : {}), at: this.now().getTime() });
       this.record(record);
       resolveDone();
     };
@@ -473,7 +491,12 @@ export class Gateway {
       let heldBytes = 0;
       if (!holdErrorBody) {
         res.writeHead(status, incoming.statusMessage, responseHeaders(incoming.rawHeaders));
-        res.flushHeaders();
+        // The headers go out with the first chunk when it came with them, else on their own at once.
+        setImmediate(() => {
+          if (!res.headersSent && !res.destroyed) {
+            res.flushHeaders();
+          }
+        });
       }
       incoming.on('data', (chunk: Buffer) => {
         if (clientGone) {
@@ -514,12 +537,12 @@ export class Gateway {
         void readTap.end().then((read) => {
           const accepted = status >= 200 && status < 300;
           if (!accepted) {
-            const failure = classifyFailure(read.failure ?? { status }, { host: route.upstream.host, model, secrets: [key, this.token] });
+            const failure = classifyFailure(read.failure ?? { status }, { host: route.upstream.host, model: known.model, secrets: [key, this.token] });
             finish({ status: 'error', httpStatus: status, tap: read, accepted: false, errorClass: failure.errorClass, errorMessage: failure.detail && !failure.message.includes(failure.detail) ? `${failure.message} (${failure.detail})` : failure.message });
             return;
           }
           if (read.failure) {
-            const failure = classifyFailure(read.failure, { host: route.upstream.host, model, secrets: [key, this.token] });
+            const failure = classifyFailure(read.failure, { host: route.upstream.host, model: known.model, secrets: [key, this.token] });
             finish({ status: 'error', httpStatus: status, tap: read, accepted: true, errorClass: failure.errorClass, errorMessage: failure.message });
             return;
           }

@@ -1,6 +1,6 @@
 /**
- * Request bodies: read whole (they must be estimated and budget-checked before anything leaves),
- * bounded by `MAX_BODY_BYTES`, then forwarded byte for byte. The one change the gateway makes: a
+ * Request bodies: read whole (with budgets enforced they are estimated and checked before anything
+ * leaves), bounded by `MAX_BODY_BYTES`, then forwarded byte for byte. The one change the gateway makes: a
  * streaming Chat Completions request without `stream_options.include_usage: true` gets it, so the
  * stream ends with a usage chunk. The edit touches the fewest bytes it can (an insertion after a
  * `{`, or one value replaced); every other byte, whitespace and key order included, is the client's.
@@ -134,13 +134,22 @@ function members(bytes: Buffer, at: number): Member[] {
     const raw = bytes.toString('utf8', i, keyEnd);
     const name = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
     i = skipSpace(bytes, keyEnd);
+    if (bytes[i] !== 0x3a) {
+      throw new Error('expected a colon');
+    }
     i = skipSpace(bytes, i + 1);
     const valueEnd = skipValue(bytes, i);
+    if (valueEnd === i) {
+      throw new Error('expected a value');
+    }
     out.push({ name, valueStart: i, valueEnd });
     i = skipSpace(bytes, valueEnd);
     if (bytes[i] === 0x2c) {
       i = skipSpace(bytes, i + 1);
       continue;
+    }
+    if (bytes[i] !== 0x7d) {
+      throw new Error('expected a comma or the end of the object');
     }
     return out;
   }
@@ -157,24 +166,45 @@ export function needsIncludeUsage(body: Record<string, unknown>): boolean {
 }
 
 /**
- * The body with `stream_options.include_usage: true` set, changing as few bytes as possible. The
- * body must be a JSON object that `JSON.parse` accepted. Duplicate keys follow JSON.parse: the last wins.
+ * The body of a streaming Chat Completions request with `stream_options.include_usage: true` set,
+ * changing as few bytes as possible; any other body (not streaming, usage already asked for, not a
+ * JSON object) is returned as it is. Read at the byte level, so the request can leave before its
+ * JSON is parsed. Duplicate keys follow JSON.parse: the last one wins.
  */
 export function withIncludeUsage(bytes: Buffer): Buffer {
-  const start = skipSpace(bytes, 0);
-  const top = members(bytes, start);
-  const options = top.filter((member) => member.name === 'stream_options').at(-1);
+  let start: number;
+  let top: Member[];
+  try {
+    start = skipSpace(bytes, 0);
+    if (bytes[start] !== 0x7b) {
+      return bytes;
+    }
+    top = members(bytes, start);
+  } catch {
+    return bytes;
+  }
+  const last = (list: readonly Member[], name: string) => list.filter((member) => member.name === name).at(-1);
+  const stream = last(top, 'stream');
+  if (!stream || bytes.toString('latin1', stream.valueStart, stream.valueEnd) !== 'true') {
+    return bytes;
+  }
+  const options = last(top, 'stream_options');
   if (!options) {
-    return splice(bytes, start + 1, start + 1, top.length > 0 ? '"stream_options":{"include_usage":true},' : '"stream_options":{"include_usage":true}');
+    return splice(bytes, start + 1, start + 1, '"stream_options":{"include_usage":true},');
   }
   if (bytes[options.valueStart] !== 0x7b) {
     // null (or a value the API rejects anyway): an object in its place.
     return splice(bytes, options.valueStart, options.valueEnd, '{"include_usage":true}');
   }
-  const inner = members(bytes, options.valueStart);
-  const include = inner.filter((member) => member.name === 'include_usage').at(-1);
+  let inner: Member[];
+  try {
+    inner = members(bytes, options.valueStart);
+  } catch {
+    return bytes;
+  }
+  const include = last(inner, 'include_usage');
   if (include) {
-    return splice(bytes, include.valueStart, include.valueEnd, 'true');
+    return bytes.toString('latin1', include.valueStart, include.valueEnd) === 'true' ? bytes : splice(bytes, include.valueStart, include.valueEnd, 'true');
   }
   return splice(bytes, options.valueStart + 1, options.valueStart + 1, inner.length > 0 ? '"include_usage":true,' : '"include_usage":true');
 }

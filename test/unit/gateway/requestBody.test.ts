@@ -29,10 +29,23 @@ describe('include_usage on streaming Chat Completions', () => {
     });
   }
 
-  it('leaves bodies alone that ask for usage already or do not stream', () => {
+  it('leaves bodies alone that ask for usage already, do not stream, or are not a JSON object', () => {
     assert.equal(needsIncludeUsage({ stream: true, stream_options: { include_usage: true } }), false);
     assert.equal(needsIncludeUsage({ stream: false }), false);
     assert.equal(needsIncludeUsage({}), false);
+    for (const body of [
+      '{"stream":true,"stream_options":{"include_usage":true},"model":"m"}',
+      '{"stream":false,"model":"m"}',
+      '{"stream":"true","model":"m"}',
+      '{"model":"m","stream":true "messages":[]}',
+      '{"model":"m","stream":true',
+      '[{"stream":true}]',
+      'not json at all',
+      '',
+    ]) {
+      const bytes = Buffer.from(body);
+      assert.equal(withIncludeUsage(bytes), bytes, `unchanged: ${body}`);
+    }
   });
 });
 

@@ -166,6 +166,18 @@ describe('gateway security', () => {
     assert.ok(records.every((record) => record.outcome.status === 'error' && record.outcome.errorClass === 'auth'));
   });
 
+  it('forwards a body that is not JSON unchanged and passes the provider\'s 400 on', async () => {
+    await harness.close();
+    const refusal = JSON.stringify({ error: { message: 'We could not parse the JSON body of your request.', type: 'invalid_request_error', param: null, code: null } });
+    harness = await startGatewayHarness([{ status: 400, body: refusal }]);
+    const answer = await send(`${harness.openaiBase}/chat/completions`, { headers: auth(), body: '{"model": "gpt-4.1", "stream": tru' });
+    assert.equal(answer.status, 400);
+    assert.equal(answer.body, refusal);
+    assert.equal(harness.upstream.requests[0].body, '{"model": "gpt-4.1", "stream": tru');
+    const [record] = await harness.records(1);
+    assert.deepEqual([record.outcome.status, record.outcome.httpStatus, record.modelRequested, record.estimate], ['error', 400, 'unknown', null]);
+  });
+
   it('never follows a redirect with the key', async () => {
     await harness.close();
     harness = await startGatewayHarness([{ status: 307, headers: { location: 'https://elsewhere.example/v1/chat/completions' }, body: '' }]);
