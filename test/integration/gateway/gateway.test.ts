@@ -31,7 +31,9 @@ describe('gateway: assistants metered inside VS Code', () => {
     upstream = await startProtocolServer(() => ({ body, headers: { 'content-type': 'application/json' } }));
     const api = await creditMeter();
     await setUserSetting(api, 'providers', [{ id: 'gw-openai', kind: 'openai', baseUrl: `${upstream.url}/v1`, models: ['gpt-4.1'] }]);
-    await vscode.commands.executeCommand('creditMeter.setApiKey', 'gw-openai', KEY);
+    // Another suite's workspace settings may still be on their way out: wait until ours apply.
+    await until('the gateway provider in the settings', () => api.services.config.settings.providers.some((provider) => provider.id === 'gw-openai'), 15_000);
+    assert.equal(await vscode.commands.executeCommand<boolean>('creditMeter.setApiKey', 'gw-openai', KEY), true, 'the key is stored');
   });
 
   after(async () => {
