@@ -11,6 +11,7 @@ const verbs: Record<string, { summary: string; load: () => Promise<Verb> }> = {
   estimate: { summary: 'Estimate the credits a request would cost before sending it', load: async () => (await import('./estimateCommand')).run },
   report: { summary: 'Sum recorded usage per day, model or kind', load: async () => (await import('./reportCommand')).run },
   export: { summary: 'Export recorded usage as CSV, JSON or JSON Lines', load: async () => (await import('./exportCommand')).run },
+  gateway: { summary: 'Run the local metering gateway assistants can point their base URL at', load: async () => (await import('./gatewayCommand')).run },
 };
 
 function usage(): string {

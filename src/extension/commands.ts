@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import { askAboutSelection, type AskArgs } from './askAboutSelection';
 import type { ComposeViewProvider } from './compose/composeViewProvider';
 import { exportUsageCommand } from './exportUsage/exportUsage';
+import { type ConnectArgs, connectAssistant, rotateGatewayToken, stopGateway } from './gateway/connectAssistant';
+import type { GatewayHost } from './gateway/gatewayHost';
 import { showHistory } from './history/registerHistory';
 import { selectModel } from './selectModel';
 import { clearApiKey, setApiKey } from './secrets';
@@ -19,9 +21,10 @@ export interface CommandSurfaces {
   readonly compose: ComposeViewProvider;
   readonly telemetry: TelemetryHost;
   readonly telemetryHeaders: TelemetryHeaders;
+  readonly gateway: GatewayHost;
 }
 
-export function commandTable({ services, compose, telemetry, telemetryHeaders }: CommandSurfaces): Record<string, CommandHandler> {
+export function commandTable({ services, compose, telemetry, telemetryHeaders, gateway }: CommandSurfaces): Record<string, CommandHandler> {
   return {
     'creditMeter.askAboutSelection': (args?: AskArgs) => askAboutSelection(services, compose, args),
     'creditMeter.openCompose': () => vscode.commands.executeCommand('creditMeter.compose.focus'),
@@ -34,6 +37,9 @@ export function commandTable({ services, compose, telemetry, telemetryHeaders }:
     'creditMeter.exportUsage': (options?: unknown) => exportUsageCommand(services)(options),
     'creditMeter.setTelemetryHeader': (name?: string, value?: string) => setTelemetryHeader(services.config, telemetryHeaders, name, value),
     'creditMeter.showTelemetryDisclosure': (answer?: 'send' | 'turnOff') => telemetry.showDisclosure(answer),
+    'creditMeter.connectAssistant': (args?: ConnectArgs) => connectAssistant(services, gateway, args),
+    'creditMeter.rotateGatewayToken': (quiet?: boolean) => rotateGatewayToken(gateway, quiet === true),
+    'creditMeter.stopGateway': () => stopGateway(gateway),
   };
 }
 

@@ -136,6 +136,11 @@ export class Services extends Disposable {
     return this.calibrationTable;
   }
 
+  /** Recent successful requests, which the output-size model learns from (the gateway's estimates use them too). */
+  get outputHistory(): readonly HistoryRecord[] {
+    return this.history;
+  }
+
   /** The ledger is already open (for synchronous readers such as the status bar). */
   get ledgerIfOpen(): Ledger | undefined {
     return this.openedLedger;

@@ -66,12 +66,21 @@ export const HistoryColumns = z.object({
   latencyMs: column,
   retries: column,
   round: column,
+  /**
+   * The task a row belongs to, as an index into the message's `tasks` (requests through the metering
+   * gateway); null for requests that are not part of one (Compose). Absent from older senders.
+   */
+  task: nullableColumn.optional(),
 }).refine((columns) => {
   const lengths = Object.values(columns).map((values) => values.length);
   return lengths.every((length) => length === lengths[0]);
 }, 'every column has the same length');
 export type HistoryColumns = z.infer<typeof HistoryColumns>;
 export type ColumnName = keyof HistoryColumns;
+
+/** A task of an assistant through the metering gateway: its turn id and the client's name. */
+export const TaskRef = z.object({ id: z.string().min(1).max(128), client: z.string().max(128) });
+export type TaskRef = z.infer<typeof TaskRef>;
 
 export const Budget = z.object({ daily: finite.nonnegative().nullable(), monthly: finite.nonnegative().nullable() });
 export type Budget = z.infer<typeof Budget>;
@@ -132,6 +141,8 @@ export const ToWebview = z.discriminatedUnion('type', [
     generation,
     /** Model ids, indexed by the `model` column. */
     models: z.array(z.string()),
+    /** Tasks, indexed by the `task` column. */
+    tasks: z.array(TaskRef).optional(),
     columns: HistoryColumns,
     selection: Selection,
     budget: Budget,
@@ -144,6 +155,7 @@ export const ToWebview = z.discriminatedUnion('type', [
     /** Index of the first appended row; the view drops a batch that does not continue its rows. */
     startIndex: code,
     models: z.array(z.string()),
+    tasks: z.array(TaskRef).optional(),
     columns: HistoryColumns,
   }),
   /** The rows of the view's filter; `requestId` echoes the query it answers, absent after an append. */
@@ -185,6 +197,8 @@ export const HistoryViewState = z.object({
   /** Ledger row index of the selected row. */
   selected: z.number().int().nonnegative().nullable(),
   detailsOpen: z.boolean(),
+  /** Turn ids of the task rows shown open. */
+  expanded: z.array(z.string().max(128)).max(1000).optional(),
 });
 export type HistoryViewState = z.infer<typeof HistoryViewState>;
 

@@ -134,6 +134,7 @@ export class HistoryPanel extends Disposable {
           type: 'snapshot',
           generation: model.generation,
           models: [...model.models],
+          tasks: [...model.tasks],
           columns: this.columns as HistoryColumns,
           selection: await model.select(this.filter, Date.now()),
           budget: this.host.budget(),
@@ -165,8 +166,8 @@ export class HistoryPanel extends Disposable {
         return;
       }
       case 'export': {
-        const { range, since, until, models, kinds, statuses, search } = message.filter;
-        const options: ExportUsageOptions = { range, ...(since ? { since } : {}), ...(until ? { until } : {}), models, kinds, statuses, search };
+        const { range, since, until, models, kinds, statuses, search, task } = message.filter;
+        const options: ExportUsageOptions = { range, ...(since ? { since } : {}), ...(until ? { until } : {}), models, kinds, statuses, search, ...(task ? { task } : {}) };
         await vscode.commands.executeCommand('creditMeter.exportUsage', options);
         return;
       }
@@ -245,12 +246,12 @@ export class HistoryPanel extends Disposable {
       return;
     }
     for (const name of Object.keys(batch.columns) as (keyof HistoryColumns)[]) {
-      (this.columns[name] as (number | null)[]).push(...batch.columns[name]);
+      (this.columns[name] as (number | null)[] | undefined)?.push(...(batch.columns[name] ?? []));
     }
     if (!this.ready) {
       return;
     }
-    this.post({ type: 'append', generation: model.generation, startIndex: batch.startIndex, models: [...model.models], columns: batch.columns });
+    this.post({ type: 'append', generation: model.generation, startIndex: batch.startIndex, models: [...model.models], tasks: [...model.tasks], columns: batch.columns });
     this.post({ type: 'selection', selection: await model.select(this.filter, Date.now()) });
   }
 
