@@ -88,6 +88,11 @@ async function main() {
     removeSourceMaps(path.join(__dirname, 'dist'));
   }
   copyVendorAssets();
+  // The pre-tokenizer's Unicode classes come from a pinned Unicode database (scripts/buildUnicodeClasses.js);
+  // the generated source is committed, and rewritten here only if the pinned data says otherwise.
+  if (await require('./scripts/buildUnicodeClasses.js').buildUnicodeClasses()) {
+    console.log('rewrote src/core/tokens/unicodeClassData.ts from the pinned Unicode database');
+  }
   // The tokenizer's rank tables are generated once into dist/ranks (see scripts/buildRanks.js).
   require('./scripts/buildRanks.js').buildRanks(path.join(__dirname, 'dist', 'ranks'));
   if (watch) {

@@ -41,4 +41,14 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // The metering gateway is hosted by the CLI and the extension alike: it uses providers and core only.
+    files: ['src/gateway/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'The gateway has no vscode: src/extension/gateway hosts it.' }],
+        patterns: [{ group: ['**/extension/**', '**/webview/**', '**/cli/**'], message: 'The gateway uses providers and core only.' }],
+      }],
+    },
+  },
 );

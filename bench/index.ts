@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type BenchRow, type BenchSection, formatTable } from './table';
 
-const sections = ['tokens', 'estimate', 'ledger', 'webview', 'sse', 'cache', 'telemetry'];
+const sections = ['tokens', 'estimate', 'ledger', 'webview', 'sse', 'cache', 'telemetry', 'gateway'];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -1,13 +1,18 @@
 /**
- * Ledger figures: append latency with fsync, opening and summing 100k records (warm, from the
- * index snapshot; and cold, parsing every line, next to what JSON.parse alone of those lines costs),
- * CSV export of 100k records, and the memory the open index holds for them. The ledger is generated in a temp folder and removed afterwards.
+ * Ledger figures: append latency with fsync (and the share of it spent validating, redacting and
+ * serialising), opening and summing 100k records (warm, from the index snapshot; and cold, parsing
+ * every line, next to what JSON.parse alone of those lines costs), what checking the snapshot and
+ * the segments for damage and in-place edits costs, CSV export of 100k records, and the memory the
+ * open index holds for them. The ledger is generated in a temp folder and removed afterwards.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { exportToFile } from '../src/core/export';
-import { Ledger, SEGMENTS_DIR, SNAPSHOT_FILE } from '../src/core/ledger';
+import { Ledger, parseRecord, redactRecord, SEGMENTS_DIR, SNAPSHOT_FILE } from '../src/core/ledger';
+import { readSnapshot } from '../src/core/ledger/ledgerSnapshot';
+import { checkSegment, fingerprint } from '../src/core/ledger/segmentFingerprint';
 import { generateRecords, makeRecords } from '../test/support/ledgerFixtures';
 import { cpuNowMs, ms, settledMemory } from './measure';
 import { type BenchRow, mb, percentile } from './table';
@@ -80,6 +85,13 @@ export async function run(): Promise<BenchRow[]> {
     await writer.close();
     rows.push({ area: AREA, metric: `append p50 (fsync, ${APPENDS} sequential)`, value: ms(percentile(latencies, 50)) });
     rows.push({ area: AREA, metric: 'append p99 (fsync)', value: ms(percentile(latencies, 99)) });
+    // The CPU part of an append, without and with redacting every free-text field.
+    const sample = makeRecords(5000, { seed: 8 });
+    const perRecord = async (body: (record: (typeof sample)[number]) => void) => (await best(3, async () => { sample.forEach(body); })).cpu / sample.length;
+    const plain = await perRecord((record) => JSON.stringify(parseRecord(record)));
+    const redacted = await perRecord((record) => JSON.stringify(redactRecord(parseRecord(record))));
+    rows.push({ area: AREA, metric: 'append CPU: validate + serialise (per record)', value: ms(plain) });
+    rows.push({ area: AREA, metric: 'append CPU: validate + redact every text field + serialise', value: ms(redacted) });
 
     const ledgerDir = path.join(dir, 'big');
     writeSegments(ledgerDir);
@@ -116,7 +128,47 @@ export async function run(): Promise<BenchRow[]> {
       throw new Error(`bench ledger: opened ${count} records, expected ${RECORDS}`);
     }
     rows.push({ area: AREA, metric: 'open + aggregate 100k (index snapshot)', value: timing(warm), target: `< ${MAX_OPEN_AGGREGATE_MS} ms`, ok: warm.wall < MAX_OPEN_AGGREGATE_MS });
-    rows.push({ area: AREA, metric: 'index snapshot size', value: mb(fs.statSync(path.join(ledgerDir, SNAPSHOT_FILE)).size) });
+    const snapshotFile = path.join(ledgerDir, SNAPSHOT_FILE);
+    rows.push({ area: AREA, metric: 'index snapshot size', value: mb(fs.statSync(snapshotFile).size) });
+
+    // What trusting the snapshot costs: its checksum and row checks, and the segment checks.
+    const snapshotBytes = fs.readFileSync(snapshotFile);
+    const checksum = await best(5, async () => { createHash('sha256').update(snapshotBytes).digest(); });
+    rows.push({ area: AREA, metric: `snapshot checksum (SHA-256 of ${mb(snapshotBytes.length)})`, value: timing(checksum) });
+    const decode = await best(5, async () => {
+      if (!(await readSnapshot(snapshotFile)).snapshot) {
+        throw new Error('bench ledger: the snapshot did not validate');
+      }
+    });
+    rows.push({ area: AREA, metric: 'snapshot read + checksum + row checks', value: timing(decode) });
+    const segmentFile = path.join(ledgerDir, SEGMENTS_DIR, fs.readdirSync(path.join(ledgerDir, SEGMENTS_DIR)).sort()[0]);
+    const segmentSize = fs.statSync(segmentFile).size;
+    const known = await fingerprint(segmentFile, segmentSize);
+    const unchanged = await best(20, async () => { await checkSegment(segmentFile, fs.lstatSync(segmentFile), known); });
+    rows.push({ area: AREA, metric: 'in-place edit check, segment unchanged (lstat)', value: timing(unchanged) });
+    // Another writer appended: the indexed range's tail and 64 sampled blocks are hashed again.
+    fs.appendFileSync(segmentFile, fs.readFileSync(segmentFile, 'utf8').split('\n')[0] + '\n');
+    const grown = await best(10, async () => {
+      if ((await checkSegment(segmentFile, fs.lstatSync(segmentFile), known)) !== 'verified') {
+        throw new Error('bench ledger: the grown segment did not verify');
+      }
+    });
+    rows.push({ area: AREA, metric: `in-place edit check, segment grew (${mb(segmentSize)}: tail + 64 blocks)`, value: timing(grown) });
+    const hashAll = await best(3, async () => { createHash('sha256').update(fs.readFileSync(segmentFile).subarray(0, segmentSize)).digest(); });
+    rows.push({ area: AREA, metric: '  (for comparison: hashing that whole segment)', value: timing(hashAll) });
+    for (const name of fs.readdirSync(path.join(ledgerDir, SEGMENTS_DIR)).sort().slice(1)) {
+      const file = path.join(ledgerDir, SEGMENTS_DIR, name);
+      fs.appendFileSync(file, fs.readFileSync(file, 'utf8').split('\n')[0] + '\n');
+    }
+    const grownOpen = await best(3, async () => {
+      const { ledger, report } = await Ledger.open(ledgerDir);
+      if (report.rebuilt !== undefined) {
+        throw new Error(`bench ledger: rebuilt (${report.rebuilt})`);
+      }
+      await ledger.aggregate({}, 'day');
+      await ledger.close();
+    });
+    rows.push({ area: AREA, metric: `open + aggregate 100k, every segment grew (${WRITERS} verified)`, value: timing(grownOpen) });
 
     const { ledger } = await Ledger.open(ledgerDir);
     const aggregate = await best(5, async () => { await ledger.aggregate({}, 'day'); });

@@ -1,6 +1,7 @@
 /**
  * Token counting figures: exactness against tiktoken, throughput against js-tiktoken and
- * gpt-tokenizer, encoder-ready time and memory, and document edit latency. One process, one corpus
+ * gpt-tokenizer, encoder-ready time and memory, document edit latency, and long runs of one character
+ * (counting them, typing inside them). One process, one corpus
  * (test/support/corpus.ts, the same one the exactness test uses).
  *
  * Speeds are judged on the CPU time of this process, because the machine running the bench is often
@@ -130,7 +131,13 @@ function documentOf(corpus: Corpus, size: number): string {
 
 /** Typing bursts at random places: 40 characters typed one by one, then 40 backspaces. */
 function editRows(counter: BpeCounter, corpus: Corpus, size: number, label: string): BenchRow[] {
-  const document = new DocumentCounter(counter, documentOf(corpus, size));
+  return typingRows(counter, documentOf(corpus, size), label, (random, length) => random(length));
+}
+
+/** Typing bursts (40 characters, then 40 backspaces) at offsets chosen by `where`; p50 and p99 per keystroke. */
+function typingRows(counter: BpeCounter, text: string, label: string, where: (random: (n: number) => number, length: number) => number, bursts = 50): BenchRow[] {
+  const document = new DocumentCounter(counter, text);
+  const size = text.length;
   const typed = 'const total = items.reduce((a, b) => a + b, 0);\n';
   let state = size;
   const random = (n: number) => {
@@ -144,8 +151,8 @@ function editRows(counter: BpeCounter, corpus: Corpus, size: number, label: stri
     cpu.push(timing.cpuMs);
     wall.push(timing.wallMs);
   };
-  for (let burst = 0; burst < 50; burst++) {
-    const at = random(document.text.length);
+  for (let burst = 0; burst < bursts; burst++) {
+    const at = where(random, size);
     for (let i = 0; i < 40; i++) {
       edit(at + i, 0, typed[i]);
     }
@@ -160,13 +167,47 @@ function editRows(counter: BpeCounter, corpus: Corpus, size: number, label: stri
     const figure = percentile(cpu, p);
     return {
       area: AREA,
-      metric: `keystroke edit, ${label} document, p${p} (CPU; wall)`,
+      metric: `keystroke edit, ${label}, p${p} (CPU; wall)`,
       value: `${ms(figure)}; ${ms(percentile(wall, p))}`,
       target: `< ${MAX_EDIT_P99_MS} ms`,
       ok: figure < MAX_EDIT_P99_MS,
     };
   };
   return [row(50), row(99)];
+}
+
+/** Counting long runs of one character, against natural text; typing inside long runs of spaces. */
+function runRows(corpus: Corpus): BenchRow[] {
+  const size = 1024 * 1024;
+  const texts: Array<[string, string]> = [
+    ['1 MB of natural text', documentOf(corpus, size)],
+    ['1 MB of spaces', ' '.repeat(size)],
+    ['1 MB of one letter', 'a'.repeat(size)],
+    ['1 MB of "ab"', 'ab'.repeat(size / 2)],
+    ['1 MB of newlines', '\n'.repeat(size)],
+  ];
+  const rows: BenchRow[] = [];
+  for (const [label, text] of texts) {
+    // A fresh counter per text: nothing memoised from an earlier row.
+    const counter = new BpeCounter('o200k_base', loadRankTable('o200k_base'));
+    const timing = timed(() => counter.count(text));
+    const megabytes = text.length / (1024 * 1024);
+    const cpu = megabytes / (timing.cpuMs / 1000);
+    rows.push({
+      area: AREA,
+      metric: `count ${label}, o200k, cold (CPU; wall)`,
+      value: `${cpu.toFixed(1)} MB/s; ${(megabytes / (timing.wallMs / 1000)).toFixed(1)}`,
+      target: `>= ${MIN_MB_PER_SECOND} MB/s`,
+      ok: cpu >= MIN_MB_PER_SECOND,
+    });
+  }
+  const counter = new BpeCounter('o200k_base', loadRankTable('o200k_base'));
+  const code = documentOf(corpus, 4096);
+  for (const [spaces, label] of [[size, '1 MB'], [500_000, '500k']] as const) {
+    const text = code + ' '.repeat(spaces) + code;
+    rows.push(...typingRows(counter, text, `inside a ${label}-space run`, (random) => code.length + 1 + random(spaces - 2), 10));
+  }
+  return rows;
 }
 
 function recountRows(encoding: EncodingName, corpus: Corpus): BenchRow[] {
@@ -213,8 +254,9 @@ export async function run(): Promise<BenchRow[]> {
   );
   rows.push(...speedRows('gpt-tokenizer', corpus, (text) => gptTokenizer.countTokens(text, plainText), false));
 
-  rows.push(...editRows(ready.counter, corpus, 200 * 1024, '200 KB'));
-  rows.push(...editRows(ready.counter, corpus, 1024 * 1024, '1 MB'));
+  rows.push(...editRows(ready.counter, corpus, 200 * 1024, '200 KB document'));
+  rows.push(...editRows(ready.counter, corpus, 1024 * 1024, '1 MB document'));
+  rows.push(...runRows(corpus));
   rows.push(...recountRows('o200k_base', corpus));
   return rows;
 }

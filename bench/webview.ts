@@ -80,7 +80,7 @@ async function snapshot(ledger: Ledger): Promise<{ message: ToWebview; loadMs: n
     await model.select({ ...DEFAULT_FILTER, search }, Date.now());
     searchRuns.push(performance.now() - before);
   }
-  const message: ToWebview = { type: 'snapshot', generation: 0, models: [...model.models], columns, selection, budget: { daily: 50, monthly: 1000 }, quarantined: 0 };
+  const message: ToWebview = { type: 'snapshot', generation: 0, models: [...model.models], columns, selection, budget: { daily: 50, monthly: 1000 }, ledger: { quarantined: 0, damaged: 0, newerSchema: 0, indexRebuilt: null } };
   return { message, loadMs: loaded - started, selectMs: selected - loaded, searchMs: percentile(searchRuns, 50) };
 }
 

@@ -15,8 +15,22 @@ export function parseOptions<T extends Options>(args: string[], options: T, allo
     }
     return { values, positionals };
   } catch (error) {
-    throw new CliError(`${firstLine(error)} (try --help)`);
+    throw new CliError(`${optionProblem(error)} (try --help)`);
   }
+}
+
+/**
+ * One short line for a command-line mistake. Node's own text for an unknown option goes on about
+ * positional arguments and leaves a quote open (`as in '-- "--x"`): we name the option instead.
+ */
+function optionProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const message = firstLine(error);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const option = /^Unknown option '([^']*)'/.exec(message)?.[1];
+    return option === undefined ? 'Unknown option' : `Unknown option '${option}'`;
+  }
+  return message;
 }
 
 /** A UTF-8 file named on the command line (relative to the working folder); `what` names it in errors. */

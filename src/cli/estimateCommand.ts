@@ -11,6 +11,7 @@ import {
   estimateRequest,
   isRequestKind,
 } from '../core/estimate';
+import type { RawRequestEstimate } from '../core/estimate/rawRequest';
 import { checkModel, isCatalogueProvider, unknownModelMessage } from '../core/estimate/modelCheck';
 import { contextWindowFix, contextWindowWarning, estimateSummary, longContextNote } from '../core/format/statusView';
 import { type CreditProfile, ProfileError } from '../core/pricing';
@@ -19,9 +20,11 @@ import { type Settings, parseSettings } from '../core/settings/settings';
 import { SettingsFileError, settingsFromJsonc } from '../core/settings/settingsFile';
 import { profileFromSettings } from '../core/settings/settingsProfile';
 import { parseOptions, readInputFile } from './cliOptions';
+import { estimateRequestFile } from './estimateRequestFile';
 import { CliError, type CliIo } from './io';
 
 const HELP = `Usage: credit-meter estimate (--prompt TEXT | --prompt-file F) [options]
+       credit-meter estimate --request FILE [--format openai|anthropic|responses] [options]
 
 Estimates the credits a request would cost before it is sent, counting what the extension sends:
 its system prompt, each context in a labelled block, the prompt and the message framing. Without
@@ -43,6 +46,8 @@ Options:
   --profile FILE     credit profile JSON merged over the defaults (instead of the settings'
                      creditMeter.creditProfilePath)
   --provider ID      price catalogue provider hint, e.g. anthropic, openai, openrouter
+  --request FILE     a raw request body (Chat Completions, Responses or Messages JSON; - for stdin)
+  --format F         the body's API: openai, anthropic or responses (default: from its shape)
   --json             print JSON instead of a table
   -h, --help         show this help
 `;
@@ -58,6 +63,8 @@ const OPTIONS = {
   rounds: { type: 'string' },
   profile: { type: 'string' },
   provider: { type: 'string' },
+  request: { type: 'string' },
+  format: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -69,6 +76,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const settings = await readSettings(io, values.settings);
+  if (values.request !== undefined || values.format !== undefined) {
+    const profile = values.profile !== undefined
+      ? await settingsProfile(io, { ...settings, creditProfilePath: values.profile }, undefined)
+      : await settingsProfile(io, settings, values.settings);
+    const estimate = await estimateRequestFile(io, values, profile);
+    io.out(values.json ? JSON.stringify(toJson(estimate)) + '\n' : formatTable(estimate));
+    return 0;
+  }
   const model = values.model !== undefined ? values.model.trim() : parseModelRef(settings.defaultModel)?.model ?? settings.defaultModel;
   if (!model) {
     throw new CliError('--model must name a model (try --help)');
@@ -109,7 +124,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-function toJson(estimate: Estimate): unknown {
+function toJson(estimate: Estimate | RawRequestEstimate): unknown {
   const cost = estimate.cost.kind === 'priced' ? estimate.cost : undefined;
   return {
     model: estimate.model,
@@ -135,7 +150,7 @@ function toJson(estimate: Estimate): unknown {
   };
 }
 
-function formatTable(estimate: Estimate): string {
+function formatTable(estimate: Estimate | RawRequestEstimate): string {
   const tokens = (value: number) => value.toLocaleString('en-US');
   const credits = (value: number) => String(Number(value.toFixed(2)));
   const usd = (value: number) => `$${value < 0.01 ? value.toFixed(4) : value.toFixed(2)}`;
@@ -205,6 +220,12 @@ function parseRounds(value: string | undefined): number | undefined {
 }
 
 /** The settings of a VS Code settings.json, or the extension's defaults; an invalid value is an error naming its field. */
+/** A credit profile named on the command line (merged over the defaults, as the extension loads one); the built-in one without. */
+export function readProfile(io: CliIo, file: string | undefined): Promise<CreditProfile> {
+  const defaults = parseSettings({}).settings;
+  return settingsProfile(io, file === undefined ? defaults : { ...defaults, creditProfilePath: file }, undefined);
+}
+
 async function readSettings(io: CliIo, file: string | undefined): Promise<Settings> {
   if (file === undefined) {
     return parseSettings({}).settings;

@@ -2,27 +2,34 @@
  * `credit-meter report`: usage from a ledger folder, grouped per day / model / kind, like
  * `ccusage daily`: requests, tokens, credits, USD and how close the estimates were.
  */
-import { type AggregateRow, type GroupBy, OUTCOME_STATUSES, QUARANTINE_FILE, REQUEST_KINDS, type Totals } from '../core/ledger';
+import { type AggregateRow, type GroupBy, type LedgerHealth, OUTCOME_STATUSES, REQUEST_KINDS, type Totals } from '../core/ledger';
 import { parseOptions } from './cliOptions';
 import { CliError, type CliIo } from './io';
-import { ledgerFilterFrom, openLedger, unreadableLines } from './ledgerOptions';
+import { healthNotes, ledgerFilterFrom, openLedger } from './ledgerOptions';
+
+const GROUPINGS: readonly GroupBy[] = ['day', 'model', 'kind', 'status'];
 
 const HELP = `Usage: credit-meter report --ledger DIR [options]
 
-Sums the usage recorded in a Credit Meter ledger folder, one row per day (UTC), model or kind.
+Sums the usage recorded in a Credit Meter ledger folder, one row per day (UTC), model, kind or
+outcome status. The folder is only read, never changed (a read-only copy works).
 
 Options:
-  --ledger DIR       the ledger folder (the extension's workspace storage "ledger" folder)
+  --ledger DIR       the ledger folder: the "ledger" folder in the extension's workspace storage
   --since DATE       first day (YYYY-MM-DD, YYYYMMDD) or first instant (ISO-8601), included
   --until DATE       last day included (YYYY-MM-DD, YYYYMMDD), or an ISO-8601 instant, excluded
   --model M          only this model, requested or served (repeatable)
   --kind K           only this request kind: ${REQUEST_KINDS.join(', ')} (repeatable)
   --status S         only this outcome: ${OUTCOME_STATUSES.join(', ')} (repeatable)
-  --by day|model|kind|status   grouping (default: day)
-  --json             print {"rows":[...],"totals":{...},"quarantined":N}
+  --by G             one row per ${GROUPINGS.join(', ')} (default: day); by model, rows are the
+                     model asked for, and "Served as" lists the model names the responses gave
+  --json             print {"rows":[...],"totals":{...},"quarantined":N,"skipped":{...},"indexRebuilt":...}
   -h, --help         show this help
 
-"quarantined" counts ledger lines that could not be read (see quarantine.jsonl in the folder).
+Lines the sums leave out are counted below the table (and in --json): "quarantined" lines were
+set aside in quarantine.jsonl in the folder; "skipped.damaged" lines could not be read and were
+left in place; "skipped.newerSchema" records were written by a newer Credit Meter. "indexRebuilt"
+says why the index was rebuilt from the segments (a damaged index.bin, a segment edited in place).
 `;
 
 const OPTIONS = {
@@ -37,8 +44,6 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const GROUPINGS: readonly GroupBy[] = ['day', 'model', 'kind', 'status'];
-
 export async function run(args: string[], io: CliIo): Promise<number> {
   const { values } = parseOptions(args, OPTIONS);
   if (values.help) {
@@ -50,15 +55,15 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     throw new CliError(`--by must be one of ${GROUPINGS.join(', ')}, not '${values.by}'`);
   }
   const filter = ledgerFilterFrom(values);
-  const { ledger, report } = await openLedger(io, values.ledger);
+  const { ledger } = await openLedger(io, values.ledger);
   try {
     const rows = await ledger.aggregate(filter, by);
     const totals = await ledger.totals(filter);
-    const quarantined = await unreadableLines(ledger.dir, report);
+    const health = await ledger.health();
     if (values.json) {
-      io.out(JSON.stringify(toJson(by, rows, totals, quarantined)) + '\n');
+      io.out(JSON.stringify(toJson(by, rows, totals, health)) + '\n');
     } else {
-      io.out(formatTable(by, rows, totals, quarantined));
+      io.out(formatTable(by, rows, totals, health));
     }
   } finally {
     await ledger.close();
@@ -68,11 +73,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
 // ---- output ----
 
-function toJson(by: GroupBy, rows: readonly AggregateRow[], totals: Totals, quarantined: number): unknown {
+function toJson(by: GroupBy, rows: readonly AggregateRow[], totals: Totals, health: LedgerHealth): unknown {
   return {
     rows: rows.map(({ key, ...row }) => ({ [by]: key, ...row })),
     totals: { requests: totals.requests, credits: totals.credits, usd: totals.usd, inputTokens: totals.inputTokens, outputTokens: totals.outputTokens },
-    quarantined,
+    quarantined: health.quarantined,
+    skipped: { damaged: health.damaged, newerSchema: health.newer },
+    indexRebuilt: health.rebuilt ?? null,
   };
 }
 
@@ -94,14 +101,18 @@ function accuracy(totals: Totals): string {
 
 const TITLES: Record<GroupBy, string> = { day: 'Date (UTC)', model: 'Model', kind: 'Kind', status: 'Status' };
 
-function formatTable(by: GroupBy, rows: readonly AggregateRow[], totals: Totals, quarantined: number): string {
-  const header = [TITLES[by], 'Requests', 'Input', 'Output', 'Credits', 'USD', 'Estimate accuracy'];
-  const line = (key: string, t: Totals) => [key, integer.format(t.requests), integer.format(t.inputTokens), integer.format(t.outputTokens), credits.format(t.credits), usd(t.usd), accuracy(t)];
-  const body = rows.map((row) => line(row.key, row));
+function formatTable(by: GroupBy, rows: readonly AggregateRow[], totals: Totals, health: LedgerHealth): string {
+  const served = by === 'model';
+  const header = [TITLES[by], 'Requests', 'Input', 'Output', 'Credits', 'USD', 'Estimate accuracy', ...(served ? ['Served as'] : [])];
+  const line = (key: string, t: Totals, names?: readonly string[]) => [
+    key, integer.format(t.requests), integer.format(t.inputTokens), integer.format(t.outputTokens), credits.format(t.credits), usd(t.usd), accuracy(t),
+    ...(served ? [names === undefined ? '' : names.length === 0 ? '-' : names.join(', ')] : []),
+  ];
+  const body = rows.map((row) => line(row.key, row, row.served));
   const total = line('Total', totals);
   const all = [header, ...body, total];
   const widths = header.map((_title, column) => Math.max(...all.map((cells) => [...cells[column]].length)));
-  const pad = (cells: string[]) => '│ ' + cells.map((cell, column) => (column === 0 || column === 6 ? padEnd(cell, widths[column]) : padStart(cell, widths[column]))).join(' │ ') + ' │';
+  const pad = (cells: string[]) => '│ ' + cells.map((cell, column) => (column === 0 || column >= 6 ? padEnd(cell, widths[column]) : padStart(cell, widths[column]))).join(' │ ') + ' │';
   const rule = (left: string, middle: string, right: string) => left + widths.map((width) => '─'.repeat(width + 2)).join(middle) + right;
   const lines = [rule('┌', '┬', '┐'), pad(header), rule('├', '┼', '┤'), ...body.map(pad)];
   if (body.length > 0) {
@@ -114,9 +125,7 @@ function formatTable(by: GroupBy, rows: readonly AggregateRow[], totals: Totals,
   if (totals.unpricedRequests > 0) {
     lines.push(`${totals.unpricedRequests} request(s) had no known charge and count as 0 credits.`);
   }
-  if (quarantined > 0) {
-    lines.push(`${quarantined} ledger line(s) could not be read; see ${QUARANTINE_FILE} in the ledger folder.`);
-  }
+  lines.push(...healthNotes(health));
   return lines.join('\n') + '\n';
 }
 

@@ -7,6 +7,8 @@ import type { CodeApplier } from './compose/applyCode';
 import type { ComposeThreads } from './compose/composeThreads';
 import type { ComposeViewProvider } from './compose/composeViewProvider';
 import { exportUsageCommand } from './exportUsage/exportUsage';
+import { type ConnectArgs, connectAssistant, rotateGatewayToken, stopGateway } from './gateway/connectAssistant';
+import type { GatewayHost } from './gateway/gatewayHost';
 import { showHistory } from './history/registerHistory';
 import { selectModel } from './selectModel';
 import { clearApiKey, setApiKey } from './secrets';
@@ -23,9 +25,10 @@ export interface CommandSurfaces {
   readonly applier: CodeApplier;
   readonly telemetry: TelemetryHost;
   readonly telemetryHeaders: TelemetryHeaders;
+  readonly gateway: GatewayHost;
 }
 
-export function commandTable({ services, compose, threads, applier, telemetry, telemetryHeaders }: CommandSurfaces): Record<string, CommandHandler> {
+export function commandTable({ services, compose, threads, applier, telemetry, telemetryHeaders, gateway }: CommandSurfaces): Record<string, CommandHandler> {
   const showing = (action: () => Promise<unknown>) => action().catch((error: unknown) => services.showSendError(error));
   return {
     'creditMeter.askAboutSelection': (args?: AskArgs) => askAboutSelection(services, compose, args),
@@ -46,6 +49,9 @@ export function commandTable({ services, compose, threads, applier, telemetry, t
     'creditMeter.exportUsage': (options?: unknown) => exportUsageCommand(services)(options),
     'creditMeter.setTelemetryHeader': (name?: string, value?: string) => setTelemetryHeader(services.config, telemetryHeaders, name, value),
     'creditMeter.showTelemetryDisclosure': (answer?: 'send' | 'turnOff') => telemetry.showDisclosure(answer),
+    'creditMeter.connectAssistant': (args?: ConnectArgs) => connectAssistant(services, gateway, args),
+    'creditMeter.rotateGatewayToken': (quiet?: boolean) => rotateGatewayToken(gateway, quiet === true),
+    'creditMeter.stopGateway': () => stopGateway(gateway),
   };
 }
 

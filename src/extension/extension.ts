@@ -5,6 +5,9 @@ import { commandTable, registerCommands } from './commands';
 import { CodeApplier } from './compose/applyCode';
 import { ComposeThreads } from './compose/composeThreads';
 import { registerComposeView } from './compose/registerComposeView';
+import type { GatewayHost } from './gateway/gatewayHost';
+import { registerGateway, type GatewaySurfaces } from './gateway/registerGateway';
+import type { TaskStatusView } from './gateway/taskStatusItem';
 import { registerHistory } from './history/registerHistory';
 import { registerHoverTips } from './hoverTips';
 import type { IDisposable } from './lifecycle';
@@ -20,6 +23,10 @@ export interface CreditMeterApi {
   readonly threads: ComposeThreads;
   ledgerDir(): string;
   statusBar(): StatusBarView;
+  /** The metering gateway's host: its state, token and tasks. */
+  readonly gateway: GatewayHost;
+  /** The status-bar item of the gateway's running task. */
+  gatewayTask(): TaskStatusView;
   /** Resolves once the tokenizer is warm, the ledger open and the credit profile loaded. */
   ready(): Promise<void>;
 }
@@ -38,14 +45,15 @@ export function activate(context: vscode.ExtensionContext): CreditMeterApi {
       config: services.config, headers: telemetryHeaders, globalState: context.globalState, log: services.log,
       ledger: services.ledger.bind(services), version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0'),
     }));
-    context.subscriptions.push(...registerCommands(commandTable({ services, compose, threads, applier, telemetry, telemetryHeaders })));
+    const gateway = registerGateway(context, services);
+    context.subscriptions.push(...registerCommands(commandTable({ services, compose, threads, applier, telemetry, telemetryHeaders, gateway: gateway.host })));
     registerHoverTips(context, services);
     registerHistory(context, services, threads);
-    const ready = startAfterActivation(services);
+    const ready = startAfterActivation(services, gateway);
     // Telemetry (off by default) starts once the ledger is open; the SDK loads only when it is on.
     void ready.then(() => telemetry.reconcile());
     services.log.info(`Credit Meter activated in ${(performance.now() - started).toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
-    return exportedApi(services, threads, statusBar, ready);
+    return exportedApi(services, threads, statusBar, gateway, ready);
   } catch (error) {
     services?.log.error('Activation failed', error);
     void vscode.window.showErrorMessage(`Credit Meter failed to activate: ${error instanceof Error ? error.message : String(error)}`);
@@ -63,11 +71,14 @@ function owned<T extends IDisposable>(context: vscode.ExtensionContext, value: T
 }
 
 /** Heavy work starts on a later tick, never on the activation path: tokenizer ranks, ledger scan, profile file. */
-function startAfterActivation(services: Services): Promise<void> {
+function startAfterActivation(services: Services, gateway: GatewaySurfaces): Promise<void> {
   return new Promise<void>((resolve) => setImmediate(resolve))
     .then(async () => {
       const started = performance.now();
       await Promise.all([warmUp(['o200k_base']), services.start()]);
+      // The gateway (when enabled) starts once the ledger is open.
+      await gateway.host.sync();
+      await gateway.terminal.apply();
       services.log.info(`Credit Meter ready: tokenizer warm, ledger open, profile loaded in ${(performance.now() - started).toFixed(1)} ms`);
     })
     .catch((error: unknown) => {
@@ -76,12 +87,14 @@ function startAfterActivation(services: Services): Promise<void> {
     });
 }
 
-function exportedApi(services: Services, threads: ComposeThreads, statusBar: StatusBar, ready: Promise<void>): CreditMeterApi {
+function exportedApi(services: Services, threads: ComposeThreads, statusBar: StatusBar, gateway: GatewaySurfaces, ready: Promise<void>): CreditMeterApi {
   return {
     services,
     threads,
     ledgerDir: () => services.ledgerDir,
     statusBar: () => statusBar.current(),
+    gateway: gateway.host,
+    gatewayTask: () => gateway.taskItem.current(),
     ready: () => ready,
   };
 }

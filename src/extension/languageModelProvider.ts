@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { TokenUsage } from '../core/usage';
-import { cancelledError, ProviderError, redactSecrets } from '../providers/providerError';
+import { redactSecrets } from '../core/redact';
+import { cancelledError, ProviderError } from '../providers/providerError';
 import type { AttemptOutcome, AttemptStatus, ChatEvents, ChatProvider, ChatRequest, ChatResult } from '../providers/types';
 
 export interface LanguageModelProviderOptions {
@@ -132,7 +133,7 @@ function toProviderError(caught: unknown, model: string): ProviderError {
   if (caught instanceof ProviderError) {
     return caught;
   }
-  const detail = caught instanceof Error ? redactSecrets(caught.message, []).slice(0, 300) : undefined;
+  const detail = caught instanceof Error ? redactSecrets(caught.message).slice(0, 300) : undefined;
   if (caught instanceof vscode.LanguageModelError) {
     switch (caught.code) {
       case vscode.LanguageModelError.NoPermissions().code:

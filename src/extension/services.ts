@@ -144,6 +144,11 @@ export class Services extends Disposable {
     return this.calibrationTable;
   }
 
+  /** Recent successful requests, which the output-size model learns from (the gateway's estimates use them too). */
+  get outputHistory(): readonly HistoryRecord[] {
+    return this.history;
+  }
+
   /** The ledger is already open (for synchronous readers such as the status bar). */
   get ledgerIfOpen(): Ledger | undefined {
     return this.openedLedger;
@@ -300,11 +305,22 @@ export class Services extends Disposable {
     const { ledger, report } = await Ledger.open(this.ledgerDir);
     this.openedLedger = ledger;
     this.log.info(`Ledger ${this.ledgerDir}: ${report.records} records in ${report.segments} segment(s)`);
+    if (report.rebuilt !== undefined) {
+      this.log.warn(`Ledger index rebuilt from the segments: ${report.rebuilt}`);
+    }
+    if (report.damaged > 0 || report.newer > 0) {
+      this.log.warn(`Ledger: ${report.damaged} unreadable line(s) left in place, ${report.newer} record(s) of a newer Credit Meter not counted`);
+    }
     if (report.quarantined > 0) {
       const message = `Credit Meter moved ${report.quarantined} unreadable usage line(s) to ${report.quarantineFile}.`;
       this.log.warn(message);
       void vscode.window.showWarningMessage(message);
     }
+    // Records changed or left without an append (index rebuilt, segments deleted): sums kept on append are recounted.
+    this._register(ledger.onDidReset((reason) => {
+      this.log.info(`Ledger index changed without an append: ${reason}`);
+      void this.budgets.recount();
+    }));
     const recent = await ledger.query({ statuses: ['ok'] }, { order: 'desc', limit: HISTORY_LIMIT });
     this.history = recent.reverse().map(historyEntry);
     this._register(ledger.onDidAppend((record) => {

@@ -66,12 +66,21 @@ export const HistoryColumns = z.object({
   latencyMs: column,
   retries: column,
   round: column,
+  /**
+   * The task a row belongs to, as an index into the message's `tasks` (requests through the metering
+   * gateway); null for requests that are not part of one (Compose). Absent from older senders.
+   */
+  task: nullableColumn.optional(),
 }).refine((columns) => {
   const lengths = Object.values(columns).map((values) => values.length);
   return lengths.every((length) => length === lengths[0]);
 }, 'every column has the same length');
 export type HistoryColumns = z.infer<typeof HistoryColumns>;
 export type ColumnName = keyof HistoryColumns;
+
+/** A task of an assistant through the metering gateway: its turn id and the client's name. */
+export const TaskRef = z.object({ id: z.string().min(1).max(128), client: z.string().max(128) });
+export type TaskRef = z.infer<typeof TaskRef>;
 
 export const Budget = z.object({ daily: finite.nonnegative().nullable(), monthly: finite.nonnegative().nullable() });
 export type Budget = z.infer<typeof Budget>;
@@ -113,17 +122,32 @@ export const Selection = z.object({
 });
 export type Selection = z.infer<typeof Selection>;
 
+/** Ledger lines the view's sums leave out, and why the index was last rebuilt (shown as a note in the summary). */
+export const LedgerNotes = z.object({
+  /** Lines set aside in the quarantine file. */
+  quarantined: code,
+  /** Unreadable lines skipped in place. */
+  damaged: code,
+  /** Records written by a newer Credit Meter. */
+  newerSchema: code,
+  /** Why the index was rebuilt from the segments (a damaged snapshot, a segment edited in place); null when it was not. */
+  indexRebuilt: z.string().max(1024).nullable(),
+});
+export type LedgerNotes = z.infer<typeof LedgerNotes>;
+
 export const ToWebview = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('snapshot'),
     generation,
     /** Model ids, indexed by the `model` column. */
     models: z.array(z.string()),
+    /** Tasks, indexed by the `task` column. */
+    tasks: z.array(TaskRef).optional(),
     columns: HistoryColumns,
     selection: Selection,
     budget: Budget,
-    /** Ledger lines set aside because they could not be read. */
-    quarantined: code,
+    /** What the sums leave out of the ledger. */
+    ledger: LedgerNotes,
   }),
   z.object({
     type: z.literal('append'),
@@ -131,6 +155,7 @@ export const ToWebview = z.discriminatedUnion('type', [
     /** Index of the first appended row; the view drops a batch that does not continue its rows. */
     startIndex: code,
     models: z.array(z.string()),
+    tasks: z.array(TaskRef).optional(),
     columns: HistoryColumns,
   }),
   /** The rows of the view's filter; `requestId` echoes the query it answers, absent after an append. */
@@ -179,6 +204,8 @@ export const HistoryViewState = z.object({
   /** Ledger row index of the selected row. */
   selected: z.number().int().nonnegative().nullable(),
   detailsOpen: z.boolean(),
+  /** Turn ids of the task rows shown open. */
+  expanded: z.array(z.string().max(128)).max(1000).optional(),
 });
 export type HistoryViewState = z.infer<typeof HistoryViewState>;
 

@@ -34,6 +34,8 @@ export const HistoryFilter = z.object({
   statuses: z.array(z.enum(OUTCOME_STATUSES)),
   /** Case-insensitive text looked up in the prompt, context labels, models, tools and errors; empty matches all. */
   search: z.string().max(500),
+  /** One task only: the rounds of an assistant's task through the gateway (its turn id). */
+  task: z.string().min(1).max(128).optional(),
 }).refine((filter) => !(filter.since && filter.until && filter.since > filter.until), { message: 'since must not be after until', path: ['until'] });
 export type HistoryFilter = z.infer<typeof HistoryFilter>;
 
@@ -127,5 +129,6 @@ export function toLedgerFilter(filter: HistoryFilter, nowMs: number): LedgerFilt
     ...(filter.kinds.length > 0 ? { kinds: filter.kinds } : {}),
     ...(filter.statuses.length > 0 ? { statuses: filter.statuses } : {}),
     ...(search === '' ? {} : { text: search }),
+    ...(filter.task ? { turnId: filter.task } : {}),
   };
 }

@@ -14,6 +14,11 @@ export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
 
 type InputUsage = Pick<TokenUsage, 'inputTokens' | 'cacheReadTokens' | 'cacheWriteTokens'>;
 
+/** A complete Anthropic `usage` object (a non-streamed answer): `output_tokens` is the whole answer's. */
+export function anthropicUsage(usage: Record<string, unknown>): TokenUsage {
+  return { ...anthropicInput(usage), outputTokens: numberOr(usage.output_tokens, 0), reasoningTokens: 0 };
+}
+
 /** Anthropic's `input_tokens` already excludes cache reads and cache writes. */
 function anthropicInput(usage: Record<string, unknown>, previous?: InputUsage): InputUsage {
   return {

@@ -1,7 +1,8 @@
 import type { TokenUsage } from '../core/usage';
 import { classifyFailure, parseErrorBody, type FailureContext } from './errorClassification';
 import { openHttpStream, TransportFailure, type HttpStreamResponse } from './httpStream';
-import { cancelledError, ProviderError, redactSecrets } from './providerError';
+import { redactSecrets } from '../core/redact';
+import { cancelledError, ProviderError } from './providerError';
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, systemClock, type Clock, type RetryOptions } from './retryPolicy';
 import { SseLimitError, SseParser } from './sseParser';
 import {

@@ -3,7 +3,7 @@ export type {
   EstimateTokens, ProviderKind, UsageSource,
 } from './types';
 export { roughTokenEstimate } from './types';
-export { ProviderError, redactSecrets, type ProviderErrorClass, type ProviderErrorInit } from './providerError';
+export { ProviderError, type ProviderErrorClass, type ProviderErrorInit } from './providerError';
 export { HttpChatProvider, DEFAULT_REGION_HEADERS, type HttpProviderOptions } from './httpChatProvider';
 export { createOpenAiCompatibleProvider, type OpenAiCompatibleOptions } from './openAiCompatible';
 export { createAnthropicProvider, DEFAULT_ANTHROPIC_BASE_URL } from './anthropicMessages';

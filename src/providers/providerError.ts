@@ -1,3 +1,5 @@
+import { redactSecrets } from '../core/redact';
+
 /** What went wrong, coarse enough to pick a message and a retry rule. */
 export type ProviderErrorClass =
   | 'auth'
@@ -66,22 +68,9 @@ export class ProviderError extends Error {
 const DETAIL_LIMIT = 300;
 
 /**
- * Removes secrets from text that came back from a server: the key itself wherever it appears
- * (servers echo keys in error bodies), and anything that looks like a bearer token or an API key.
+ * The provider's message, made safe (the core's `redactSecrets`, plus the exact key the request
+ * was sent with: servers echo keys in error bodies) and short enough to show next to ours.
  */
-export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) {
-      out = out.split(secret).join('[redacted]');
-    }
-  }
-  return out
-    .replace(/\b(Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [redacted]')
-    .replace(/\b(sk|rk|pk)-[A-Za-z0-9_-]{12,}/g, '$1-[redacted]');
-}
-
-/** The provider's message, made safe and short enough to show next to ours. */
 export function safeDetail(text: string | undefined, secrets: readonly (string | undefined)[]): string | undefined {
   if (!text) {
     return undefined;

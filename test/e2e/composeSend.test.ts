@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import type { Frame } from 'playwright-core';
 import { startProtocolServer, type ProtocolServer } from '../support/protocolServer';
-import { until, Workbench } from './support/workbench';
+import { until, waitFor, Workbench } from './support/workbench';
 
 const STATUS_ITEM = 'creditMeter.status';
 const MODEL = 'gpt-4.1';
@@ -64,8 +64,12 @@ describe('e2e: Compose from prompt to charge', () => {
   });
 
   it('offers the configured models, with the default selected', async () => {
-    assert.equal(await compose.locator('select.model').inputValue(), `local:${MODEL}`);
-    assert.deepEqual(await compose.locator('select.model option').allInnerTexts(), [`${MODEL} · local`, 'gpt-4.1-mini · local']);
+    // The list arrives with the view's state, a moment after the text box shows.
+    await until('the configured models in the model list, the default selected', async () => {
+      assert.deepEqual(await compose.locator('select.model option').allInnerTexts(), [`${MODEL} · local`, 'gpt-4.1-mini · local']);
+      assert.equal(await compose.locator('select.model').inputValue(), `local:${MODEL}`);
+      return true;
+    });
   });
 
   it('prices a long pasted prompt higher in the status bar than a short typed one', async () => {
@@ -84,9 +88,8 @@ describe('e2e: Compose from prompt to charge', () => {
 
   it('shows a tip with its saving for a vague prompt', async () => {
     await compose.locator('textarea.prompt').fill('fix it');
-    const tip = compose.locator('.tips .tip', { hasText: 'State the task clearly' });
-    await tip.waitFor();
-    assert.match(await tip.innerText(), /saves ≈ .*cr/);
+    await waitFor('the "state the task" tip with its saving', () => compose.locator('.tips .tip', { hasText: 'State the task clearly' }).first().innerText({ timeout: 1_000 }).catch(() => '(no tip)'),
+      (text) => /saves ≈ .*cr/.test(text));
   });
 
   it('keeps the draft when the view is hidden and shown again', async () => {
@@ -99,12 +102,7 @@ describe('e2e: Compose from prompt to charge', () => {
   });
 
   it('attaches the editor selection as a chip labelled with its lines', async () => {
-    await workbench.page.keyboard.press('Control+P');
-    const input = workbench.page.locator('.quick-input-widget .quick-input-box input.input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('cart.ts');
-    await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: 'cart.ts' }).first().waitFor();
-    await workbench.page.keyboard.press('Enter');
+    await workbench.openFile('cart.ts');
     await workbench.page.locator('.monaco-editor .view-lines', { hasText: 'export function total' }).first().click();
     await workbench.page.keyboard.press('Control+A');
     await compose.locator('.chip.selection', { hasText: 'src/cart.ts:1-' }).waitFor();
@@ -114,14 +112,13 @@ describe('e2e: Compose from prompt to charge', () => {
   it('sends, streams the answer and shows what was charged next to the estimate', async () => {
     await compose.locator('textarea.prompt').fill('Explain what total() returns for the selected code.');
     await compose.locator('textarea.prompt').press('Control+Enter');
-    const charge = compose.locator('.answer .charge', { hasText: /charged [\d.]+ cr/ });
-    await charge.waitFor({ timeout: 60_000 });
-    assert.match(await charge.innerText(), /Estimated [\d.–]+ cr \(≈ [\d.]+\) · charged [\d.]+ cr/);
+    await waitFor('what was charged next to the estimate', () => compose.locator('.answer .charge').first().innerText({ timeout: 1_000 }).catch(() => '(no charge line)'),
+      (text) => /Estimated [\d.–]+ cr \(≈ [\d.]+\) · charged [\d.]+ cr/.test(text), 60_000);
     // The estimate on show is for the prompt that was sent, not a stale one from the earlier draft.
     await until('the shown estimate to be for the sent prompt', async () =>
       (await compose.locator('.estimate-summary .kind-used').innerText()) === 'explain');
     await compose.locator('.answer .code-block code', { hasText: 'const sum = total' }).waitFor();
-    assert.equal(await compose.locator('.answer .code-block button.copy').count(), 1);
+    await waitFor('one copy button on the code block', () => compose.locator('.answer .code-block button.copy').count(), (count) => count === 1);
     const sent = JSON.stringify((server.requests.at(-1)?.json as { messages?: unknown } | undefined)?.messages ?? []);
     assert.match(sent, /src\/cart\.ts:1-/, 'the selection went with the prompt');
     await workbench.screenshot('compose-charged');
@@ -134,9 +131,9 @@ describe('e2e: Compose from prompt to charge', () => {
     await stop.waitFor({ state: 'visible' });
     await compose.locator('.answer .markdown', { hasText: 'total' }).waitFor();
     await stop.click();
-    await compose.locator('.answer .status', { hasText: 'Stopped' }).waitFor({ timeout: 30_000 });
+    await compose.locator('.answer .status', { hasText: 'Stopped' }).waitFor();
     await stop.waitFor({ state: 'hidden' });
-    assert.equal(await compose.locator('button.send').isDisabled(), false);
+    await until('Send to be enabled again', () => compose.locator('button.send').isEnabled());
     await workbench.screenshot('compose-stopped');
   });
 });

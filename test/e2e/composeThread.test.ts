@@ -42,12 +42,7 @@ describe('e2e: a Compose thread with the prompt cache', () => {
   });
 
   async function openPricing(): Promise<void> {
-    await workbench.page.keyboard.press('Control+P');
-    const input = workbench.page.locator('.quick-input-widget .quick-input-box input.input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('pricing.ts');
-    await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: 'pricing.ts' }).first().waitFor();
-    await workbench.page.keyboard.press('Enter');
+    await workbench.openFile('pricing.ts');
     await workbench.page.locator('.monaco-editor .view-lines', { hasText: 'export function lineTotal0' }).first().click();
   }
 

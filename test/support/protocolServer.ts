@@ -10,6 +10,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { STATE_TIMEOUT_MS } from './waitFor';
+import * as zlib from 'node:zlib';
 
 export interface ScriptedResponse {
   /** Default 200. */
@@ -32,6 +34,8 @@ export interface ScriptedResponse {
   readonly resetConnection?: boolean;
   /** Sends `content-length` instead of chunked transfer encoding. */
   readonly contentLength?: boolean;
+  /** Compresses the body with gzip and says so in `content-encoding` (split offsets apply to the compressed bytes). */
+  readonly gzip?: boolean;
 }
 
 /** Responses in the order requests arrive, or a function choosing one per request. */
@@ -128,8 +132,10 @@ async function respond(res: http.ServerResponse, script: ScriptedResponse, recor
     return;
   }
   const status = script.status ?? 200;
-  const body = script.body === undefined ? Buffer.alloc(0) : Buffer.from(script.body);
+  const plain = script.body === undefined ? Buffer.alloc(0) : Buffer.from(script.body);
+  const body = script.gzip ? zlib.gzipSync(plain) : plain;
   const headers: Record<string, string> = {
+    ...(script.gzip ? { 'content-encoding': 'gzip' } : {}),
     'content-type': status >= 200 && status < 300 ? 'text/event-stream' : 'application/json',
     'cache-control': 'no-cache',
     ...script.headers,
@@ -226,7 +232,7 @@ export async function startProtocolServer(script: ProtocolScript): Promise<Proto
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    clientClosed(index, timeoutMs = 2000) {
+    clientClosed(index, timeoutMs = STATE_TIMEOUT_MS) {
       if (requests[index]?.outcome === 'client-closed') {
         return Promise.resolve();
       }

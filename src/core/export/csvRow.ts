@@ -2,27 +2,28 @@
  * One CSV data row, written out column by column in `CSV_COLUMNS` order. This is the hot loop of
  * a 100k-record export, so it is one monomorphic function instead of 50 column callbacks;
  * `csvRowFromColumns` is the declarative version, and a test holds the two to the same output.
+ * Both write the record as given: pass it through `exportable` first (`writeExport` does), which
+ * redacts every free-text field and drops prompts unless asked for.
  */
-import { redactSecrets, totalInput, type UsageRecord } from '../ledger';
+import { totalInput, type UsageRecord } from '../ledger';
 import { csvNumber, csvText } from './csvCell';
 import type { CsvColumn } from './csvColumns';
 
 const num = (value: number | null | undefined): string => (value === null || value === undefined ? '' : csvNumber(value));
 const text = (value: string | null | undefined): string => (value === null || value === undefined ? '' : csvText(value));
-const freeText = (value: string | null | undefined): string => (value === null || value === undefined ? '' : csvText(redactSecrets(value)));
 
 export function csvRow(r: UsageRecord, includePrompts: boolean): string {
   const { tokens: k, outcome: o, cost: c, estimate: e, tools } = r;
-  const labels = r.contexts.length === 0 ? '' : freeText(r.contexts.map((item) => `${item.kind}:${item.label}`).join(' | '));
+  const labels = r.contexts.length === 0 ? '' : text(r.contexts.map((item) => `${item.kind}:${item.label}`).join(' | '));
   const row = `${r.schemaVersion},${r.id},${text(r.turnId)},${r.round},${r.attempt},${r.startedAt},${r.firstTokenAt ?? ''},${r.finishedAt},`
-    + `${num(o.latencyMs)},${o.status},${text(o.errorClass)},${freeText(o.errorMessage)},${num(o.httpStatus)},${o.retries},`
+    + `${num(o.latencyMs)},${o.status},${text(o.errorClass)},${text(o.errorMessage)},${num(o.httpStatus)},${o.retries},`
     + `${text(r.provider)},${text(r.baseUrlHost)},${text(r.modelRequested)},${text(r.modelServed)},${r.kind},${text(r.region)},`
     + `${k.input},${k.cacheRead},${k.cacheWrite},${k.output},${k.reasoning},${k.system},${k.tools},${totalInput(k) + k.output},${r.usageSource},`
     + `${r.contexts.length},${r.contextTokens},${r.contextBytes},${labels},${text(tools.names.join(';'))},${tools.calls},${tools.externalCalls},`
     + `${num(c.credits)},${num(c.usd)},${c.chargeSource},${text(c.profileVersion)},`
     + `${num(e?.low)},${num(e?.expected)},${num(e?.high)},${num(e?.inputTokens)},${num(e?.outputTokens)},`
-    + `${r.source ?? ''},${freeText(r.client)},${text(r.threadId)},${num(e?.cacheReadTokens)},${num(e?.cacheWriteTokens)}`;
-  return includePrompts ? `${row},${freeText(r.prompt)},${freeText(r.system)}` : row;
+    + `${r.source ?? ''},${text(r.client)},${text(r.threadId)},${num(e?.cacheReadTokens)},${num(e?.cacheWriteTokens)}`;
+  return includePrompts ? `${row},${text(r.prompt)},${text(r.system)}` : row;
 }
 
 /** The same row from the column list (the specification `csvRow` must match). */
@@ -38,6 +39,6 @@ export function csvRowFromColumns(record: UsageRecord, columns: readonly CsvColu
     if (column.kind === 'plain' || column.kind === 'time') {
       return value;
     }
-    return csvText(column.redact ? redactSecrets(value) : value);
+    return csvText(value);
   }).join(',');
 }

@@ -3,16 +3,19 @@
  * backpressure, so 100k records never become one giant string.
  *
  * - Prompt and system text are left out unless `includePrompts` is set.
- * - Free text (error messages, prompts, context labels) goes through `redactSecrets` once more:
- *   an export is the one file most likely to be shared.
- * - JSON: `{ schemaVersion, generatedAt, filters, includePrompts, rowCount, totals, records: [...] }`.
- *   When the records arrive as an async stream and `summary` is not given, `rowCount` and `totals`
- *   cannot be known up front and follow `records` instead (same keys, same meaning).
+ * - Every free-text field of every record goes through `redactSecrets` once more (`redactRecord`,
+ *   as on append): an export is the one file most likely to be shared, and records written by an
+ *   older version were redacted less.
+ * - JSON: `{ schemaVersion, generatedAt, filters, includePrompts, skipped?, rowCount, totals, records: [...] }`.
+ *   `skipped` (when the caller passes it) counts the ledger lines no export can include: damaged,
+ *   written by a newer schema, quarantined. When the records arrive as an async stream and
+ *   `summary` is not given, `rowCount` and `totals` cannot be known up front and follow `records`
+ *   instead (same keys, same meaning).
  * - JSONL: one record per line, nothing else (each record carries its `schemaVersion`).
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { compileFilter, describeFilter, type LedgerFilter, redactSecrets, SCHEMA_VERSION, summarize, type Totals, totalsOf, type UsageRecord } from '../ledger';
+import { compileFilter, describeFilter, type LedgerFilter, type LedgerHealth, redactRecord, SCHEMA_VERSION, summarize, type Totals, totalsOf, type UsageRecord } from '../ledger';
 import { csvColumns } from './csvColumns';
 import { csvRow } from './csvRow';
 
@@ -28,6 +31,22 @@ export interface ExportOptions {
   readonly generatedAt?: Date | string;
   /** Row count and totals when already known (e.g. from the ledger's index), so JSON can lead with them. */
   readonly summary?: { readonly rowCount: number; readonly totals: Totals };
+  /** Ledger lines left out of every export (from `ledger.health()`), for the JSON header. */
+  readonly skipped?: SkippedLines;
+}
+
+/** What the JSON header says was left out of the ledger's records. */
+export interface SkippedLines {
+  /** Unreadable lines skipped in place. */
+  readonly damaged: number;
+  /** Records written by a newer version of Credit Meter. */
+  readonly newerSchema: number;
+  /** Lines set aside in the quarantine file. */
+  readonly quarantined: number;
+}
+
+export function skippedLines(health: LedgerHealth): SkippedLines {
+  return { damaged: health.damaged, newerSchema: health.newer, quarantined: health.quarantined };
 }
 
 export interface ExportResult {
@@ -62,9 +81,7 @@ export async function writeExport(records: AsyncIterable<UsageRecord> | Iterable
     case 'csv': {
       await out.write(csvColumns(includePrompts).map((column) => column.name).join(',') + '\r\n');
       for await (const record of source) {
-        rows += 1;
-        credits += record.cost.credits ?? 0;
-        const flushed = out.write(csvRow(record, includePrompts) + '\r\n');
+        const flushed = out.write(csvRow(count(record), includePrompts) + '\r\n');
         if (flushed) {
           await flushed;
         }
@@ -81,7 +98,8 @@ export async function writeExport(records: AsyncIterable<UsageRecord> | Iterable
       break;
     case 'json': {
       const generatedAt = new Date(options.generatedAt ?? Date.now()).toISOString();
-      const head = { schemaVersion: SCHEMA_VERSION, generatedAt, filters: describeFilter(options.filters), includePrompts, ...summary };
+      const skipped = options.skipped ? { skipped: options.skipped } : {};
+      const head = { schemaVersion: SCHEMA_VERSION, generatedAt, filters: describeFilter(options.filters), includePrompts, ...skipped, ...summary };
       await out.write(JSON.stringify(head).slice(0, -1) + ',"records":[');
       const trailer = new TrailerTotals();
       for await (const record of source) {
@@ -106,24 +124,13 @@ export async function writeExport(records: AsyncIterable<UsageRecord> | Iterable
   return { rows, totalCredits: Math.round(credits * 1e9) / 1e9 };
 }
 
-/** The record as exported: prompts dropped unless asked for, free text redacted. */
+/** The record as exported: prompts dropped unless asked for, every free-text field redacted. */
 export function exportable(record: UsageRecord, includePrompts: boolean): UsageRecord {
-  const { prompt, system, ...rest } = record;
-  const labelsChange = record.contexts.some((item) => redactSecrets(item.label) !== item.label);
-  const clean: UsageRecord = {
-    ...rest,
-    contexts: labelsChange ? record.contexts.map((item) => ({ ...item, label: redactSecrets(item.label) })) : record.contexts,
-    outcome: record.outcome.errorMessage === undefined ? record.outcome : { ...record.outcome, errorMessage: redactSecrets(record.outcome.errorMessage) },
-  };
-  if (includePrompts) {
-    if (prompt !== undefined) {
-      clean.prompt = redactSecrets(prompt);
-    }
-    if (system !== undefined) {
-      clean.system = redactSecrets(system);
-    }
+  if (includePrompts || (record.prompt === undefined && record.system === undefined)) {
+    return redactRecord(record);
   }
-  return clean;
+  const { prompt: _prompt, system: _system, ...rest } = record;
+  return redactRecord(rest);
 }
 
 class TrailerTotals {
@@ -175,7 +182,7 @@ class ChunkedWriter {
     this.parts = [];
     this.size = 0;
     if (this.sink.destroyed) {
-      throw new Error('export destination was closed');
+      throw this.sink.errored ?? new Error('export destination was closed');
     }
     if (!this.sink.write(chunk)) {
       await once(this.sink, 'drain');

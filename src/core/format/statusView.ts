@@ -24,7 +24,7 @@ export interface EstimateSummary {
   readonly longContextTier?: number;
 }
 
-export function estimateSummary(estimate: Estimate): EstimateSummary {
+export function estimateSummary(estimate: Omit<Estimate, 'format'>): EstimateSummary {
   return {
     model: estimate.model,
     credits: estimate.cost.kind === 'priced' ? estimate.cost.credits : null,

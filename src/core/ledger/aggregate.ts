@@ -39,8 +39,13 @@ export interface Totals {
 }
 
 export interface AggregateRow extends Totals {
-  /** `YYYY-MM-DD`, a model id (served, else requested), a request kind or a status. */
+  /** `YYYY-MM-DD`, the model asked for, a request kind or a status. */
   readonly key: string;
+  /**
+   * Grouped by model: the models the responses said served the group's requests (a dated or
+   * routed name of the requested one), sorted; failed requests often have none.
+   */
+  readonly served?: readonly string[];
 }
 
 export interface AggregateOptions {
@@ -155,7 +160,9 @@ export function groupKey(record: RecordSummary, by: GroupBy, options: AggregateO
     case 'day':
       return dayKey(Math.floor((record.startedMs + (options.tzOffsetMinutes ?? 0) * 60_000) / DAY_MS));
     case 'model':
-      return record.modelServed ?? record.modelRequested;
+      // The model the user chose: a failure (no served name) and its successful retry (a dated
+      // served name) are the same model. The served names are kept per row (`served`).
+      return record.modelRequested;
     case 'kind':
       return record.kind;
     case 'status':
@@ -169,15 +176,21 @@ export function groupKey(record: RecordSummary, by: GroupBy, options: AggregateO
 
 /** Rows sorted by key (days ascending, names alphabetically). */
 export function aggregateRecords(records: Iterable<RecordSummary>, by: GroupBy, options: AggregateOptions = {}): AggregateRow[] {
-  const groups = new Map<string, TotalsAccumulator>();
+  const groups = new Map<string, { sum: TotalsAccumulator; served: Set<string> }>();
   for (const record of records) {
     const key = groupKey(record, by, options);
     let group = groups.get(key);
     if (!group) {
-      group = new TotalsAccumulator();
+      group = { sum: new TotalsAccumulator(), served: new Set() };
       groups.set(key, group);
     }
-    group.add(record);
+    group.sum.add(record);
+    if (by === 'model' && record.modelServed !== null) {
+      group.served.add(record.modelServed);
+    }
   }
-  return [...groups.keys()].sort().map((key) => ({ key, ...groups.get(key)!.result() }));
+  return [...groups.keys()].sort().map((key) => {
+    const group = groups.get(key)!;
+    return { key, ...group.sum.result(), ...(by === 'model' ? { served: [...group.served].sort() } : {}) };
+  });
 }

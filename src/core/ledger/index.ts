@@ -6,9 +6,10 @@ export {
 } from './usageRecord';
 export type { RequestKind, OutcomeStatus, RecordSource, UsageSource, ChargeSource } from './usageRecord';
 export { migrateRecord, parseRecord, InvalidRecordError, NewerSchemaError } from './migrateRecord';
-export { redactSecrets, looksLikeSecret } from './redactSecrets';
-export { Ledger } from './ledger';
-export type { LedgerOpenOptions, LedgerScanReport, LedgerSelection, QueryOptions, Disposable } from './ledger';
+export { redactSecrets, looksLikeSecret } from '../redact';
+export { redactRecord } from './redactRecord';
+export { Ledger, LedgerChangedError } from './ledger';
+export type { LedgerOpenOptions, LedgerScanReport, LedgerHealth, LedgerSelection, QueryOptions, Disposable } from './ledger';
 export { summarize } from './recordSummary';
 export type { RecordSummary } from './recordSummary';
 export { SNAPSHOT_FILE } from './ledgerSnapshot';

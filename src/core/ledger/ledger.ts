@@ -11,6 +11,12 @@
  * update incrementally (per-segment byte offsets), so the live view never rereads the folder; full
  * records (prompt, contexts, tools) are read back from disk by byte offset when asked for.
  *
+ * Totals never rest on a cache alone: the snapshot carries a checksum and is held against the
+ * segments it describes, a segment changed in place (see segmentFingerprint.ts) rebuilds the index,
+ * and every record read back from disk must equal its row in the index (else the index is rebuilt
+ * and the read tried again). A reader (`repair: false`) needs no write access: it skips unreadable
+ * lines and reports them; only a writer moves them to the quarantine file.
+ *
  * Keep it out of VS Code's Memento (`workspaceState` / `globalState`): those rewrite the whole
  * object on every update. The extension passes `storageUri` (or `globalStorageUri`) here.
  */
@@ -18,17 +24,18 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { aggregateRecords, type AggregateOptions, type AggregateRow, type Accuracy, type GroupBy, type Totals, totalsOf } from './aggregate';
 import { compileFilter, type CompiledFilter, type LedgerFilter } from './ledgerFilter';
-import { readSnapshot, SNAPSHOT_FILE, type SnapshotSegmentMeta, writeSnapshot } from './ledgerSnapshot';
+import { readSnapshot, SNAPSHOT_FILE, type SnapshotSegment, type SnapshotSegmentMeta, writeSnapshot } from './ledgerSnapshot';
 import { isCurrentRecord } from './isCurrentRecord';
 import { InvalidRecordError, migrateRecord, NewerSchemaError, parseRecord } from './migrateRecord';
 import { appendToQuarantine, type QuarantinedLine, writeFileAtomic } from './quarantine';
 import { readLinesAt } from './readLinesAt';
-import { redactSecrets } from './redactSecrets';
+import { redactRecord } from './redactRecord';
 import { type RecordSummary, summarize } from './recordSummary';
 import { isSegmentName, isSegmentWriterAlive, QUARANTINE_FILE, SEGMENTS_DIR } from './segmentFiles';
+import { checkSegment, fingerprint, type SegmentFingerprint } from './segmentFingerprint';
 import { readSegmentLines, type SegmentLine } from './segmentReader';
 import { SegmentWriter } from './segmentWriter';
-import { Col, RowView, SummaryTable } from './summaryTable';
+import { Col, RowView, rowMatches, STRIDE, SummaryTable } from './summaryTable';
 import { SCHEMA_VERSION, type UsageRecord } from './usageRecord';
 
 export interface LedgerOpenOptions {
@@ -39,6 +46,12 @@ export interface LedgerOpenOptions {
    * at a folder that holds no ledger leaves it untouched; the first append creates it anyway.
    */
   readonly create?: boolean;
+  /**
+   * Move unreadable lines to the quarantine file and rewrite their segment (default true: the
+   * extension, which writes). Readers such as the CLI pass false: they skip those lines and count
+   * them in `damaged`, and need no write access (the index snapshot is still saved when it can be).
+   */
+  readonly repair?: boolean;
 }
 
 /** What reading the folder found. Nothing here is fatal. */
@@ -53,11 +66,29 @@ export interface LedgerScanReport {
   readonly newer: number;
   /** Lines moved to the quarantine file by this scan. */
   readonly quarantined: number;
-  /** Unreadable lines in segments whose writer is still running: moved once it has exited. */
-  readonly pending: number;
+  /**
+   * Unreadable lines skipped and left in place, not counted: found by a reader (`repair: false`),
+   * in a segment whose writer is still running (moved once it has exited), or in a folder this
+   * process may not write.
+   */
+  readonly damaged: number;
   readonly quarantineFile: string;
   /** Segment files in the folder. */
   readonly segments: number;
+  /** Why this open or scan rebuilt the index from the segments (a damaged snapshot, a segment changed in place). */
+  readonly rebuilt?: string;
+}
+
+/** Lines the sums leave out, for a report, an export header or the history view. */
+export interface LedgerHealth {
+  /** Lines in the quarantine file (moved there by a writer). */
+  readonly quarantined: number;
+  /** Unreadable lines skipped in place (see `LedgerScanReport.damaged`). */
+  readonly damaged: number;
+  /** Records written by a newer Credit Meter, left in place and not counted. */
+  readonly newer: number;
+  /** Why the index was last rebuilt from the segments, if it was. */
+  readonly rebuilt?: string;
 }
 
 export interface QueryOptions {
@@ -70,7 +101,11 @@ export interface QueryOptions {
 export interface LedgerSelection {
   readonly rowCount: number;
   readonly totals: Totals;
-  /** The selected full records, oldest first, read from disk a batch at a time. */
+  /**
+   * The selected full records, oldest first, read from disk a batch at a time. Rejects with
+   * `LedgerChangedError` when the bytes on disk no longer match the selection (the index has then
+   * been rebuilt: selecting again reads the new state).
+   */
   records(): AsyncGenerator<UsageRecord>;
 }
 
@@ -78,7 +113,20 @@ export interface Disposable {
   dispose(): void;
 }
 
+/**
+ * The ledger on disk changed under a read in a way only a rebuilt index could follow (a segment
+ * edited in place, records dropped). The index has been rebuilt by the time this is thrown, so the
+ * same operation run again sees the new state.
+ */
+export class LedgerChangedError extends Error {
+  constructor(readonly reason: string) {
+    super(`the ledger changed on disk while reading (${reason}); its index was rebuilt, so reading again sees the new state`);
+    this.name = 'LedgerChangedError';
+  }
+}
+
 type AppendListener = (record: UsageRecord) => void;
+type ResetListener = (reason: string) => void;
 
 interface SegmentState {
   readonly index: number;
@@ -90,8 +138,12 @@ interface SegmentState {
   duplicates: number;
   migrated: number;
   newer: number;
-  /** Unreadable lines left in place because the writer is alive: keep it out of the snapshot. */
-  pending: number;
+  /** Unreadable lines read and left in place (the offset has moved past them). */
+  damaged: number;
+  /** 1 while the segment ends in a torn line of a writer that has exited, left in place. */
+  tornTail: number;
+  /** The indexed range as read, to notice an edit in place; undefined until read (then it is read whole). */
+  fingerprint: SegmentFingerprint | undefined;
 }
 
 interface ScanCounts {
@@ -101,38 +153,66 @@ interface ScanCounts {
   added: UsageRecord[];
 }
 
+interface ScanOptions {
+  /** Read this writer's own segment too (a rebuild). */
+  readonly includeOwn?: boolean;
+  /** Ids indexed before a rebuild: not announced to listeners again. */
+  readonly known?: ReadonlySet<string>;
+  /** Why the index is being rebuilt. */
+  readonly rebuilt?: string;
+}
+
+/** A segment's bytes under the index changed in place: only a rebuild can follow. */
+class SegmentEditedError extends Error {
+  constructor(readonly segment: string) {
+    super(`segment ${segment} was changed in place`);
+    this.name = 'SegmentEditedError';
+  }
+}
+
 /** Full records are read back in batches of this many, to bound memory while streaming. */
 const READ_BATCH = 500;
 /** Write the snapshot after an open that had to parse at least this many lines. */
 const SNAPSHOT_AFTER = 1000;
+/** Lines of each cached segment read back and compared with the snapshot's rows on open. */
+const SPOT_CHECKS = 4;
 
 export class Ledger {
-  private readonly table = new SummaryTable();
+  private table = new SummaryTable();
   /** Rows by `startedAt` (sorted lazily: appends usually arrive in order). */
   private order: number[] = [];
   private sorted = true;
   private readonly inFlight = new Set<string>();
-  private readonly segments: SegmentState[] = [];
+  private segments: SegmentState[] = [];
   private readonly segmentByName = new Map<string, SegmentState>();
   private readonly listeners = new Set<AppendListener>();
+  private readonly resetListeners = new Set<ResetListener>();
   private readonly writer: SegmentWriter;
+  private readonly repair: boolean;
   private scanning: Promise<unknown> = Promise.resolve();
   private changedSinceSnapshot = 0;
+  /** Bumped whenever row numbers stop meaning what they meant (rebuild, rows dropped). */
+  private generation = 0;
+  /** Why the snapshot was not used, until the first scan reports it. */
+  private snapshotProblem: string | undefined;
+  private lastRebuild: string | undefined;
 
   private constructor(readonly dir: string, options: LedgerOpenOptions) {
     this.writer = new SegmentWriter(path.join(dir, SEGMENTS_DIR), options.writerId);
+    this.repair = options.repair ?? true;
   }
 
-  /** Opens (creating if needed) the ledger in `dir`, reading and repairing every segment. */
+  /** Opens (creating if needed) the ledger in `dir`, reading (and, unless `repair: false`, repairing) every segment. */
   static async open(dir: string, options: LedgerOpenOptions = {}): Promise<{ ledger: Ledger; report: LedgerScanReport }> {
     const ledger = new Ledger(path.resolve(dir), options);
     if (options.create ?? true) {
       await fsp.mkdir(path.join(ledger.dir, SEGMENTS_DIR), { recursive: true });
     }
     await ledger.loadSnapshot();
-    const { report, parsed } = await ledger.scanSerialized();
-    if (parsed >= SNAPSHOT_AFTER) {
-      await ledger.saveSnapshot();
+    const { report, parsed } = await ledger.serialized(() => ledger.scan());
+    if (parsed >= SNAPSHOT_AFTER || report.rebuilt !== undefined) {
+      // Only a cache: a folder this process may not write just opens slower next time.
+      await ledger.saveSnapshot().catch(() => undefined);
     }
     return { ledger, report };
   }
@@ -152,13 +232,13 @@ export class Ledger {
   }
 
   /**
-   * Validates, writes and fsyncs one record, then indexes it and tells listeners. Rejects on an
-   * invalid record (naming the field) or a failed write; a rejected record is not in the index.
-   * A record whose `id` is already in the ledger is not written again. The error message goes
-   * through `redactSecrets` once more, so no caller can put a key on disk.
+   * Validates, redacts, writes and fsyncs one record, then indexes it and tells listeners. Rejects
+   * on an invalid record (naming the field) or a failed write; a rejected record is not in the
+   * index. A record whose `id` is already in the ledger is not written again. Every free-text field
+   * goes through `redactSecrets` (see redactRecord.ts), so no caller can put a key on disk.
    */
   async append(record: UsageRecord): Promise<void> {
-    const valid = withRedactedError(parseRecord(record));
+    const valid = redacted(parseRecord(record));
     if (this.table.has(valid.id) || this.inFlight.has(valid.id)) {
       return;
     }
@@ -197,15 +277,40 @@ export class Ledger {
     return out;
   }
 
-  /** Streams the matching full records (for export), reading a batch at a time. */
+  /**
+   * Streams the matching full records (for export), reading a batch at a time. When the index is
+   * rebuilt meanwhile, the stream carries on over the rebuilt index with the records not yet given.
+   */
   async *records(filter: LedgerFilter = {}, options: Pick<QueryOptions, 'order'> = {}): AsyncGenerator<UsageRecord> {
     const compiled = compileFilter(filter);
-    const rows = this.rowsMatchingSummary(compiled);
-    if (options.order === 'desc') {
-      rows.reverse();
-    }
-    for (let start = 0; start < rows.length; start += READ_BATCH) {
-      for (const record of await this.readFull(rows.slice(start, start + READ_BATCH))) {
+    const pick = (): number[] => {
+      const rows = this.rowsMatchingSummary(compiled);
+      return options.order === 'desc' ? rows.reverse() : rows;
+    };
+    let rows = pick();
+    let ids = rows.map((row) => this.table.ids[row]);
+    let generation = this.generation;
+    let done = 0;
+    let restarted = false;
+    while (done < rows.length) {
+      const batch = rows.slice(done, done + READ_BATCH);
+      let records: UsageRecord[];
+      try {
+        records = await this.readFull(batch, generation);
+      } catch (error) {
+        if (!(error instanceof LedgerChangedError) || restarted) {
+          throw error;
+        }
+        restarted = true;
+        const given = new Set(ids.slice(0, done));
+        rows = pick().filter((row) => !given.has(this.table.ids[row]));
+        ids = rows.map((row) => this.table.ids[row]);
+        generation = this.generation;
+        done = 0;
+        continue;
+      }
+      done += batch.length;
+      for (const record of records) {
         if (compiled.matchesText(record)) {
           yield record;
         }
@@ -216,11 +321,15 @@ export class Ledger {
   /**
    * One consistent selection for an export: the row count and totals of exactly the records the
    * stream will yield (taken from the same index state), so an export's header matches its rows.
+   * It first looks at what changed on disk since the last scan (a segment edited in place rebuilds
+   * the index here, before anything is counted).
    */
   async select(filter: LedgerFilter = {}): Promise<LedgerSelection> {
+    await this.refresh();
     const rows = await this.matching(compileFilter(filter));
+    const generation = this.generation;
     const totals = totalsOf(this.views(rows));
-    const read = (batch: number[]) => this.readFull(batch);
+    const read = (batch: number[]) => this.readFull(batch, generation);
     return {
       rowCount: rows.length,
       totals,
@@ -233,8 +342,19 @@ export class Ledger {
   }
 
   async get(id: string): Promise<UsageRecord | undefined> {
-    const row = this.table.rowOf(id);
-    return row === undefined ? undefined : (await this.readFull([row]))[0];
+    for (let attempt = 0; ; attempt++) {
+      const row = this.table.rowOf(id);
+      if (row === undefined) {
+        return undefined;
+      }
+      try {
+        return (await this.readFull([row], this.generation))[0];
+      } catch (error) {
+        if (!(error instanceof LedgerChangedError) || attempt > 0) {
+          throw error;
+        }
+      }
+    }
   }
 
   async aggregate(filter: LedgerFilter, by: GroupBy, options: AggregateOptions = {}): Promise<AggregateRow[]> {
@@ -249,21 +369,48 @@ export class Ledger {
     return (await this.totals(filter)).accuracy;
   }
 
+  /** What the sums leave out: quarantined, damaged and newer-schema lines, and the last rebuild. */
+  async health(): Promise<LedgerHealth> {
+    let damaged = 0;
+    let newer = 0;
+    for (const segment of this.segments) {
+      damaged += segment.damaged + segment.tornTail;
+      newer += segment.newer;
+    }
+    const quarantined = await countLines(this.quarantineFile);
+    return { quarantined, damaged, newer, ...(this.lastRebuild !== undefined ? { rebuilt: this.lastRebuild } : {}) };
+  }
+
   /** Called with every record that enters the index, by `append` or by `refresh`. */
   onDidAppend(listener: AppendListener): Disposable {
     this.listeners.add(listener);
     return { dispose: () => { this.listeners.delete(listener); } };
   }
 
+  /**
+   * Called when records left or changed in the index without an append (segments deleted, the index
+   * rebuilt after damage or an edit in place): running sums kept from `onDidAppend` must be recounted.
+   */
+  onDidReset(listener: ResetListener): Disposable {
+    this.resetListeners.add(listener);
+    return { dispose: () => { this.resetListeners.delete(listener); } };
+  }
+
   /** Reads what other writers appended since the last scan (only the new bytes of each segment). */
   async refresh(): Promise<LedgerScanReport> {
-    return (await this.scanSerialized()).report;
+    return (await this.serialized(() => this.scan())).report;
+  }
+
+  /** Throws the index away and reads every segment again (done by itself when damage is found). */
+  async rebuild(reason: string): Promise<LedgerScanReport> {
+    return (await this.serialized(() => this.rebuildNow(reason))).report;
   }
 
   /** Stops writing, and saves the index snapshot so the next open is fast. */
   async close(): Promise<void> {
     await this.writer.close();
     this.listeners.clear();
+    this.resetListeners.clear();
     await this.scanning;
     if (this.changedSinceSnapshot > 0) {
       await this.saveSnapshot().catch(() => undefined);
@@ -279,20 +426,37 @@ export class Ledger {
     }
   }
 
+  /** Rows matching the filter, for immediate use (row numbers change on a rebuild). */
   private async matching(compiled: CompiledFilter): Promise<number[]> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.matchingOnce(compiled);
+      } catch (error) {
+        if (!(error instanceof LedgerChangedError) || attempt > 0) {
+          throw error;
+        }
+      }
+    }
+  }
+
+  private async matchingOnce(compiled: CompiledFilter): Promise<number[]> {
     const rows = this.rowsMatchingSummary(compiled);
     if (compiled.text === undefined) {
       return rows;
     }
+    const generation = this.generation;
     const out: number[] = [];
     for (let start = 0; start < rows.length; start += READ_BATCH) {
       const batch = rows.slice(start, start + READ_BATCH);
-      const records = await this.readFull(batch);
+      const records = await this.readFull(batch, generation);
       records.forEach((record, i) => {
         if (compiled.matchesText(record)) {
           out.push(batch[i]);
         }
       });
+    }
+    if (generation !== this.generation) {
+      throw new LedgerChangedError('the index was rebuilt');
     }
     return out;
   }
@@ -314,8 +478,37 @@ export class Ledger {
     return out;
   }
 
-  /** Reads the records of `rows` back from their segments, in the same order. */
-  private async readFull(rows: readonly number[], retried = false): Promise<UsageRecord[]> {
+  /**
+   * Reads the records of `rows` (numbered in `generation`) back from their segments, in order.
+   * Every record must be the one its row describes, with the same summary. If not, a rescan of
+   * what changed is tried first (a repair elsewhere moves lines); if that does not explain it, the
+   * index is rebuilt and `LedgerChangedError` thrown.
+   */
+  private async readFull(rows: readonly number[], generation: number): Promise<UsageRecord[]> {
+    this.assertGeneration(generation);
+    const first = await this.readRows(rows);
+    if (Array.isArray(first)) {
+      return first;
+    }
+    await this.refresh();
+    this.assertGeneration(generation);
+    const second = await this.readRows(rows);
+    if (Array.isArray(second)) {
+      return second;
+    }
+    const reason = `segment ${second.segment} does not hold what the index says`;
+    await this.rebuild(reason);
+    throw new LedgerChangedError(reason);
+  }
+
+  private assertGeneration(generation: number): void {
+    if (generation !== this.generation) {
+      throw new LedgerChangedError(this.lastRebuild ?? 'records left the index');
+    }
+  }
+
+  /** The records, or the segment whose bytes do not match the index. */
+  private async readRows(rows: readonly number[]): Promise<UsageRecord[] | { segment: string }> {
     const bySegment = new Map<number, Array<{ at: number; row: number }>>();
     rows.forEach((row, at) => {
       const segment = this.table.get(row, Col.segment);
@@ -324,25 +517,25 @@ export class Ledger {
       bySegment.set(segment, list);
     });
     const out = new Array<UsageRecord>(rows.length);
-    try {
-      for (const [segment, list] of bySegment) {
-        const spans = list.map(({ row }) => ({ byteOffset: this.table.get(row, Col.byteOffset), byteLength: this.table.get(row, Col.byteLength) }));
-        const texts = await readLinesAt(path.join(this.dir, SEGMENTS_DIR, this.segments[segment].name), spans);
-        list.forEach(({ at, row }, i) => {
-          const record = decodeLine(texts[i]);
-          if (record?.id !== this.table.ids[row]) {
-            throw new StaleIndexError();
-          }
-          out[at] = record;
-        });
-      }
-    } catch (error) {
-      // A segment rewritten by a repair in another window moves lines: rescan once, then read again.
-      if (retried || !(error instanceof StaleIndexError || (error as NodeJS.ErrnoException).code === 'ENOENT')) {
+    for (const [segment, list] of bySegment) {
+      const name = this.segments[segment].name;
+      const spans = list.map(({ row }) => ({ byteOffset: this.table.get(row, Col.byteOffset), byteLength: this.table.get(row, Col.byteLength) }));
+      let texts: string[];
+      try {
+        texts = await readLinesAt(path.join(this.dir, SEGMENTS_DIR, name), spans);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+          return { segment: name };
+        }
         throw error;
       }
-      await this.refresh();
-      return this.readFull(rows, true);
+      for (let i = 0; i < list.length; i++) {
+        const record = decodeLine(texts[i]);
+        if (!record || !this.table.matches(list[i].row, summarize(record))) {
+          return { segment: name };
+        }
+        out[list[i].at] = record;
+      }
     }
     return out;
   }
@@ -350,21 +543,29 @@ export class Ledger {
   private segmentState(name: string): SegmentState {
     let segment = this.segmentByName.get(name);
     if (!segment) {
-      segment = { index: this.segments.length, name, ino: 0, offset: 0, lineNo: 0, duplicates: 0, migrated: 0, newer: 0, pending: 0 };
+      segment = { index: this.segments.length, name, ino: 0, offset: 0, lineNo: 0, duplicates: 0, migrated: 0, newer: 0, damaged: 0, tornTail: 0, fingerprint: undefined };
       this.segments.push(segment);
       this.segmentByName.set(name, segment);
     }
     return segment;
   }
 
-  /** Adds a record unless its id is known; false for a duplicate. */
+  /**
+   * Adds a record unless its id is known; false for a duplicate. The same line read again from the
+   * same segment (rewritten by a repair) only gets its new position, and its new values if it changed.
+   */
   private index(summary: RecordSummary, segment: SegmentState, byteOffset: number, byteLength: number): boolean {
     const known = this.table.rowOf(summary.id);
     if (known !== undefined) {
       if (this.table.get(known, Col.segment) === segment.index) {
-        // The same line, re-read after its segment was rewritten: only its position moved.
-        this.table.set(known, Col.byteOffset, byteOffset);
-        this.table.set(known, Col.byteLength, byteLength);
+        if (!this.table.matches(known, summary)) {
+          this.table.write(known, summary, segment.index, byteOffset, byteLength);
+          this.sorted = false;
+          this.changedSinceSnapshot += 1;
+        } else {
+          this.table.set(known, Col.byteOffset, byteOffset);
+          this.table.set(known, Col.byteLength, byteLength);
+        }
       }
       return false;
     }
@@ -394,20 +595,58 @@ export class Ledger {
     }
   }
 
+  private emitReset(reason: string): void {
+    for (const listener of [...this.resetListeners]) {
+      try {
+        listener(reason);
+      } catch {
+        // As for appends: the listener reports its own errors.
+      }
+    }
+  }
+
+  /**
+   * Adopts `index.bin` when it passes its own checks (see ledgerSnapshot.ts) and every segment it
+   * describes is as it was indexed, with a few of its lines read back equal to the cached rows.
+   * Otherwise nothing is adopted: the scan reads every segment and reports why.
+   */
   private async loadSnapshot(): Promise<void> {
-    const snapshot = await readSnapshot(path.join(this.dir, SNAPSHOT_FILE));
+    const { snapshot, problem } = await readSnapshot(path.join(this.dir, SNAPSHOT_FILE));
     if (!snapshot) {
+      this.snapshotProblem = problem === undefined ? undefined : `${SNAPSHOT_FILE} ${problem}`;
       return;
     }
-    this.table.adoptStrings(snapshot.strings);
     const segmentsDir = path.join(this.dir, SEGMENTS_DIR);
+    const usable: SnapshotSegment[] = [];
     for (const cached of snapshot.segments) {
-      const stat = await fsp.lstat(path.join(segmentsDir, cached.name)).catch(() => undefined);
-      if (!stat?.isFile() || stat.ino !== cached.ino || stat.size < cached.size) {
+      const file = path.join(segmentsDir, cached.name);
+      const stat = await fsp.lstat(file).catch(() => undefined);
+      if (!stat?.isFile()) {
         continue;
       }
+      const check = await checkSegment(file, stat, cached).catch(() => 'replaced' as const);
+      if (check === 'replaced') {
+        // Rewritten by a repair (or replaced): read whole by the scan.
+        continue;
+      }
+      if (check === 'edited') {
+        this.snapshotProblem = `segment ${cached.name} was changed in place`;
+        return;
+      }
+      if (!(await spotCheck(file, cached, snapshot.strings))) {
+        this.snapshotProblem = `${SNAPSHOT_FILE} does not match segment ${cached.name}`;
+        return;
+      }
+      usable.push(cached);
+    }
+    this.table.adoptStrings(snapshot.strings);
+    for (const cached of usable) {
       const segment = this.segmentState(cached.name);
-      Object.assign(segment, { ino: cached.ino, offset: cached.size, lineNo: cached.lineNo, duplicates: cached.duplicates, migrated: cached.migrated, newer: cached.newer });
+      const { ino, size, mtimeMs, ctimeMs, digest } = cached;
+      Object.assign(segment, {
+        ino, offset: size, lineNo: cached.lineNo, duplicates: cached.duplicates, migrated: cached.migrated, newer: cached.newer,
+        fingerprint: { ino, size, mtimeMs, ctimeMs, digest },
+      });
       const before = this.table.length;
       this.table.pushRows(cached.data, cached.ids, cached.turnIds, segment.index);
       for (let row = before; row < this.table.length; row++) {
@@ -424,27 +663,55 @@ export class Ledger {
     }
     const segments: Array<SnapshotSegmentMeta & { rows: number[] }> = [];
     for (const segment of [...this.segments].sort((a, b) => a.name.localeCompare(b.name))) {
-      if (segment.pending > 0) {
+      if (segment.damaged > 0 || segment.tornTail > 0) {
+        // Read again on the next open, so a writer can move the bad lines (and a reader reports them).
         continue;
       }
-      const stat = await fsp.lstat(path.join(this.dir, SEGMENTS_DIR, segment.name)).catch(() => undefined);
-      if (!stat?.isFile()) {
-        continue;
+      let known = segment.fingerprint;
+      if (known?.size !== segment.offset) {
+        // This writer's own segment (or one read since): fingerprint what the index covers now.
+        known = await fingerprint(path.join(this.dir, SEGMENTS_DIR, segment.name), segment.offset).catch(() => undefined);
+        if (!known) {
+          continue;
+        }
       }
+      const data = this.table.data;
+      const at = Col.byteOffset;
+      const rows = rowsBySegment[segment.index].sort((a, b) => data[a * STRIDE + at] - data[b * STRIDE + at]);
       const { name, lineNo, duplicates, migrated, newer } = segment;
-      segments.push({ name, ino: stat.ino, size: segment.offset, lineNo, duplicates, migrated, newer, rows: rowsBySegment[segment.index] });
+      segments.push({ ...known, name, lineNo, duplicates, migrated, newer, rows });
     }
     await writeSnapshot(path.join(this.dir, SNAPSHOT_FILE), this.table, segments);
     this.changedSinceSnapshot = 0;
   }
 
-  private scanSerialized(): Promise<{ report: LedgerScanReport; parsed: number }> {
-    const next = this.scanning.then(() => this.scan());
+  private serialized<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.scanning.then(task);
     this.scanning = next.catch(() => undefined);
     return next;
   }
 
-  private async scan(): Promise<{ report: LedgerScanReport; parsed: number }> {
+  /** Forgets every row and segment; row numbers held by callers are stale from here on. */
+  private resetIndex(): Set<string> {
+    const known = new Set(this.table.ids);
+    this.table = new SummaryTable();
+    this.order = [];
+    this.sorted = true;
+    this.segments = [];
+    this.segmentByName.clear();
+    this.generation += 1;
+    this.changedSinceSnapshot += 1;
+    return known;
+  }
+
+  private async rebuildNow(reason: string): Promise<{ report: LedgerScanReport; parsed: number }> {
+    const known = this.resetIndex();
+    const result = await this.scan({ includeOwn: true, known, rebuilt: reason });
+    await this.saveSnapshot().catch(() => undefined);
+    return result;
+  }
+
+  private async scan(options: ScanOptions = {}): Promise<{ report: LedgerScanReport; parsed: number }> {
     const segmentsDir = path.join(this.dir, SEGMENTS_DIR);
     const counts: ScanCounts = { quarantined: 0, segments: 0, parsed: 0, added: [] };
     let names: string[];
@@ -459,26 +726,45 @@ export class Ledger {
     const own = path.basename(this.writer.path);
     this.forgetVanishedSegments(new Set(names), own);
     for (const name of names) {
-      if (name === own) {
+      if (name === own && !options.includeOwn) {
         counts.segments += 1;
         continue;
       }
-      await this.scanSegment(segmentsDir, name, counts);
+      try {
+        await this.scanSegment(segmentsDir, name, counts, name !== own);
+      } catch (error) {
+        if (!(error instanceof SegmentEditedError) || options.rebuilt !== undefined) {
+          throw error;
+        }
+        // The bytes under the index changed: only reading everything again gives true totals.
+        this.emit(options.known ? counts.added.filter((record) => !options.known!.has(record.id)) : counts.added);
+        const result = await this.rebuildNow(error.message);
+        return { report: result.report, parsed: result.parsed + counts.parsed };
+      }
     }
-    this.emit(counts.added);
+    this.emit(options.known ? counts.added.filter((record) => !options.known!.has(record.id)) : counts.added);
+    const rebuilt = options.rebuilt ?? this.snapshotProblem;
+    this.snapshotProblem = undefined;
+    if (rebuilt !== undefined) {
+      this.lastRebuild = rebuilt;
+    }
+    if (options.rebuilt !== undefined) {
+      this.emitReset(options.rebuilt);
+    }
     let duplicates = 0;
     let migrated = 0;
     let newer = 0;
-    let pending = 0;
+    let damaged = 0;
     for (const segment of this.segments) {
       duplicates += segment.duplicates;
       migrated += segment.migrated;
       newer += segment.newer;
-      pending += segment.pending;
+      damaged += segment.damaged + segment.tornTail;
     }
     const report: LedgerScanReport = {
-      records: this.table.length, duplicates, migrated, newer, pending,
+      records: this.table.length, duplicates, migrated, newer, damaged,
       quarantined: counts.quarantined, quarantineFile: this.quarantineFile, segments: counts.segments,
+      ...(rebuilt !== undefined ? { rebuilt } : {}),
     };
     return { report, parsed: counts.parsed };
   }
@@ -489,24 +775,29 @@ export class Ledger {
     for (const segment of this.segments) {
       if (!present.has(segment.name) && segment.name !== own && (segment.offset > 0 || segment.ino !== 0)) {
         gone.add(segment.index);
-        Object.assign(segment, { ino: 0, offset: 0, lineNo: 0, duplicates: 0, migrated: 0, newer: 0, pending: 0 });
+        Object.assign(segment, { ino: 0, offset: 0, lineNo: 0, duplicates: 0, migrated: 0, newer: 0, damaged: 0, tornTail: 0, fingerprint: undefined });
       }
     }
-    if (gone.size === 0) {
-      return;
-    }
-    const moved = this.table.retain((row) => !gone.has(this.table.get(row, Col.segment)));
-    this.order = this.order.map((row) => moved[row]).filter((row) => row !== -1);
-    this.changedSinceSnapshot += 1;
-    // A record the vanished segment held first may live on as a duplicate elsewhere: read those again.
-    for (const segment of this.segments) {
-      if (segment.duplicates > 0) {
-        segment.ino = -1;
-      }
+    if (gone.size > 0) {
+      this.dropRows((row) => gone.has(this.table.get(row, Col.segment)), 'segments were deleted');
     }
   }
 
-  private async scanSegment(segmentsDir: string, name: string, counts: ScanCounts, mayRepair = true): Promise<void> {
+  /** Removes rows; a record one of them held first may live on as a duplicate elsewhere, so those segments are read again. */
+  private dropRows(drop: (row: number) => boolean, reason: string): void {
+    const moved = this.table.retain((row) => !drop(row));
+    this.order = this.order.map((row) => moved[row]).filter((row) => row !== -1);
+    this.generation += 1;
+    this.changedSinceSnapshot += 1;
+    for (const segment of this.segments) {
+      if (segment.duplicates > 0) {
+        segment.fingerprint = undefined;
+      }
+    }
+    this.emitReset(reason);
+  }
+
+  private async scanSegment(segmentsDir: string, name: string, counts: ScanCounts, mayRepair: boolean): Promise<void> {
     const file = path.join(segmentsDir, name);
     const stat = await fsp.lstat(file).catch(() => undefined);
     if (!stat?.isFile()) {
@@ -514,18 +805,25 @@ export class Ledger {
     }
     counts.segments += 1;
     const segment = this.segmentState(name);
-    if (segment.ino === stat.ino && stat.size === segment.offset && segment.pending === 0) {
+    const check = segment.fingerprint ? await checkSegment(file, stat, segment.fingerprint) : 'replaced';
+    if (check === 'unchanged') {
       return;
     }
-    if (segment.ino !== stat.ino || stat.size < segment.offset) {
-      // New, or rewritten by a repair elsewhere: read it whole; known ids only get their new position.
-      Object.assign(segment, { ino: stat.ino, offset: 0, lineNo: 0, duplicates: 0, migrated: 0, newer: 0, pending: 0 });
+    if (check === 'edited') {
+      throw new SegmentEditedError(name);
+    }
+    let seen: Set<number> | undefined;
+    if (check === 'replaced') {
+      // New, or rewritten (a repair, here or elsewhere): read it whole. Known ids get their new
+      // position; rows of this segment whose line is gone leave the index afterwards.
+      seen = segment.ino !== 0 || segment.offset > 0 ? new Set() : undefined;
+      Object.assign(segment, { ino: stat.ino, offset: 0, lineNo: 0, duplicates: 0, migrated: 0, newer: 0, damaged: 0, tornTail: 0, fingerprint: undefined });
     }
     const bad: Array<{ line: SegmentLine; reason: string }> = [];
     const chunk = await readSegmentLines(file, segment.offset, segment.lineNo, async (lines) => {
       for (const line of lines) {
         counts.parsed += 1;
-        const reason = this.ingestLine(line, segment, counts);
+        const reason = this.ingestLine(line, segment, counts, seen);
         if (reason !== undefined) {
           bad.push({ line, reason });
         }
@@ -534,31 +832,58 @@ export class Ledger {
       await new Promise((resolve) => setImmediate(resolve));
     });
     const writerAlive = isSegmentWriterAlive(file);
-    if (chunk.tail && !writerAlive) {
+    const torn = chunk.tail !== undefined && !writerAlive;
+    if (chunk.tail && torn) {
       bad.push({ line: chunk.tail, reason: 'torn line (no newline at end of segment)' });
     }
     segment.ino = chunk.ino;
-    segment.offset = chunk.endOffset;
+    segment.offset = Math.max(segment.offset, chunk.endOffset);
     segment.lineNo = chunk.endLineNo;
-    if (bad.length === 0) {
+    if (seen) {
+      const index = segment.index;
+      const keep = seen;
+      if (this.table.ids.some((_id, row) => this.table.get(row, Col.segment) === index && !keep.has(row))) {
+        this.dropRows((row) => this.table.get(row, Col.segment) === index && !keep.has(row), `lines of segment ${name} are gone`);
+      }
+    }
+    const leaveInPlace = (): void => {
+      segment.damaged += bad.length - (torn ? 1 : 0);
+      segment.tornTail = torn ? 1 : 0;
+    };
+    if (bad.length === 0 || writerAlive || !mayRepair || !this.repair) {
+      leaveInPlace();
+      await this.noteFingerprint(file, segment);
       return;
     }
-    if (writerAlive || !mayRepair) {
-      segment.pending += bad.length;
+    let moved: boolean;
+    try {
+      moved = await this.quarantineLines(file, name, chunk.ino, bad);
+    } catch (error) {
+      if (!isPermissionError(error)) {
+        throw error;
+      }
+      // A folder this process may not write: leave the lines where they are, and report them.
+      leaveInPlace();
+      await this.noteFingerprint(file, segment);
       return;
     }
-    if (await this.quarantineLines(file, name, chunk.ino, bad)) {
+    if (moved) {
       counts.quarantined += bad.length;
     }
     // Positions moved (by us or by a repair elsewhere): read the segment again, once; known ids
     // just get their new offsets.
-    segment.ino = -1;
+    segment.fingerprint = undefined;
     await this.scanSegment(segmentsDir, name, counts, false);
     counts.segments -= 1;
   }
 
+  /** Remembers what the index read of the segment, so an edit in place is noticed later. */
+  private async noteFingerprint(file: string, segment: SegmentState): Promise<void> {
+    segment.fingerprint = await fingerprint(file, segment.offset).catch(() => undefined);
+  }
+
   /** Indexes one line; returns why it is unreadable, or undefined. */
-  private ingestLine(line: SegmentLine, segment: SegmentState, counts: ScanCounts): string | undefined {
+  private ingestLine(line: SegmentLine, segment: SegmentState, counts: ScanCounts, seen: Set<number> | undefined): string | undefined {
     let raw: unknown;
     try {
       raw = JSON.parse(line.text);
@@ -587,8 +912,14 @@ export class Ledger {
         // Kept only for listeners: a cold open of a large ledger must not hold every full record.
         counts.added.push(record);
       }
-    } else if (this.table.get(this.table.rowOf(record.id)!, Col.segment) !== segment.index) {
-      segment.duplicates += 1;
+      seen?.add(this.table.length - 1);
+    } else {
+      const row = this.table.rowOf(record.id)!;
+      if (this.table.get(row, Col.segment) !== segment.index) {
+        segment.duplicates += 1;
+      } else {
+        seen?.add(row);
+      }
     }
     return undefined;
   }
@@ -630,13 +961,6 @@ export class Ledger {
   }
 }
 
-class StaleIndexError extends Error {
-  constructor() {
-    super('the ledger changed on disk while reading');
-    this.name = 'StaleIndexError';
-  }
-}
-
 /** A line that was valid when indexed: current-version lines need no second validation. */
 function decodeLine(text: string): UsageRecord | undefined {
   try {
@@ -647,8 +971,45 @@ function decodeLine(text: string): UsageRecord | undefined {
   }
 }
 
-function withRedactedError(record: UsageRecord): UsageRecord {
-  const message = record.outcome.errorMessage;
-  const redacted = message === undefined ? undefined : redactSecrets(message);
-  return redacted === message ? record : { ...record, outcome: { ...record.outcome, errorMessage: redacted } };
+/** Reads a few lines of a cached segment back and compares them with the snapshot's rows. */
+async function spotCheck(file: string, cached: SnapshotSegment, strings: readonly string[]): Promise<boolean> {
+  const count = cached.ids.length;
+  if (count === 0) {
+    return true;
+  }
+  const rows = [...new Set(Array.from({ length: SPOT_CHECKS }, (_unused, i) => Math.round((i * (count - 1)) / (SPOT_CHECKS - 1))))];
+  const spans = rows.map((row) => ({ byteOffset: cached.data[row * STRIDE + Col.byteOffset], byteLength: cached.data[row * STRIDE + Col.byteLength] }));
+  try {
+    const texts = await readLinesAt(file, spans);
+    return rows.every((row, i) => {
+      const record = decodeLine(texts[i]);
+      return record !== undefined && record.id === cached.ids[row] && record.turnId === cached.turnIds[row]
+        && rowMatches(cached.data, row * STRIDE, strings, summarize(record));
+    });
+  } catch {
+    return false;
+  }
+}
+
+/** The record with its free text redacted, still valid (redaction keeps every field in its bounds). */
+function redacted(record: UsageRecord): UsageRecord {
+  const clean = redactRecord(record);
+  return clean === record ? record : parseRecord(clean);
+}
+
+function isPermissionError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'EACCES' || code === 'EPERM' || code === 'EROFS';
+}
+
+/** Non-empty lines of a text file; 0 when it does not exist. */
+async function countLines(file: string): Promise<number> {
+  const text = await fsp.readFile(file, 'utf8').catch(() => '');
+  let count = 0;
+  for (const line of text.split('\n')) {
+    if (line.trim() !== '') {
+      count += 1;
+    }
+  }
+  return count;
 }

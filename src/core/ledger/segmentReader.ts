@@ -3,7 +3,9 @@
  * chunk's lines to `onLines` before reading on (a segment can hold hundreds of thousands of
  * records: memory stays bounded, and the caller can yield to the event loop between chunks).
  * A last line without its newline is returned as `tail`: either a writer is in the middle of
- * it, or the writer died mid-write (a torn line).
+ * it, or the writer died mid-write (a torn line). A UTF-8 byte order mark at the very start of the
+ * file (an editor may add one when a segment is saved by hand) is skipped, not read as part of the
+ * first record.
  */
 import { promises as fsp } from 'node:fs';
 
@@ -26,6 +28,7 @@ export interface SegmentChunk {
 
 const CHUNK = 1 << 20;
 const NEWLINE = 0x0a;
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export async function readSegmentLines(file: string, fromOffset: number, fromLineNo: number, onLines: (lines: SegmentLine[]) => Promise<void> | void): Promise<SegmentChunk> {
   const handle = await fsp.open(file, 'r');
@@ -36,6 +39,12 @@ export async function readSegmentLines(file: string, fromOffset: number, fromLin
     let carry: Buffer = Buffer.alloc(0);
     let carryOffset = fromOffset;
     const buffer = Buffer.allocUnsafe(CHUNK);
+    if (fromOffset === 0 && stat.size >= BOM.length) {
+      const { bytesRead } = await handle.read(buffer, 0, BOM.length, 0);
+      if (bytesRead === BOM.length && buffer.subarray(0, BOM.length).equals(BOM)) {
+        position = carryOffset = BOM.length;
+      }
+    }
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, CHUNK, position);
       if (bytesRead === 0) {

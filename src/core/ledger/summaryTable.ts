@@ -62,16 +62,21 @@ export class SummaryTable {
 
   push(summary: RecordSummary, segment: number, byteOffset: number, byteLength: number): number {
     const row = this.reserve(1);
+    this.write(row, summary, segment, byteOffset, byteLength);
+    this.ids.push(summary.id);
+    this.rowById?.set(summary.id, row);
+    return row;
+  }
+
+  /** Overwrites the numbers of an existing row (its id stays). */
+  write(row: number, summary: RecordSummary, segment: number, byteOffset: number, byteLength: number): void {
     this.data.set([
       summary.startedMs, this.intern(summary.modelRequested), this.intern(summary.modelServed), this.intern(summary.kind), this.intern(summary.status),
       summary.inputTokens, summary.cacheReadTokens, summary.cacheWriteTokens, summary.outputTokens, summary.reasoningTokens,
       summary.credits ?? NaN, summary.usd ?? NaN, summary.estimate?.low ?? NaN, summary.estimate?.expected ?? NaN, summary.estimate?.high ?? NaN,
       byteOffset, byteLength, segment,
     ], row * STRIDE);
-    this.ids.push(summary.id);
-    this.turnIds.push(summary.turnId);
-    this.rowById?.set(summary.id, row);
-    return row;
+    this.turnIds[row] = summary.turnId;
   }
 
   /**
@@ -129,6 +134,11 @@ export class SummaryTable {
     this.data[row * STRIDE + column] = value;
   }
 
+  /** True when row `row` holds exactly the summary of `summary` (id, strings, counts, charges, estimate). */
+  matches(row: number, summary: RecordSummary): boolean {
+    return this.ids[row] === summary.id && this.turnIds[row] === summary.turnId && rowMatches(this.data, row * STRIDE, this.strings, summary);
+  }
+
   /** A plain summary object of one row. */
   summary(row: number): RecordSummary {
     const view = new RowView(this);
@@ -152,6 +162,27 @@ export class SummaryTable {
     this.length += count;
     return row;
   }
+}
+
+const sameAmount = (stored: number, value: number | null): boolean => (value === null ? Number.isNaN(stored) : stored === value);
+
+/**
+ * True when the numbers at `base` of `data` (string columns indexing `strings`) are the summary's,
+ * column for column; the position columns are not compared.
+ */
+export function rowMatches(data: Float64Array, base: number, strings: readonly string[], summary: RecordSummary): boolean {
+  const served = data[base + Col.modelServed];
+  const estimate = summary.estimate;
+  return data[base + Col.startedMs] === summary.startedMs
+    && strings[data[base + Col.modelRequested]] === summary.modelRequested
+    && (served === -1 ? summary.modelServed === null : strings[served] === summary.modelServed)
+    && strings[data[base + Col.kind]] === summary.kind && strings[data[base + Col.status]] === summary.status
+    && data[base + Col.input] === summary.inputTokens && data[base + Col.cacheRead] === summary.cacheReadTokens
+    && data[base + Col.cacheWrite] === summary.cacheWriteTokens && data[base + Col.output] === summary.outputTokens
+    && data[base + Col.reasoning] === summary.reasoningTokens
+    && sameAmount(data[base + Col.credits], summary.credits) && sameAmount(data[base + Col.usd], summary.usd)
+    && sameAmount(data[base + Col.low], estimate?.low ?? null) && sameAmount(data[base + Col.expected], estimate?.expected ?? null)
+    && sameAmount(data[base + Col.high], estimate?.high ?? null);
 }
 
 /** A movable window onto one row that reads as a `RecordSummary` without allocating per row. */

@@ -88,6 +88,11 @@ const fields = {
   'hoverTips.enabled': { schema: z.boolean(), fallback: true },
   'statusBar.showSelectionEstimate': { schema: z.boolean(), fallback: true },
   ...telemetrySettingFields,
+  'budget.perTask': { schema: budget, fallback: null as number | null },
+  'gateway.enabled': { schema: z.boolean(), fallback: false },
+  'gateway.port': { schema: z.number().int().min(0).max(65535), fallback: 0 },
+  'gateway.enforceBudget': { schema: z.boolean(), fallback: false },
+  'gateway.terminalEnvironment': { schema: z.array(z.string().regex(/^[a-z-]+$/, 'an assistant id such as "claude-code"')), fallback: [] as string[] },
 } as const;
 
 export type SettingKey = keyof typeof fields;
@@ -100,6 +105,7 @@ export const SETTING_KEYS = Object.keys(fields) as SettingKey[];
 export const RESTRICTED_SETTING_KEYS: readonly SettingKey[] = [
   'providers', 'creditProfilePath', 'creditProfile', 'systemPrompt', 'maxRetries', 'budget.daily', 'budget.monthly',
   ...TELEMETRY_SETTING_KEYS,
+  'gateway.enabled', 'gateway.port', 'gateway.terminalEnvironment', 'gateway.enforceBudget', 'budget.perTask',
 ];
 
 export interface Settings {
@@ -120,6 +126,17 @@ export interface Settings {
   readonly showSelectionEstimate: boolean;
   /** Usage as OpenTelemetry spans and metrics to the team's Collector. */
   readonly telemetry: TelemetrySettings;
+  /** Credits one gateway task (all its rounds) may cost; null for no cap. */
+  readonly budgetPerTask: number | null;
+  readonly gateway: {
+    readonly enabled: boolean;
+    /** 0: any free port, remembered per workspace. */
+    readonly port: number;
+    /** Refuse requests whose high estimate would cross a budget. */
+    readonly enforceBudget: boolean;
+    /** Assistants whose base-URL variables are set in new integrated terminals. */
+    readonly terminalEnvironment: readonly string[];
+  };
 }
 
 export interface SettingsProblem {
@@ -193,6 +210,13 @@ export function parseSettings(raw: Readonly<Record<string, unknown>>): ParsedSet
       headers: parseField('telemetry.headers', raw['telemetry.headers'], problems),
       resourceAttributes: parseField('telemetry.resourceAttributes', raw['telemetry.resourceAttributes'], problems),
       includeContent: parseField('telemetry.includeContent', raw['telemetry.includeContent'], problems),
+    },
+    budgetPerTask: parseField('budget.perTask', raw['budget.perTask'], problems),
+    gateway: {
+      enabled: parseField('gateway.enabled', raw['gateway.enabled'], problems),
+      port: parseField('gateway.port', raw['gateway.port'], problems),
+      enforceBudget: parseField('gateway.enforceBudget', raw['gateway.enforceBudget'], problems),
+      terminalEnvironment: parseField('gateway.terminalEnvironment', raw['gateway.terminalEnvironment'], problems),
     },
   };
   return { settings, problems };

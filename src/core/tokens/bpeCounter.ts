@@ -9,6 +9,7 @@ import type { EncodingName } from './encodingName';
 import { pieceScanner, type PieceScanner } from './pieceScanner';
 import { hashRange, MAX_MEMOISED_LENGTH, PieceTable } from './pieceTable';
 import type { RankTable } from './rankTable';
+import { RunCounter } from './runCount';
 
 export interface TokenCounter {
   readonly encoding: EncodingName;
@@ -21,12 +22,16 @@ const countBytePairs = bytePairCount;
 const hash = hashRange;
 
 export class BpeCounter implements TokenCounter {
-  private readonly nextPieceEnd: PieceScanner;
+  /** Where the piece starting at a piece boundary ends (the encoding's pre-tokenizer). */
+  readonly nextPieceEnd: PieceScanner;
   private readonly memo = new PieceTable();
+  /** Long pieces that repeat a short unit (runs of spaces, of one letter...), counted from their length. */
+  readonly runs: RunCounter;
   private bytes = new Uint8Array(1024);
 
   constructor(readonly encoding: EncodingName, private readonly table: RankTable) {
     this.nextPieceEnd = pieceScanner(encoding);
+    this.runs = new RunCounter(table);
   }
 
   count(text: string): number {
@@ -62,7 +67,7 @@ export class BpeCounter implements TokenCounter {
       return 1; // every single byte is a token
     }
     if (end - start > MAX_MEMOISED_LENGTH) {
-      return this.encodeAndCount(text, start, end);
+      return this.longPieceTokens(text, start, end);
     }
     const key = hash(text, start, end);
     const memoised = this.memo.get(text, start, end, key);
@@ -74,9 +79,16 @@ export class BpeCounter implements TokenCounter {
     return tokens;
   }
 
-  /** Forgets memoised pieces (for measuring cold speed). */
+  /** A long piece: from its length when it repeats a short unit, else by BPE. (Apart, to keep pieceTokens small.) */
+  private longPieceTokens(text: string, start: number, end: number): number {
+    const run = this.runs.count(text, start, end);
+    return run >= 0 ? run : this.encodeAndCount(text, start, end);
+  }
+
+  /** Forgets memoised pieces and runs (for measuring cold speed). */
   clearCache(): void {
     this.memo.clear();
+    this.runs.clear();
   }
 
   /** UTF-8 of text[start, end) into the scratch buffer (lone surrogates as U+FFFD), then BPE. */

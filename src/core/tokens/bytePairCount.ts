@@ -44,6 +44,30 @@ export function bytePairCount(table: RankTable, bytes: Uint8Array, length: numbe
   return length < LONG_PIECE ? mergeByRescan(table, bytes, length) : mergeByHeap(table, bytes, length);
 }
 
+/**
+ * The tokens of bytes[0, length) under `table`, as the offset each one ends at (in order): the same
+ * merges as bytePairCount, for callers that need to know where the tokens are.
+ */
+export function bytePairSplit(table: RankTable, bytes: Uint8Array, length: number): number[] {
+  if (length === 0) {
+    return [];
+  }
+  if (length === 1 || rankOf(table, bytes, 0, length) !== NO_RANK) {
+    return [length];
+  }
+  ensureCapacity(length);
+  if (length < LONG_PIECE) {
+    mergeByRescan(table, bytes, length);
+  } else {
+    mergeByHeap(table, bytes, length);
+  }
+  const ends: number[] = [];
+  for (let part = 0; part < length; part = next[part]) {
+    ends.push(next[part]);
+  }
+  return ends;
+}
+
 /** Rank of the pair starting at part `i` (part i joined with the part after it), or NO_RANK. */
 function rankOfPair(table: RankTable, bytes: Uint8Array, length: number, i: number): number {
   const second = next[i];

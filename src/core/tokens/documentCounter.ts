@@ -12,26 +12,52 @@
  * run may inspect the whole run (`\s+(?!\S)`, `\s*[\r\n]+`). So the rescan starts at a block that
  * begins before the whitespace run touching the edit, with a margin; and it stops only where the
  * pieces before the stop could not have looked past the end of the window it scanned.
+ *
+ * A long run of one character (a megabyte of spaces, a line of 10,000 dashes) is one piece, and gets a
+ * block of its own that knows the character; its count follows from its length (runCount.ts). A rescan
+ * never reads such a block: in the window it scans, the middle of each long run is left out and only
+ * its ends are kept. Inside a run of one character the pre-tokenizer's classes never change, so its
+ * pieces split the same way whatever the run's length; a piece that spans a left-out middle is counted
+ * at its real length. (Should a piece boundary ever fall near a left-out middle, the rescan is redone
+ * on the real text.) So typing inside a megabyte of spaces costs what typing in a small file costs.
  */
 import { BpeCounter, type TokenCounter } from './bpeCounter';
+import type { Segment } from './runCount';
+import * as classes from './unicodeClasses';
 
 const BLOCK_SIZE = 1024;
 /** Lookahead of a non-whitespace piece past its end, in UTF-16 units, with slack. */
 const LOOKAHEAD_MARGIN = 8;
 /** Blocks scanned past the edit before giving up on finding a resume point and widening the window. */
 const EXTRA_BLOCKS = 2;
+/** A piece at least this long (UTF-16 units) is looked at for runs of one code point. */
+const RUN_BLOCK = 256;
+/** A run of one code point at least this long (UTF-16 units) inside a piece is counted from its length. */
+const RUN_SEGMENT = 128;
+/** Code points a rescan window keeps at each end of a run whose middle it leaves out. */
+const RUN_KEEP = 64;
 
-/** Rust's `\s` (Unicode White_Space), as code units. */
+const SPACE = classes.SPACE;
+const basicClasses = classes.classTables().basic;
+
+/** `\s` (Unicode White_Space) of the pre-tokenizer, for a UTF-16 code unit (every such code point is in the BMP). */
 function isSpace(code: number): boolean {
-  return (code >= 0x09 && code <= 0x0d) || code === 0x20 || code === 0x85 || code === 0xa0 || code === 0x1680
-    || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f
-    || code === 0x205f || code === 0x3000;
+  return (basicClasses[code] & SPACE) !== 0;
 }
 
 interface Blocks {
   starts: number[];
   counts: number[];
   texts: string[];
+  /**
+   * For a run block (one piece holding a long run of one code point): its literal text and runs, in
+   * order, whose concatenation is its text; undefined for other blocks.
+   */
+  shapes: Array<readonly Segment[] | undefined>;
+}
+
+function emptyBlocks(): Blocks {
+  return { starts: [], counts: [], texts: [], shapes: [] };
 }
 
 export class DocumentCounter {
@@ -39,7 +65,7 @@ export class DocumentCounter {
   private length = 0;
   /** The whole text, when it has been joined (or given) since the last edit. */
   private joined: string | undefined = '';
-  private blocks: Blocks = { starts: [], counts: [], texts: [] };
+  private blocks: Blocks = emptyBlocks();
   private readonly bpe: BpeCounter | undefined;
 
   constructor(private readonly counter: TokenCounter, text = '') {
@@ -62,12 +88,12 @@ export class DocumentCounter {
   setText(text: string): number {
     this.joined = text;
     this.length = text.length;
-    this.blocks = { starts: [], counts: [], texts: [] };
+    this.blocks = emptyBlocks();
     if (this.bpe === undefined) {
       this.total = this.counter.count(text);
       return this.total;
     }
-    this.total = scanBlocks(this.bpe, text, 0, 0, this.blocks, () => false).tokens;
+    this.total = scanBlocks(this.bpe, new Window([{ text }], false), 0, this.blocks, () => false)?.tokens ?? 0;
     return this.total;
   }
 
@@ -92,20 +118,22 @@ export class DocumentCounter {
   }
 
   /** The blocks as (start, end, tokens), for checking the invariants in tests. */
-  inspectBlocks(): Array<{ start: number; end: number; tokens: number }> {
-    const { starts, counts } = this.blocks;
+  inspectBlocks(): Array<{ start: number; end: number; tokens: number; run: boolean }> {
+    const { starts, counts, shapes } = this.blocks;
     return starts.map((start, block) => ({
       start,
       end: block + 1 < starts.length ? starts[block + 1] : this.length,
       tokens: counts[block],
+      run: shapes[block] !== undefined,
     }));
   }
 
   private rescan(counter: BpeCounter, offset: number, deleteCount: number, insert: string): void {
-    const { starts, counts, texts } = this.blocks;
+    const { starts, counts, texts, shapes } = this.blocks;
     const blockCount = starts.length;
     const delta = insert.length - deleteCount;
     const editEndOld = offset + deleteCount;
+    const blockEnd = (block: number) => (block + 1 < blockCount ? starts[block + 1] : this.length);
 
     // First block that may change: it starts before the whitespace run touching the edit, with a margin.
     let safe = offset;
@@ -114,24 +142,74 @@ export class DocumentCounter {
       if (safe - 1 < starts[block]) {
         block--;
       }
-      if (!isSpace(texts[block].charCodeAt(safe - 1 - starts[block]))) {
+      const shape = shapes[block];
+      if (shape === undefined) {
+        if (!isSpace(texts[block].charCodeAt(safe - 1 - starts[block]))) {
+          break;
+        }
+        safe--;
+        continue;
+      }
+      // A run block: step back over a whole run of white space at once, never reading the run.
+      const { segment, start } = segmentAt(shape, starts[block], safe - 1);
+      if (typeof segment === 'string') {
+        if (!isSpace(segment.charCodeAt(safe - 1 - start))) {
+          break;
+        }
+        safe--;
+      } else if (isSpace(segment.unit.charCodeAt(0))) {
+        safe = start;
+      } else {
         break;
       }
-      safe--;
     }
     const first = blockIndexOf(starts, Math.max(0, safe - LOOKAHEAD_MARGIN));
     const windowStart = starts[first];
     let last = Math.min(blockCount - 1, blockIndexOf(starts, Math.max(0, Math.min(editEndOld, this.length - 1))) + EXTRA_BLOCKS);
+    let pump = true;
 
     for (;;) {
       const atEnd = last === blockCount - 1;
-      const oldWindow = texts.slice(first, last + 1).join('');
-      const window = oldWindow.slice(0, offset - windowStart) + insert + oldWindow.slice(editEndOld - windowStart);
+      // The window: blocks first..last with the edit applied; runs stay runs, so their middles can be left out.
+      const parts: WindowPart[] = [];
+      const portion = (index: number, from: number, to: number) => {
+        const shape = shapes[index];
+        if (shape === undefined) {
+          parts.push({ text: texts[index].slice(from - starts[index], to - starts[index]) });
+          return;
+        }
+        let at = starts[index];
+        for (const segment of shape) {
+          const length = typeof segment === 'string' ? segment.length : segment.length;
+          const clipFrom = Math.max(from, at);
+          const clipTo = Math.min(to, at + length);
+          if (clipFrom < clipTo) {
+            if (typeof segment === 'string') {
+              parts.push({ text: segment.slice(clipFrom - at, clipTo - at) });
+            } else if ((clipFrom - at) % segment.unit.length === 0 && (clipTo - at) % segment.unit.length === 0) {
+              parts.push({ unit: segment.unit, length: clipTo - clipFrom });
+            } else {
+              parts.push({ text: segment.unit.repeat(length / segment.unit.length).slice(clipFrom - at, clipTo - at) });
+            }
+          }
+          at += length;
+        }
+      };
+      for (let index = first; index <= last && starts[index] < offset; index++) {
+        portion(index, starts[index], Math.min(blockEnd(index), offset));
+      }
+      parts.push({ text: insert });
+      for (let index = first; index <= last; index++) {
+        if (blockEnd(index) > editEndOld) {
+          portion(index, Math.max(starts[index], editEndOld), blockEnd(index));
+        }
+      }
+      const window = new Window(parts, pump);
       const editEndInWindow = offset + insert.length - windowStart;
       let nextOld = first + 1;
       let resumeBlock = -1;
-      const rescanned: Blocks = { starts: [], counts: [], texts: [] };
-      const scanned = scanBlocks(counter, window, windowStart, 0, rescanned, (boundary) => {
+      const rescanned = emptyBlocks();
+      const scanned = scanBlocks(counter, window, windowStart, rescanned, (boundary, windowBoundary) => {
         if (boundary < editEndInWindow) {
           return false;
         }
@@ -142,12 +220,16 @@ export class DocumentCounter {
         if (nextOld > last || starts[nextOld] !== oldBoundary) {
           return false;
         }
-        if (!atEnd && !lookaheadFits(window, boundary)) {
+        if (!atEnd && !lookaheadFits(window.text, windowBoundary)) {
           return false;
         }
         resumeBlock = nextOld;
         return true;
       });
+      if (scanned === undefined) {
+        pump = false; // a piece boundary fell near a left-out middle: scan the real text instead
+        continue;
+      }
       if (resumeBlock < 0 && !atEnd) {
         // No safe resume point inside the window (e.g. a long whitespace run): widen it and rescan.
         last = Math.min(blockCount - 1, last + Math.max(1, EXTRA_BLOCKS, last - first));
@@ -164,12 +246,149 @@ export class DocumentCounter {
       starts.splice(first, end - first, ...rescanned.starts);
       counts.splice(first, end - first, ...rescanned.counts);
       texts.splice(first, end - first, ...rescanned.texts);
+      shapes.splice(first, end - first, ...rescanned.shapes);
       this.total += scanned.tokens - removed;
       this.length += delta;
       this.joined = undefined;
       return;
     }
   }
+}
+
+/** A part of a rescan window: real text, or `length` UTF-16 units of one code point repeated. */
+type WindowPart = { readonly text: string } | { readonly unit: string; readonly length: number };
+
+/**
+ * The text a rescan reads: the real text, except that (when pumping) the middle of every long run of
+ * one code point is left out. Offsets into `text` are window offsets; `real` maps them back.
+ */
+class Window {
+  readonly text: string;
+  /** Window offsets where a run's middle was left out, ascending; how many units; the run's code point. */
+  readonly points: number[] = [];
+  private readonly removed: number[] = [];
+  private readonly units: string[] = [];
+
+  constructor(parts: readonly WindowPart[], pump: boolean) {
+    const texts: string[] = [];
+    let at = 0;
+    for (const part of parts) {
+      if ('text' in part) {
+        texts.push(part.text);
+        at += part.text.length;
+        continue;
+      }
+      const { unit, length } = part;
+      const keep = RUN_KEEP * unit.length;
+      if (pump && length > 4 * keep) {
+        texts.push(unit.repeat(2 * RUN_KEEP));
+        this.points.push(at + keep);
+        this.removed.push(length - 2 * keep);
+        this.units.push(unit);
+        at += 2 * keep;
+      } else {
+        texts.push(unit.repeat(length / unit.length));
+        at += length;
+      }
+    }
+    this.text = texts.join('');
+  }
+
+  /** The real offset (from the window's start) of a window offset that is not a left-out point. */
+  real(position: number): number {
+    if (this.points.length === 0) {
+      return position;
+    }
+    let real = position;
+    for (let index = 0; index < this.points.length && this.points[index] < position; index++) {
+      real += this.removed[index];
+    }
+    return real;
+  }
+
+  /** True when a piece boundary at this window offset is too close to a left-out middle to trust. */
+  nearPoint(position: number): boolean {
+    const guard = RUN_KEEP / 2;
+    return this.points.some((point) => Math.abs(point - position) <= guard);
+  }
+
+  /** The real text of window[start, end), with the left-out middles put back. */
+  realText(start: number, end: number): string {
+    if (this.points.length === 0) {
+      return this.text.slice(start, end);
+    }
+    let text = '';
+    let from = start;
+    for (let index = 0; index < this.points.length; index++) {
+      const point = this.points[index];
+      if (point > start && point < end) {
+        text += this.text.slice(from, point) + this.units[index].repeat(this.removed[index] / this.units[index].length);
+        from = point;
+      }
+    }
+    return text + this.text.slice(from, end);
+  }
+
+  /**
+   * The piece window[start, end) as literal text and runs of one code point (real lengths, left-out
+   * middles put back), or undefined when it has no run worth counting from its length.
+   */
+  segmentsOf(start: number, end: number): Segment[] | undefined {
+    const text = this.text;
+    const segments: Segment[] = [];
+    let literalStart = start;
+    let runs = 0;
+    for (let index = start; index < end;) {
+      const code = text.charCodeAt(index);
+      const next = text.charCodeAt(index + 1);
+      const width = code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff && index + 1 < end ? 2 : 1;
+      let runEnd = index + width;
+      while (runEnd + width <= end && text.charCodeAt(runEnd) === code && (width === 1 || text.charCodeAt(runEnd + 1) === next)) {
+        runEnd += width;
+      }
+      const real = runEnd - index + this.removedWithin(index, runEnd);
+      if (real >= RUN_SEGMENT) {
+        if (index > literalStart) {
+          segments.push(text.slice(literalStart, index));
+        }
+        segments.push({ unit: text.slice(index, index + width), length: real });
+        runs++;
+        literalStart = runEnd;
+      }
+      index = runEnd;
+    }
+    if (runs === 0) {
+      return undefined;
+    }
+    if (end > literalStart) {
+      segments.push(text.slice(literalStart, end));
+    }
+    return segments;
+  }
+
+  /** UTF-16 units left out inside window(start, end). */
+  removedWithin(start: number, end: number): number {
+    let removed = 0;
+    for (let index = 0; index < this.points.length; index++) {
+      if (this.points[index] > start && this.points[index] < end) {
+        removed += this.removed[index];
+      }
+    }
+    return removed;
+  }
+}
+
+/** The segment of a run block's shape holding the real offset `position`, and where that segment starts. */
+function segmentAt(shape: readonly Segment[], blockStart: number, position: number): { segment: Segment; start: number } {
+  let at = blockStart;
+  for (const segment of shape) {
+    const length = typeof segment === 'string' ? segment.length : segment.length;
+    if (position < at + length) {
+      return { segment, start: at };
+    }
+    at += length;
+  }
+  throw new RangeError(`offset ${position} is past the end of a run block`);
 }
 
 /**
@@ -190,26 +409,57 @@ function lookaheadFits(window: string, boundary: number): boolean {
 }
 
 /**
- * Scans the pieces of `text` from `from`, cutting blocks of about BLOCK_SIZE (offsets shifted by
- * `base`) until `stop` accepts a boundary or the text ends.
+ * Scans the pieces of the window, cutting blocks of about BLOCK_SIZE (a long run of one code point in a
+ * block of its own; real offsets shifted by `base`) until `stop` accepts a boundary (real and window
+ * offsets) or the window ends. Undefined when a piece boundary falls near a left-out middle.
  */
-function scanBlocks(counter: BpeCounter, text: string, base: number, from: number, into: Blocks, stop: (boundary: number) => boolean): { tokens: number } {
-  let blockStart = from;
+function scanBlocks(counter: BpeCounter, window: Window, base: number, into: Blocks, stop: (boundary: number, windowBoundary: number) => boolean): { tokens: number } | undefined {
+  const text = window.text;
+  const nextPieceEnd = counter.nextPieceEnd;
+  const pumped = window.points.length > 0;
+  let blockStart = 0;
   let blockTokens = 0;
   let tokens = 0;
-  counter.forEachPiece(text, from, (end, pieceTokens) => {
-    blockTokens += pieceTokens;
+  const close = (end: number, count: number, shape: readonly Segment[] | undefined) => {
+    into.starts.push(base + window.real(blockStart));
+    into.counts.push(count);
+    into.texts.push(window.realText(blockStart, end));
+    into.shapes.push(shape);
+    blockStart = end;
+  };
+  for (let start = 0; start < text.length;) {
+    const end = nextPieceEnd(text, start);
+    if (pumped && window.nearPoint(end)) {
+      return undefined;
+    }
+    const shape = end - start >= RUN_BLOCK || (pumped && window.removedWithin(start, end) > 0) ? window.segmentsOf(start, end) : undefined;
+    let pieceTokens = shape === undefined ? counter.pieceTokens(text, start, end) : counter.runs.countSegments(shape);
+    if (pieceTokens < 0) {
+      const real = window.realText(start, end);
+      pieceTokens = counter.pieceTokens(real, 0, real.length);
+    }
     tokens += pieceTokens;
-    const stopping = stop(end);
-    if (stopping || end - blockStart >= BLOCK_SIZE || end === text.length) {
-      into.starts.push(base + blockStart);
-      into.counts.push(blockTokens);
-      into.texts.push(text.slice(blockStart, end));
-      blockStart = end;
+    if (shape !== undefined) {
+      // A piece holding a long run of one code point: a block of its own.
+      if (start > blockStart) {
+        close(start, blockTokens, undefined);
+        blockTokens = 0;
+      }
+      close(end, pieceTokens, shape);
+    } else {
+      blockTokens += pieceTokens;
+    }
+    const realEnd = pumped ? window.real(end) : end;
+    const stopping = stop(realEnd, end);
+    if (blockStart < end && (stopping || realEnd - (pumped ? window.real(blockStart) : blockStart) >= BLOCK_SIZE || end === text.length)) {
+      close(end, blockTokens, undefined);
       blockTokens = 0;
     }
-    return stopping;
-  });
+    if (stopping) {
+      break;
+    }
+    start = end;
+  }
   return { tokens };
 }
 

@@ -5,72 +5,37 @@
  * The exactness tests hold this scanner to the regex and to tiktoken.
  */
 import type { EncodingName } from './encodingName';
+import * as classes from './unicodeClasses';
 
-// Unicode classes, per code point, as bits: computed with the engine's own Unicode property escapes
-// the first time a code point is seen (so they agree with the regex form), then read from a table.
-/** Lu, Lt, Lm, Lo or M: may start or continue the capitalised part of an o200k word. */
-const UPPERISH = 1;
-/** Ll, Lm, Lo or M: the lower-case part of an o200k word. */
-const LOWERISH = 2;
-/** \p{L} */
-const LETTER = 4;
-/** \p{N} */
-const NUMBER = 8;
-/** Rust's \s (Unicode White_Space). */
-const SPACE = 16;
-/** \r or \n */
-const NEWLINE = 32;
-const KNOWN = 128;
+// Local copies of the class bits: reading an imported binding costs a getter per use when the sources
+// run unbundled (tests, bench), and these are read in the innermost loops.
+const UPPERISH = classes.UPPERISH;
+const LOWERISH = classes.LOWERISH;
+const LETTER = classes.LETTER;
+const NUMBER = classes.NUMBER;
+const SPACE = classes.SPACE;
+const NEWLINE = classes.NEWLINE;
 
-const UPPERISH_PATTERN = /^[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]$/u;
-const LOWERISH_PATTERN = /^[\p{Ll}\p{Lm}\p{Lo}\p{M}]$/u;
-const LETTER_PATTERN = /^\p{L}$/u;
-const NUMBER_PATTERN = /^\p{N}$/u;
-const SPACE_PATTERN = /^[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/u;
-
-function classify(codePoint: number): number {
-  const char = String.fromCodePoint(codePoint);
-  let bits = KNOWN;
-  if (UPPERISH_PATTERN.test(char)) {
-    bits |= UPPERISH;
-  }
-  if (LOWERISH_PATTERN.test(char)) {
-    bits |= LOWERISH;
-  }
-  if (LETTER_PATTERN.test(char)) {
-    bits |= LETTER;
-  }
-  if (NUMBER_PATTERN.test(char)) {
-    bits |= NUMBER;
-  }
-  if (SPACE_PATTERN.test(char)) {
-    bits |= SPACE;
-  }
-  if (codePoint === 0x0a || codePoint === 0x0d) {
-    bits |= NEWLINE;
-  }
-  return bits;
-}
-
-const basic = new Uint8Array(0x10000);
-const astral = new Map<number, number>();
+// Class bits per code point (unicodeClasses.ts): a flat table below U+10000, a binary search over the
+// runs above it.
+const { basic, astralStarts, astralBits } = classes.classTables();
 
 /** The class bits of a code point (a lone surrogate is its own code point, of no class). */
 function charClass(codePoint: number): number {
   if (codePoint < 0x10000) {
-    const bits = basic[codePoint];
-    return bits !== 0 ? bits : (basic[codePoint] = classify(codePoint));
+    return basic[codePoint];
   }
-  let bits = astral.get(codePoint);
-  if (bits === undefined) {
-    bits = classify(codePoint);
-    astral.set(codePoint, bits);
+  let low = 0;
+  let high = astralStarts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (astralStarts[middle] <= codePoint) {
+      low = middle;
+    } else {
+      high = middle - 1;
+    }
   }
-  return bits;
-}
-
-for (let code = 0; code < 0x80; code++) {
-  charClass(code);
+  return astralBits[low];
 }
 
 export type PieceScanner = (text: string, start: number) => number;

@@ -4,9 +4,13 @@
  * This is the readable specification: counting uses the equivalent hand-written scanner in
  * pieceScanner.ts (no allocation per piece), and the tests hold the two to each other.
  *
- * Two differences from a naive port matter (found by fuzzing against the reference tokenizer):
+ * Three differences from a naive port matter (found by fuzzing against the reference tokenizer):
+ * - `\p{L}`, `\p{N}`, `\p{Lu}`... follow the Unicode version of the regex engine's tables (Unicode
+ *   16.0 in tiktoken's `regex-syntax`), not the JavaScript engine's (Node 20.20 has Unicode 17, whose
+ *   new letters tiktoken does not know). The classes are spelled out as ranges from
+ *   unicodeClasses.ts, generated from a pinned Unicode database.
  * - `\s` means Unicode White_Space in Rust but something else in JavaScript: JS adds U+FEFF and
- *   leaves out U+0085 (NEL). We spell the Rust set out instead.
+ *   leaves out U+0085 (NEL). The White_Space ranges are spelled out too.
  * - `(?i:'s|...)` is Unicode case-insensitive in Rust, so `'ſ` (U+017F LATIN SMALL LETTER LONG S,
  *   which case-folds to `s`) is a contraction too. We spell the alternatives out with it.
  * Possessive quantifiers of the Rust cl100k pattern (`?+`, `++`) cannot change a match here, because
@@ -14,34 +18,43 @@
  */
 import type { EncodingName } from './encodingName';
 
-/** Rust's `\s` (Unicode White_Space). */
-const WS = '\\t-\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const SPACE = `[${WS}]`;
+import { classRanges, LETTER, LOWERISH, NUMBER, SPACE, UPPERISH } from './unicodeClasses';
+
+/** The code points having any of `bits`, as the inside of a regex character class. */
+function ranges(bits: number): string {
+  const hex = (codePoint: number) => `\\u{${codePoint.toString(16)}}`;
+  return classRanges(bits).map(([from, to]) => (from === to ? hex(from) : `${hex(from)}-${hex(to)}`)).join('');
+}
+
+const WS = ranges(SPACE);
+const L = ranges(LETTER);
+const N = ranges(NUMBER);
+const SPACE_CLASS = `[${WS}]`;
 const NOT_SPACE = `[^${WS}]`;
 /** `(?i:'s|'t|'re|'ve|'m|'ll|'d)` with Unicode simple case folding. */
-const CONTRACTION = "'(?:[sSſ]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])";
+const CONTRACTION = "'(?:[sS\u017f]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])";
 
-const UPPERISH = '[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]';
-const LOWERISH = '[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]';
+const UPPER_CLASS = `[${ranges(UPPERISH)}]`;
+const LOWER_CLASS = `[${ranges(LOWERISH)}]`;
 
 const SOURCES: Record<EncodingName, string> = {
   o200k_base: [
-    `[^\\r\\n\\p{L}\\p{N}]?${UPPERISH}*${LOWERISH}+(?:${CONTRACTION})?`,
-    `[^\\r\\n\\p{L}\\p{N}]?${UPPERISH}+${LOWERISH}*(?:${CONTRACTION})?`,
-    '\\p{N}{1,3}',
-    ` ?[^${WS}\\p{L}\\p{N}]+[\\r\\n/]*`,
-    `${SPACE}*[\\r\\n]+`,
-    `${SPACE}+(?!${NOT_SPACE})`,
-    `${SPACE}+`,
+    `[^\\r\\n${L}${N}]?${UPPER_CLASS}*${LOWER_CLASS}+(?:${CONTRACTION})?`,
+    `[^\\r\\n${L}${N}]?${UPPER_CLASS}+${LOWER_CLASS}*(?:${CONTRACTION})?`,
+    `[${N}]{1,3}`,
+    ` ?[^${WS}${L}${N}]+[\\r\\n/]*`,
+    `${SPACE_CLASS}*[\\r\\n]+`,
+    `${SPACE_CLASS}+(?!${NOT_SPACE})`,
+    `${SPACE_CLASS}+`,
   ].join('|'),
   cl100k_base: [
     CONTRACTION,
-    '[^\\r\\n\\p{L}\\p{N}]?\\p{L}+',
-    '\\p{N}{1,3}',
-    ` ?[^${WS}\\p{L}\\p{N}]+[\\r\\n]*`,
-    `${SPACE}*[\\r\\n]+`,
-    `${SPACE}+(?!${NOT_SPACE})`,
-    `${SPACE}+`,
+    `[^\\r\\n${L}${N}]?[${L}]+`,
+    `[${N}]{1,3}`,
+    ` ?[^${WS}${L}${N}]+[\\r\\n]*`,
+    `${SPACE_CLASS}*[\\r\\n]+`,
+    `${SPACE_CLASS}+(?!${NOT_SPACE})`,
+    `${SPACE_CLASS}+`,
   ].join('|'),
 };
 

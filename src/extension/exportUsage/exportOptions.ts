@@ -21,6 +21,8 @@ export const ExportUsageOptions = z.object({
   kinds: z.array(z.enum(REQUEST_KINDS)).optional(),
   statuses: z.array(z.enum(OUTCOME_STATUSES)).optional(),
   search: z.string().max(500).optional(),
+  /** One task (turn id) only. */
+  task: z.string().min(1).max(128).optional(),
   includePrompts: z.boolean().optional(),
   /** Absolute file to write; when given, no dialog is shown and missing options take their defaults. */
   targetPath: z.string().min(1).refine((file) => path.isAbsolute(file), 'an absolute file path').optional(),
@@ -57,6 +59,7 @@ export function filterOf(options: ExportUsageOptions): HistoryFilter {
     kinds: options.kinds ?? [],
     statuses: options.statuses ?? [],
     search: options.search ?? '',
+    ...(options.task ? { task: options.task } : {}),
   });
   if (!filter.success) {
     throw new RangeError(`Export Usage: ${filter.error.issues[0].path.join('.') || 'filter'}: ${filter.error.issues[0].message}`);

@@ -42,23 +42,25 @@ function orCancel<T>(value: T | undefined): T {
   return value;
 }
 
+// Every step keeps its picker open when the focus moves: the focus going back to the history view
+// after one step (the Export button's webview) would otherwise close the next step and cancel the export.
 async function pickFormat(): Promise<ExportFormat> {
   const picked = await vscode.window.showQuickPick(EXPORT_FORMATS.map((format) => ({ label: format.toUpperCase(), description: FORMAT_DESCRIPTIONS[format], format })), {
-    title: 'Export Usage (1/6): format', placeHolder: 'File format',
+    title: 'Export Usage (1/6): format', placeHolder: 'File format', ignoreFocusOut: true,
   });
   return orCancel(picked).format;
 }
 
 async function askDay(prompt: string, value: string): Promise<string> {
   return orCancel(await vscode.window.showInputBox({
-    title: 'Export Usage: custom dates', prompt, value, placeHolder: 'YYYY-MM-DD',
+    title: 'Export Usage: custom dates', prompt, value, placeHolder: 'YYYY-MM-DD', ignoreFocusOut: true,
     validateInput: (text) => (IsoDay.safeParse(text.trim()).success ? undefined : 'Enter a real date as YYYY-MM-DD, e.g. 2026-03-01'),
   })).trim();
 }
 
 async function pickRange(): Promise<Pick<ExportUsageOptions, 'range' | 'since' | 'until'>> {
   const picked = orCancel(await vscode.window.showQuickPick(RANGE_PRESETS.map((range) => ({ label: RANGE_LABELS[range], range })), {
-    title: 'Export Usage (2/6): date range', placeHolder: 'Which requests',
+    title: 'Export Usage (2/6): date range', placeHolder: 'Which requests', ignoreFocusOut: true,
   }));
   if (picked.range !== 'custom') {
     return { range: picked.range };
@@ -79,7 +81,7 @@ async function pickMany(step: string, options: readonly string[], noun: string):
     return [];
   }
   const picked = orCancel(await vscode.window.showQuickPick(options.map((label) => ({ label })), {
-    title: `Export Usage (${step}): ${noun}`, placeHolder: `Pick ${noun} to include, or press Enter with none picked for all`, canPickMany: true,
+    title: `Export Usage (${step}): ${noun}`, placeHolder: `Pick ${noun} to include, or press Enter with none picked for all`, canPickMany: true, ignoreFocusOut: true,
   }));
   return picked.map((item) => item.label);
 }
@@ -94,6 +96,7 @@ async function pickIncludePrompts(byDefault: boolean): Promise<boolean> {
   }
   const picked = orCancel(await vscode.window.showQuickPick(items, {
     title: 'Export Usage (6/6): prompts', placeHolder: 'Prompts and system text are stored on this machine only; an export may be shared',
+    ignoreFocusOut: true,
   }));
   return picked.include;
 }
@@ -185,7 +188,13 @@ export async function exportUsage(host: ExportUsageHost, rawOptions?: unknown): 
     // Formatted as the history view formats credits, so the two read the same for the same filter.
     const credits = written.totalCredits.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 3 });
     host.log.info(`Exported ${written.rows} requests (${credits} credits) to ${file}`);
-    offerToOpen(file, `Exported ${written.rows.toLocaleString()} requests (${credits} credits) to ${path.basename(file)}.`);
+    const { damaged, newerSchema, quarantined } = written.skipped;
+    const left = damaged + newerSchema + quarantined;
+    if (left > 0) {
+      host.log.warn(`Export left out ${damaged} damaged ledger line(s), ${newerSchema} record(s) of a newer Credit Meter and ${quarantined} quarantined line(s)`);
+    }
+    offerToOpen(file, `Exported ${written.rows.toLocaleString()} requests (${credits} credits) to ${path.basename(file)}.`
+      + (left > 0 ? ` ${left.toLocaleString()} ledger line(s) could not be included (see the log).` : ''));
     return { rows: written.rows, totalCredits: written.totalCredits, path: file };
   } catch (error) {
     if (error instanceof EmptyExportError) {

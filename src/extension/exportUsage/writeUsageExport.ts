@@ -1,13 +1,14 @@
 /**
  * Streams the ledger's records of a filter into the core exporter (temp file + rename), with progress
  * and cancellation. An empty selection is refused before any file is created; a cancelled or failed
- * export leaves neither a partial file nor a changed target.
+ * export leaves neither a partial file nor a changed target. When the ledger changes on disk under
+ * the export in a way only a rebuilt index can follow, the export runs once more.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { EmptyExportError, exportToFile, type ExportFormat } from '../../core/export';
-import type { Ledger } from '../../core/ledger/ledger';
+import { EmptyExportError, exportToFile, type ExportFormat, skippedLines, type SkippedLines } from '../../core/export';
+import { type Ledger, LedgerChangedError } from '../../core/ledger/ledger';
 import type { LedgerFilter } from '../../core/ledger/ledgerFilter';
 import type { UsageRecord } from '../../core/ledger/usageRecord';
 
@@ -31,9 +32,30 @@ function abortError(): Error {
   return error;
 }
 
-export async function writeUsageExport(ledger: Pick<Ledger, 'select'>, request: UsageExportRequest): Promise<{ rows: number; totalCredits: number; path: string }> {
+export interface UsageExportResult {
+  readonly rows: number;
+  readonly totalCredits: number;
+  readonly path: string;
+  /** Ledger lines no export can include (also in a JSON export's header). */
+  readonly skipped: SkippedLines;
+}
+
+export async function writeUsageExport(ledger: Pick<Ledger, 'select' | 'health'>, request: UsageExportRequest): Promise<UsageExportResult> {
+  try {
+    return await writeOnce(ledger, request);
+  } catch (error) {
+    if (!(error instanceof LedgerChangedError) || request.signal?.aborted) {
+      throw error;
+    }
+    // The index has been rebuilt: a fresh selection reads the ledger as it is now.
+    return writeOnce(ledger, request);
+  }
+}
+
+async function writeOnce(ledger: Pick<Ledger, 'select' | 'health'>, request: UsageExportRequest): Promise<UsageExportResult> {
   // One selection for the header and the rows, so a record appended meanwhile can't make them disagree.
   const selection = await ledger.select(request.filter);
+  const skipped = skippedLines(await ledger.health());
   if (selection.rowCount === 0) {
     throw new EmptyExportError();
   }
@@ -65,6 +87,7 @@ export async function writeUsageExport(ledger: Pick<Ledger, 'select'>, request: 
       includePrompts: request.includePrompts,
       filters: request.filter,
       summary: { rowCount: total, totals: selection.totals },
+      skipped,
     });
     if (signal?.aborted) {
       throw abortError();
@@ -74,5 +97,5 @@ export async function writeUsageExport(ledger: Pick<Ledger, 'select'>, request: 
     await fsp.rm(staging, { force: true });
     throw signal?.aborted ? abortError() : error;
   }
-  return { rows: written.rows, totalCredits: written.totalCredits, path: target };
+  return { rows: written.rows, totalCredits: written.totalCredits, path: target, skipped };
 }

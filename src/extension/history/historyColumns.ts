@@ -3,7 +3,7 @@
  * Pure: no vscode, unit-tested in Node.
  */
 import { OUTCOME_STATUSES, REQUEST_KINDS, type UsageRecord } from '../../core/ledger/usageRecord';
-import type { HistoryColumns } from '../../protocol/history';
+import type { HistoryColumns, TaskRef } from '../../protocol/history';
 
 /** Keeps the model → code table stable across appends, so earlier rows keep their codes. */
 export class ModelCodes {
@@ -21,6 +21,26 @@ export class ModelCodes {
   }
 }
 
+/** Keeps the task → code table stable across appends: the gateway's tasks, by turn id. */
+export class TaskCodes {
+  private readonly codes = new Map<string, number>();
+  readonly tasks: TaskRef[] = [];
+
+  /** The task of a record, or null for a request that is not part of one (Compose). */
+  codeOf(record: UsageRecord): number | null {
+    if (record.source !== 'gateway') {
+      return null;
+    }
+    let code = this.codes.get(record.turnId);
+    if (code === undefined) {
+      code = this.tasks.length;
+      this.codes.set(record.turnId, code);
+      this.tasks.push({ id: record.turnId, client: record.client ?? '' });
+    }
+    return code;
+  }
+}
+
 const kindCodes = new Map<string, number>(REQUEST_KINDS.map((kind, code) => [kind, code]));
 const statusCodes = new Map<string, number>(OUTCOME_STATUSES.map((status, code) => [status, code]));
 
@@ -29,10 +49,11 @@ export function modelOf(record: UsageRecord): string {
   return record.modelRequested;
 }
 
-export function toColumns(records: readonly UsageRecord[], models: ModelCodes): HistoryColumns {
+export function toColumns(records: readonly UsageRecord[], models: ModelCodes, tasks: TaskCodes = new TaskCodes()): HistoryColumns {
+  const task: (number | null)[] = [];
   const columns: HistoryColumns = {
     startedAt: [], model: [], kind: [], status: [], inputTokens: [], cachedTokens: [], outputTokens: [],
-    estimated: [], estimateLow: [], estimateHigh: [], charged: [], usd: [], latencyMs: [], retries: [], round: [],
+    estimated: [], estimateLow: [], estimateHigh: [], charged: [], usd: [], latencyMs: [], retries: [], round: [], task,
   };
   for (const record of records) {
     columns.startedAt.push(Date.parse(record.startedAt));
@@ -50,6 +71,7 @@ export function toColumns(records: readonly UsageRecord[], models: ModelCodes): 
     columns.latencyMs.push(record.outcome.latencyMs);
     columns.retries.push(record.outcome.retries);
     columns.round.push(record.round);
+    task.push(tasks.codeOf(record));
   }
   return columns;
 }

@@ -9,13 +9,13 @@
  * a search index kept in memory (see searchIndex.ts), with the core's answer for every row.
  */
 import { totalsOf, type Totals } from '../../core/ledger/aggregate';
-import type { Ledger } from '../../core/ledger/ledger';
+import type { Ledger, LedgerHealth } from '../../core/ledger/ledger';
 import { compileFilter } from '../../core/ledger/ledgerFilter';
 import type { RecordSummary } from '../../core/ledger/recordSummary';
 import type { UsageRecord } from '../../core/ledger/usageRecord';
-import { encodeBits, type HistoryColumns, type Selection, type SelectionTotals } from '../../protocol/history';
+import { encodeBits, type HistoryColumns, type LedgerNotes, type Selection, type SelectionTotals, type TaskRef } from '../../protocol/history';
 import { startOfLocalDay, startOfLocalMonth, startOfLocalWeek, toLedgerFilter, type HistoryFilter } from '../../protocol/historyFilter';
-import { ModelCodes, toColumns } from './historyColumns';
+import { ModelCodes, TaskCodes, toColumns } from './historyColumns';
 import { SearchIndex } from './searchIndex';
 
 /** What the view needs of the ledger. */
@@ -39,9 +39,15 @@ export function selectionTotals(totals: Totals): SelectionTotals {
   };
 }
 
+/** The ledger's health as the view's summary note shows it. */
+export function ledgerNotesOf(health: LedgerHealth): LedgerNotes {
+  return { quarantined: health.quarantined, damaged: health.damaged, newerSchema: health.newer, indexRebuilt: health.rebuilt?.slice(0, 1024) ?? null };
+}
+
 function concatColumns(target: HistoryColumns, batch: HistoryColumns): void {
   for (const name of Object.keys(batch) as (keyof HistoryColumns)[]) {
-    (target[name] as (number | null)[]).push(...batch[name]);
+    const values = batch[name] ?? [];
+    (target[name] as (number | null)[] | undefined)?.push(...values);
   }
 }
 
@@ -49,6 +55,7 @@ export class HistoryModel {
   private readonly ids: string[] = [];
   private readonly rowOf = new Map<string, number>();
   private readonly codes = new ModelCodes();
+  private readonly taskCodes = new TaskCodes();
   private readonly search = new SearchIndex();
   /** Today / this week / this month: they do not depend on the filter, so they are summed once per day and row count. */
   private periods: { key: string; value: Selection['periods'] } | undefined;
@@ -58,7 +65,7 @@ export class HistoryModel {
   /** Reads every record of the ledger once, oldest first, into the columns of a snapshot. */
   static async load(ledger: HistoryLedger, generation: number): Promise<{ model: HistoryModel; columns: HistoryColumns }> {
     const model = new HistoryModel(generation, ledger);
-    const columns = toColumns([], model.codes);
+    const columns = toColumns([], model.codes, model.taskCodes);
     let batch: UsageRecord[] = [];
     for await (const record of ledger.records({})) {
       batch.push(record);
@@ -77,6 +84,11 @@ export class HistoryModel {
 
   get models(): readonly string[] {
     return this.codes.names;
+  }
+
+  /** The gateway's tasks the rows belong to, indexed by the `task` column. */
+  get tasks(): readonly TaskRef[] {
+    return this.taskCodes.tasks;
   }
 
   /** Adds records not yet shown (a replay or a record already loaded is skipped); null when none is new. */
@@ -178,6 +190,6 @@ export class HistoryModel {
         fresh.push(record);
       }
     }
-    return toColumns(fresh, this.codes);
+    return toColumns(fresh, this.codes, this.taskCodes);
   }
 }

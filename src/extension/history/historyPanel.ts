@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { Ledger } from '../../core/ledger/ledger';
 import type { UsageRecord } from '../../core/ledger/usageRecord';
-import { HISTORY_VIEW_TYPE, parseFromWebview, type Budget, type FromWebview, type HistoryColumns, type ToWebview } from '../../protocol/history';
+import { HISTORY_VIEW_TYPE, parseFromWebview, type Budget, type FromWebview, type HistoryColumns, type LedgerNotes, type ToWebview } from '../../protocol/history';
 import { DEFAULT_FILTER, type HistoryFilter } from '../../protocol/historyFilter';
 import { Disposable } from '../lifecycle';
 import { renderWebviewHtml, webviewResourceRoots } from '../webview/webviewHtml';
@@ -20,8 +20,8 @@ export interface HistoryHost {
   ledger(): Promise<Ledger>;
   budget(): Budget;
   readonly onDidChangeBudget: vscode.Event<unknown>;
-  /** Unreadable ledger lines set aside in quarantine, shown in the view's status line. */
-  quarantined(): Promise<number>;
+  /** What the sums leave out of the ledger (unreadable, newer-schema and quarantined lines; a rebuilt index), shown in the view's summary. */
+  ledgerNotes(): Promise<LedgerNotes>;
   /** The Compose thread a record belongs to, worded, and the code blocks of its answer applied (from the thread store). */
   threadOf?(record: UsageRecord): Promise<{ readonly label: string; readonly appliedBlocks: number | null } | undefined>;
 }
@@ -136,10 +136,11 @@ export class HistoryPanel extends Disposable {
           type: 'snapshot',
           generation: model.generation,
           models: [...model.models],
+          tasks: [...model.tasks],
           columns: this.columns as HistoryColumns,
           selection: await model.select(this.filter, Date.now()),
           budget: this.host.budget(),
-          quarantined: await this.host.quarantined(),
+          ledger: await this.host.ledgerNotes(),
         });
         return;
       }
@@ -173,8 +174,8 @@ export class HistoryPanel extends Disposable {
         return;
       }
       case 'export': {
-        const { range, since, until, models, kinds, statuses, search } = message.filter;
-        const options: ExportUsageOptions = { range, ...(since ? { since } : {}), ...(until ? { until } : {}), models, kinds, statuses, search };
+        const { range, since, until, models, kinds, statuses, search, task } = message.filter;
+        const options: ExportUsageOptions = { range, ...(since ? { since } : {}), ...(until ? { until } : {}), models, kinds, statuses, search, ...(task ? { task } : {}) };
         await vscode.commands.executeCommand('creditMeter.exportUsage', options);
         return;
       }
@@ -199,6 +200,8 @@ export class HistoryPanel extends Disposable {
       if (!this.subscribed) {
         this.subscribed = true;
         this._register(ledger.onDidAppend((record) => this.queueAppend(record)));
+        // Records changed or left without an append (index rebuilt, segments deleted): the rows are stale.
+        this._register(ledger.onDidReset(() => this.reload()));
       }
       // Pick up what other windows appended since this one opened the ledger.
       await ledger.refresh().catch((error: unknown) => this.host.log.warn(`History view: ledger refresh failed: ${String(error)}`));
@@ -218,6 +221,17 @@ export class HistoryPanel extends Disposable {
       throw error;
     });
     return this.loading;
+  }
+
+  /** Forgets the loaded rows; a view on screen gets a fresh snapshot (a new generation). */
+  private reload(): void {
+    this.loading = undefined;
+    this.model = undefined;
+    this.columns = undefined;
+    this.pendingAppends = [];
+    if (this.ready) {
+      this.handle({ type: 'ready', filter: this.filter }).catch((error: unknown) => this.host.log.error('History view: reload after a ledger change failed', error));
+    }
   }
 
   private queueAppend(record?: UsageRecord): void {
@@ -240,12 +254,12 @@ export class HistoryPanel extends Disposable {
       return;
     }
     for (const name of Object.keys(batch.columns) as (keyof HistoryColumns)[]) {
-      (this.columns[name] as (number | null)[]).push(...batch.columns[name]);
+      (this.columns[name] as (number | null)[] | undefined)?.push(...(batch.columns[name] ?? []));
     }
     if (!this.ready) {
       return;
     }
-    this.post({ type: 'append', generation: model.generation, startIndex: batch.startIndex, models: [...model.models], columns: batch.columns });
+    this.post({ type: 'append', generation: model.generation, startIndex: batch.startIndex, models: [...model.models], tasks: [...model.tasks], columns: batch.columns });
     this.post({ type: 'selection', selection: await model.select(this.filter, Date.now()) });
   }
 

@@ -1,11 +1,11 @@
 /** Wires the usage history view to the extension's services: the panel serializer and the show command. */
-import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
 import { HISTORY_VIEW_TYPE } from '../../protocol/history';
 import { threadText } from '../compose/composeText';
 import type { ComposeThreads } from '../compose/composeThreads';
 import type { Services } from '../services';
 import { HistoryPanel, HistorySerializer, type HistoryHost } from './historyPanel';
+import { ledgerNotesOf } from './historyModel';
 
 function historyHost(services: Services, threads?: ComposeThreads): HistoryHost {
   return {
@@ -14,11 +14,7 @@ function historyHost(services: Services, threads?: ComposeThreads): HistoryHost 
     ledger: () => services.ledger(),
     budget: () => ({ ...services.config.settings.budget }),
     onDidChangeBudget: services.config.onDidChange,
-    quarantined: async () => {
-      const ledger = await services.ledger();
-      const text = await fsp.readFile(ledger.quarantineFile, 'utf8').catch(() => '');
-      return text.split('\n').filter((line) => line.trim() !== '').length;
-    },
+    ledgerNotes: async () => ledgerNotesOf(await (await services.ledger()).health()),
     threadOf: async (record) => {
       if (record.threadId === null || !threads) {
         return undefined;

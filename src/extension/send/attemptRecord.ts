@@ -3,7 +3,7 @@
  * text only when the user allows it; error text only after `redactSecrets`.
  */
 import { randomUUID } from 'node:crypto';
-import { redactSecrets } from '../../core/ledger/redactSecrets';
+import { redactSecrets } from '../../core/redact';
 import { recordTokensFromUsage } from '../../core/ledger/recordTokens';
 import { hostOf, SCHEMA_VERSION, type ContextItem, type RecordSource, type RequestKind, type UsageRecord } from '../../core/ledger/usageRecord';
 import { ZERO_USAGE } from '../../core/usage';

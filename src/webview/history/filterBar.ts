@@ -65,6 +65,8 @@ class MultiSelect {
 export interface FilterBarEvents {
   onChange(filter: HistoryFilter): void;
   onExport(): void;
+  /** What the chip of a one-task filter says, e.g. `Claude Code task`. */
+  taskLabel(id: string): string;
 }
 
 export class FilterBar {
@@ -77,6 +79,9 @@ export class FilterBar {
   private readonly statuses: MultiSelect;
   private readonly search: HTMLInputElement;
   private readonly problem: HTMLElement;
+  /** A one-task filter (set from a task row), shown as a chip that clears it. */
+  private task: string | undefined;
+  private readonly taskChip: HTMLButtonElement;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly events: FilterBarEvents) {
@@ -98,12 +103,20 @@ export class FilterBar {
       this.searchTimer = setTimeout(changed, SEARCH_DELAY_MS);
     });
     this.problem = h('span', { className: 'filter-problem', attrs: { role: 'status' } });
+    this.taskChip = h('button', { className: 'button task-chip', attrs: { title: 'Showing one task: click to show every request again', 'data-testid': 'filter-task' } });
+    this.taskChip.hidden = true;
+    this.taskChip.addEventListener('click', () => {
+      this.task = undefined;
+      this.taskChip.hidden = true;
+      changed();
+    });
     const exportButton = h('button', { className: 'button', attrs: { title: 'Export the filtered requests (CSV, JSON or JSONL)', 'data-testid': 'export' } }, [icon('export'), h('span', { text: ' Export…' })]);
     exportButton.addEventListener('click', () => this.events.onExport());
     this.element = h('header', { className: 'filter-bar', attrs: { role: 'search' } }, [
       h('span', { className: 'filter-icon' }, [icon('filter')]),
       this.range, this.since, this.until, this.models.element, this.kinds.element, this.statuses.element,
       h('span', { className: 'search-box' }, [icon('search'), this.search]),
+      this.taskChip,
       this.problem,
       h('span', { className: 'spacer' }),
       exportButton,
@@ -118,6 +131,9 @@ export class FilterBar {
     this.kinds.setOptions(REQUEST_KINDS, filter.kinds);
     this.statuses.setOptions(OUTCOME_STATUSES, filter.statuses);
     this.search.value = filter.search;
+    this.task = filter.task;
+    this.taskChip.hidden = filter.task === undefined;
+    this.taskChip.replaceChildren(icon('close'), h('span', { text: ` ${filter.task === undefined ? '' : this.events.taskLabel(filter.task)}` }));
     this.showCustomDates();
   }
 
@@ -137,6 +153,7 @@ export class FilterBar {
       kinds: this.kinds.selected,
       statuses: this.statuses.selected,
       search: this.search.value.slice(0, 500),
+      ...(this.task !== undefined ? { task: this.task } : {}),
     };
     const parsed = HistoryFilter.safeParse(candidate);
     this.problem.textContent = parsed.success ? '' : parsed.error.issues[0]?.message ?? 'invalid filter';

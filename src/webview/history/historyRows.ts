@@ -3,45 +3,64 @@
  * Pure data (no DOM), so filtering, sorting and summaries are unit-tested in Node.
  */
 import { OUTCOME_STATUSES, REQUEST_KINDS, type OutcomeStatus, type RequestKind } from '../../core/ledger/usageRecord';
-import type { HistoryColumns } from '../../protocol/history';
+import type { HistoryColumns, TaskRef } from '../../protocol/history';
 
 type MutableColumns = { [K in keyof HistoryColumns]: HistoryColumns[K] };
 
-function emptyColumns(): MutableColumns {
+type Columns = MutableColumns & { task: (number | null)[] };
+
+function emptyColumns(): Columns {
   return {
     startedAt: [], model: [], kind: [], status: [], inputTokens: [], cachedTokens: [], outputTokens: [],
-    estimated: [], estimateLow: [], estimateHigh: [], charged: [], usd: [], latencyMs: [], retries: [], round: [],
+    estimated: [], estimateLow: [], estimateHigh: [], charged: [], usd: [], latencyMs: [], retries: [], round: [], task: [],
   };
+}
+
+/** The task column of a batch; all null when the sender had none. */
+function taskColumn(batch: HistoryColumns): (number | null)[] {
+  return batch.task ?? new Array<number | null>(batch.startedAt.length).fill(null);
 }
 
 export class HistoryRows {
   generation = -1;
   models: string[] = [];
-  columns: MutableColumns = emptyColumns();
+  /** The gateway's tasks, indexed by the `task` column. */
+  tasks: TaskRef[] = [];
+  columns: Columns = emptyColumns();
 
   get length(): number {
     return this.columns.startedAt.length;
   }
 
-  reset(generation: number, models: readonly string[], columns: HistoryColumns): void {
+  reset(generation: number, models: readonly string[], columns: HistoryColumns, tasks: readonly TaskRef[] = []): void {
     this.generation = generation;
     this.models = [...models];
-    this.columns = { ...columns };
+    this.tasks = [...tasks];
+    this.columns = { ...columns, task: taskColumn(columns) };
   }
 
   /** Adds a batch that continues the rows; false (and nothing changed) for a stale or out-of-order batch. */
-  append(generation: number, startIndex: number, models: readonly string[], batch: HistoryColumns): boolean {
+  append(generation: number, startIndex: number, models: readonly string[], batch: HistoryColumns, tasks?: readonly TaskRef[]): boolean {
     if (generation !== this.generation || startIndex !== this.length) {
       return false;
     }
     this.models = [...models];
-    for (const name of Object.keys(batch) as (keyof HistoryColumns)[]) {
+    if (tasks) {
+      this.tasks = [...tasks];
+    }
+    const full = { ...batch, task: taskColumn(batch) };
+    for (const name of Object.keys(full) as (keyof Columns)[]) {
       const target = this.columns[name] as (number | null)[];
-      for (const value of batch[name]) {
+      for (const value of full[name]) {
         target.push(value);
       }
     }
     return true;
+  }
+
+  /** The gateway task a row belongs to (its code), or null. */
+  taskAt(index: number): number | null {
+    return this.columns.task[index] ?? null;
   }
 
   modelAt(index: number): string {

@@ -2,17 +2,18 @@
  * The usage history webview. It keeps only UI state (filter, sort, scroll, selection: `setState`, so
  * it survives hide/show and reload); rows and selections come from the extension, which owns the ledger.
  */
-import { decodeBits, HistoryViewState, ToWebview, type Budget, type FromWebview, type Selection } from '../../protocol/history';
+import { decodeBits, HistoryViewState, ToWebview, type Budget, type FromWebview, type LedgerNotes, type Selection } from '../../protocol/history';
 import { DEFAULT_FILTER, type HistoryFilter } from '../../protocol/historyFilter';
 import { Charts } from './charts';
 import { DetailsDrawer } from './details';
 import { h } from './dom';
 import { FilterBar } from './filterBar';
+import { clientLabel } from '../../core/tasks/clientName';
 import { formatTokens } from './format';
 import { HistoryRows } from './historyRows';
 import { renderSummary } from './summary';
 import { VirtualTable } from './table';
-import { isSortColumn, sortRows, type SortColumn } from './viewModel';
+import { groupByTask, isSortColumn, sortRows, type SortColumn } from './viewModel';
 
 const vscode = acquireVsCodeApi<HistoryViewState>();
 
@@ -32,8 +33,8 @@ class HistoryView {
   private requestCounter = 0;
   /** The saved scroll position and selection were applied to the first snapshot. */
   private restored = false;
-  /** Appended to the row count, e.g. unreadable ledger lines. */
-  private statusNote = '';
+  /** What the sums leave out of the ledger, from the last snapshot. */
+  private ledgerNotes: LedgerNotes | null = null;
   private readonly filterBar: FilterBar;
   private readonly summary = h('section', { className: 'summary', attrs: { 'aria-label': 'Summary', 'aria-live': 'polite' } });
   private readonly charts = new Charts();
@@ -44,6 +45,7 @@ class HistoryView {
   constructor() {
     this.filterBar = new FilterBar({
       onChange: (filter) => this.changeFilter(filter),
+      taskLabel: (id) => this.taskLabel(id),
       onExport: () => this.post({ type: 'export', filter: this.state.filter }),
     });
     this.table = new VirtualTable(this.rows, {
@@ -51,6 +53,8 @@ class HistoryView {
       onSelect: (index) => this.save({ selected: index }),
       onOpen: (index) => this.openDetails(index),
       onClose: () => this.closeDetails(),
+      onToggleTask: (code) => this.toggleTask(code),
+      onFilterTask: (code) => this.filterTask(code),
       // Until the saved position is restored, a scroll event is the empty table's, not the user's.
       onScroll: (scrollTop) => {
         if (this.restored) {
@@ -79,15 +83,15 @@ class HistoryView {
     const message = parsed.data;
     switch (message.type) {
       case 'snapshot':
-        this.rows.reset(message.generation, message.models, message.columns);
+        this.rows.reset(message.generation, message.models, message.columns, message.tasks);
         this.budget = message.budget;
         this.filterBar.set(this.state.filter, message.models);
-        this.statusNote = message.quarantined > 0 ? ` · ${formatTokens(message.quarantined)} unreadable ledger lines set aside (see the log)` : '';
+        this.ledgerNotes = message.ledger;
         this.applySelection(message.selection);
         this.restoreView();
         break;
       case 'append':
-        if (this.rows.append(message.generation, message.startIndex, message.models, message.columns)) {
+        if (this.rows.append(message.generation, message.startIndex, message.models, message.columns, message.tasks)) {
           this.filterBar.setModels(message.models);
         }
         break;
@@ -104,7 +108,7 @@ class HistoryView {
       case 'budget':
         this.budget = message.budget;
         if (this.selection) {
-          renderSummary(this.summary, this.selection, this.budget, () => this.post({ type: 'openBudgetSettings' }));
+          renderSummary(this.summary, this.selection, this.budget, this.ledgerNotes, () => this.post({ type: 'openBudgetSettings' }));
         }
         break;
       case 'record':
@@ -133,8 +137,9 @@ class HistoryView {
     this.selection = selection;
     this.selected = decodeBits(selection.matches, selection.rowCount);
     this.reorder();
-    renderSummary(this.summary, selection, this.budget, () => this.post({ type: 'openBudgetSettings' }));
-    this.statusLine.textContent = `${formatTokens(this.selected.length)} of ${formatTokens(this.rows.length)} requests${this.statusNote}`;
+    renderSummary(this.summary, selection, this.budget, this.ledgerNotes, () => this.post({ type: 'openBudgetSettings' }));
+    const tasks = this.taskCount;
+    this.statusLine.textContent = `${formatTokens(this.selected.length)} of ${formatTokens(this.rows.length)} requests${tasks > 0 ? ` · ${formatTokens(tasks)} assistant ${tasks === 1 ? 'task' : 'tasks'}` : ''}`;
     document.body.dataset.rows = String(this.selected.length);
     const rendered = { type: 'rendered', generation: this.rows.generation, rows: this.selected.length } as const;
     requestAnimationFrame(() => {
@@ -147,10 +152,45 @@ class HistoryView {
     setTimeout(() => this.charts.update(this.rows, this.selected), 0);
   }
 
+  /** Tasks of two or more requests in the current order. */
+  private taskCount = 0;
+
   private reorder(): void {
     const sort = this.state.sort;
     const column: SortColumn = isSortColumn(sort.column) ? sort.column : 'time';
-    this.table.setOrder(sortRows(this.rows, this.selected, column, sort.descending), { column, descending: sort.descending });
+    const expanded = new Set(this.state.expanded ?? []);
+    const groups = groupByTask(this.rows, sortRows(this.rows, this.selected, column, sort.descending), expanded);
+    this.taskCount = groups.summaries.size;
+    document.body.dataset.tasks = String(groups.summaries.size);
+    this.table.setOrder(groups.order, { column, descending: sort.descending }, { tasks: groups.summaries, expanded });
+  }
+
+  private toggleTask(code: number): void {
+    const id = this.rows.tasks[code]?.id;
+    if (id === undefined) {
+      return;
+    }
+    const expanded = new Set(this.state.expanded ?? []);
+    if (!expanded.delete(id)) {
+      expanded.add(id);
+    }
+    this.save({ expanded: [...expanded].slice(-1000) });
+    this.reorder();
+  }
+
+  /** Shows only one task's requests (and exports only them). */
+  private filterTask(code: number): void {
+    const id = this.rows.tasks[code]?.id;
+    if (id !== undefined) {
+      const filter = { ...this.state.filter, task: id };
+      this.filterBar.set(filter, this.rows.models);
+      this.changeFilter(filter);
+    }
+  }
+
+  private taskLabel(id: string): string {
+    const task = this.rows.tasks.find((candidate) => candidate.id === id);
+    return task ? `${clientLabel(task.client) || 'assistant'} task` : 'one task';
   }
 
   private restoreView(): void {

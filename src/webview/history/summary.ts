@@ -1,8 +1,8 @@
 /** The summary strip: today / this week / this month / filtered range, accuracy and budget use. */
-import type { Budget, Selection, SelectionTotals } from '../../protocol/history';
+import type { Budget, LedgerNotes, Selection, SelectionTotals } from '../../protocol/history';
 import { h } from './dom';
 import { formatCredits, formatPercentValue, formatShare, formatTokens, formatUsd } from './format';
-import { budgetUse, type BudgetUse } from './viewModel';
+import { budgetUse, type BudgetUse, ledgerNoteLines } from './viewModel';
 
 function card(title: string, lines: readonly [string, string][], testId: string): HTMLElement {
   return h('div', { className: 'card', attrs: { 'data-testid': testId } }, [
@@ -31,7 +31,19 @@ function budgetLine(label: string, use: BudgetUse | null): HTMLElement {
   ]);
 }
 
-export function renderSummary(target: HTMLElement, selection: Selection, budget: Budget, onBudgetSettings: () => void): void {
+/** A note across the summary when its sums leave ledger lines out (damaged, newer schema, quarantined) or the index was rebuilt. */
+function ledgerNote(notes: LedgerNotes | null): HTMLElement[] {
+  const lines = notes ? ledgerNoteLines(notes) : [];
+  if (lines.length === 0) {
+    return [];
+  }
+  return [h('div', { className: 'card ledger-note', attrs: { 'data-testid': 'summary-ledger-note', role: 'note', title: 'See "Credit Meter: Show Log" for details' } }, [
+    h('h3', { text: 'Not in these totals' }),
+    ...lines.map((line) => h('div', { className: 'card-line', text: line })),
+  ])];
+}
+
+export function renderSummary(target: HTMLElement, selection: Selection, budget: Budget, notes: LedgerNotes | null, onBudgetSettings: () => void): void {
   const { totals, periods } = selection;
   const accuracy = totals.accuracy;
   const budgetCard = h('div', { className: 'card', attrs: { 'data-testid': 'summary-budget' } }, [
@@ -59,5 +71,6 @@ export function renderSummary(target: HTMLElement, selection: Selection, budget:
     filtered,
     accuracyCard,
     budgetCard,
+    ...ledgerNote(notes),
   );
 }

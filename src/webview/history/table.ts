@@ -2,10 +2,11 @@
  * The request table: a virtualised grid. Only the rows in view (plus a few either side) exist in the
  * DOM, recycled as it scrolls, so 100,000 rows scroll like 50. Cells are filled with textContent.
  */
+import { clientLabel } from '../../core/tasks/clientName';
 import { h } from './dom';
 import { formatCredits, formatDifference, formatLatency, formatTime, formatTokens } from './format';
 import type { HistoryRows } from './historyRows';
-import { scrollToReveal, virtualWindow, type SortColumn } from './viewModel';
+import { isTaskRow, scrollToReveal, TASK_ROW, virtualWindow, type SortColumn, type TaskSummary } from './viewModel';
 
 export const ROW_HEIGHT = 24;
 const OVERSCAN = 8;
@@ -33,8 +34,35 @@ const columns: readonly TableColumn[] = [
   { id: 'retries', title: 'Retries/round', tooltip: 'Retries of this attempt / tool round of the request', numeric: true, text: (r, i) => `${r.columns.retries[i]} / ${r.columns.round[i] + 1}` },
 ];
 
+/** What a task row shows in each column: its requests summed, its latest request's model and status. */
+function taskCell(column: SortColumn, rows: HistoryRows, task: TaskSummary, expanded: boolean): string {
+  const difference = task.charged === null || task.estimated === null ? null : task.charged - task.estimated;
+  switch (column) {
+    case 'time': return `${expanded ? '▾' : '▸'} ${formatTime(task.firstAt)}`;
+    case 'kind': return rows.kindAt(task.members[0]);
+    case 'model': return `${clientLabel(rows.tasks[task.code]?.client ?? '') || 'task'} · ${rows.modelAt(task.latest)}`;
+    case 'input': return formatTokens(task.inputTokens);
+    case 'cached': return formatTokens(task.cachedTokens);
+    case 'output': return formatTokens(task.outputTokens);
+    case 'estimated': return formatCredits(task.estimated);
+    case 'charged': return formatCredits(task.charged);
+    case 'difference': return formatDifference(difference);
+    case 'status': return rows.statusAt(task.latest);
+    case 'latency': return formatLatency(task.latencyMs);
+    case 'retries': return `${task.rounds} ${task.rounds === 1 ? 'round' : 'rounds'}`;
+    default: {
+      const unknown: never = column;
+      throw new Error(`unknown column ${String(unknown)}`);
+    }
+  }
+}
+
 export interface TableEvents {
   onSort(column: SortColumn): void;
+  /** A task row was clicked (or Enter / Space on it): open or close its rounds. */
+  onToggleTask(code: number): void;
+  /** A task row was double-clicked: show only that task. */
+  onFilterTask(code: number): void;
   onSelect(index: number | null): void;
   onOpen(index: number): void;
   onClose(): void;
@@ -48,6 +76,8 @@ export class VirtualTable {
   private readonly spacer: HTMLElement;
   private readonly pool: HTMLElement[] = [];
   private order: Uint32Array = new Uint32Array(0);
+  private tasks: ReadonlyMap<number, TaskSummary> = new Map();
+  private expanded: ReadonlySet<string> = new Set();
   private selected: number | null = null;
   private frame = 0;
   private scrolled = false;
@@ -68,7 +98,9 @@ export class VirtualTable {
     this.viewport.addEventListener('keydown', (event) => this.onKey(event));
     this.spacer.addEventListener('click', (event) => {
       const index = this.indexOfRowElement(event.target);
-      if (index !== null) {
+      if (index !== null && isTaskRow(index)) {
+        this.events.onToggleTask(index - TASK_ROW);
+      } else if (index !== null) {
         this.select(index);
       }
     });
@@ -80,7 +112,9 @@ export class VirtualTable {
     });
     this.spacer.addEventListener('dblclick', (event) => {
       const index = this.indexOfRowElement(event.target);
-      if (index !== null) {
+      if (index !== null && isTaskRow(index)) {
+        this.events.onFilterTask(index - TASK_ROW);
+      } else if (index !== null) {
         this.events.onOpen(index);
       }
     });
@@ -88,9 +122,11 @@ export class VirtualTable {
     this.element = h('div', { className: 'table', attrs: { role: 'grid', 'aria-rowcount': '0' } }, [this.viewport]);
   }
 
-  /** Shows these rows, in this order; keeps the selection if it is still among them. */
-  setOrder(order: Uint32Array, sort: { column: SortColumn; descending: boolean }): void {
+  /** Shows these rows, in this order (task rows among them); keeps the selection if it is still among them. */
+  setOrder(order: Uint32Array, sort: { column: SortColumn; descending: boolean }, groups?: { tasks: ReadonlyMap<number, TaskSummary>; expanded: ReadonlySet<string> }): void {
     this.order = order;
+    this.tasks = groups?.tasks ?? new Map();
+    this.expanded = groups?.expanded ?? new Set();
     this.element.setAttribute('aria-rowcount', String(order.length));
     for (const button of this.head.querySelectorAll<HTMLElement>('button')) {
       const active = button.dataset.column === sort.column;
@@ -153,20 +189,32 @@ export class VirtualTable {
       row.style.transform = `translateY(${position * ROW_HEIGHT}px)`;
       row.dataset.index = String(index);
       row.setAttribute('aria-rowindex', String(position + 1));
+      const task = isTaskRow(index) ? this.tasks.get(index - TASK_ROW) : undefined;
+      const code = task ? undefined : this.rows.taskAt(index);
+      row.classList.toggle('task-row', task !== undefined);
+      row.classList.toggle('task-round', code !== null && code !== undefined && this.tasks.has(code));
       const isSelected = index === this.selected;
       row.classList.toggle('selected', isSelected);
       row.setAttribute('aria-selected', String(isSelected));
-      const status = this.rows.statusAt(index);
+      const expanded = task !== undefined && this.expanded.has(this.rows.tasks[task.code]?.id ?? '');
+      if (task) {
+        row.setAttribute('aria-expanded', String(expanded));
+      } else {
+        row.removeAttribute('aria-expanded');
+      }
+      const status = this.rows.statusAt(task ? task.latest : index);
       row.dataset.status = status;
       const cells = row.children;
       for (let c = 0; c < columns.length; c++) {
-        const text = columns[c].text(this.rows, index);
+        const text = task ? taskCell(columns[c].id, this.rows, task, expanded) : columns[c].text(this.rows, index);
         const cell = cells[c] as HTMLElement;
         if (cell.textContent !== text) {
           cell.textContent = text;
         }
       }
-      const difference = this.rows.differenceAt(index);
+      const difference = task
+        ? (task.charged === null || task.estimated === null ? null : task.charged - task.estimated)
+        : this.rows.differenceAt(index);
       const diffCell = cells[columns.findIndex((column) => column.id === 'difference')] as HTMLElement;
       diffCell.classList.toggle('over', difference !== null && difference > 0);
       diffCell.classList.toggle('under', difference !== null && difference < 0);
@@ -218,7 +266,11 @@ export class VirtualTable {
       case 'Home': next = 0; break;
       case 'End': next = count - 1; break;
       case 'Enter':
-        if (this.selected !== null) {
+      case ' ':
+        if (this.selected !== null && isTaskRow(this.selected)) {
+          this.events.onToggleTask(this.selected - TASK_ROW);
+          event.preventDefault();
+        } else if (this.selected !== null && event.key === 'Enter') {
           this.events.onOpen(this.selected);
           event.preventDefault();
         }

@@ -2,7 +2,9 @@
  * What the history view shows, computed from its rows and the selection the extension sent: in which
  * order, which of them are on screen, and the chart series. Pure functions over `HistoryRows`, no DOM.
  */
+import type { LedgerNotes } from '../../protocol/history';
 import { addLocalDays, startOfLocalDay } from '../../protocol/historyFilter';
+import { formatTokens } from './format';
 import type { HistoryRows } from './historyRows';
 
 export const SORT_COLUMNS = [
@@ -219,4 +221,135 @@ export function estimateVsCharged(rows: HistoryRows, indices: Uint32Array, limit
     estimated: ordered.map((index) => estimated[index]),
     charged: ordered.map((index) => charged[index]),
   };
+}
+
+/** The summary's note on what its sums leave out of the ledger; empty when nothing is left out. */
+export function ledgerNoteLines(notes: LedgerNotes): string[] {
+  const lines: string[] = [];
+  if (notes.damaged > 0) {
+    lines.push(`${formatTokens(notes.damaged)} unreadable ledger line(s) skipped, not counted`);
+  }
+  if (notes.newerSchema > 0) {
+    lines.push(`${formatTokens(notes.newerSchema)} record(s) from a newer Credit Meter, not counted`);
+  }
+  if (notes.quarantined > 0) {
+    lines.push(`${formatTokens(notes.quarantined)} unreadable line(s) set aside in quarantine.jsonl, not counted`);
+  }
+  if (notes.indexRebuilt !== null) {
+    lines.push(`Index rebuilt from the ledger files: ${notes.indexRebuilt}`);
+  }
+  return lines;
+}
+
+/**
+ * Task rows: the rounds of an assistant's task through the gateway are shown under one row that sums
+ * them, collapsed until opened. An order entry at or above `TASK_ROW` stands for task `entry - TASK_ROW`.
+ */
+export const TASK_ROW = 0x80000000;
+
+export function isTaskRow(entry: number): boolean {
+  return entry >= TASK_ROW;
+}
+
+export interface TaskSummary {
+  readonly code: number;
+  /** Rows of the task in the selection, by round, then attempt, then time. */
+  readonly members: readonly number[];
+  /** Distinct rounds among them. */
+  readonly rounds: number;
+  readonly firstAt: number;
+  readonly lastAt: number;
+  readonly inputTokens: number;
+  readonly cachedTokens: number;
+  readonly outputTokens: number;
+  /** Sums; null when a member has none. */
+  readonly estimated: number | null;
+  readonly charged: number | null;
+  readonly latencyMs: number;
+  /** The latest request's row (its status is the task's). */
+  readonly latest: number;
+}
+
+export interface TaskGroups {
+  /** Record indices and task rows, in the order shown. */
+  readonly order: Uint32Array;
+  readonly summaries: ReadonlyMap<number, TaskSummary>;
+}
+
+function summarize(rows: HistoryRows, code: number, members: number[]): TaskSummary {
+  const c = rows.columns;
+  members.sort((a, b) => c.round[a] - c.round[b] || c.retries[a] - c.retries[b] || c.startedAt[a] - c.startedAt[b] || a - b);
+  let estimated: number | null = 0;
+  let charged: number | null = 0;
+  let inputTokens = 0;
+  let cachedTokens = 0;
+  let outputTokens = 0;
+  let latencyMs = 0;
+  let firstAt = Infinity;
+  let lastAt = -Infinity;
+  let latest = members[0];
+  const rounds = new Set<number>();
+  for (const index of members) {
+    rounds.add(c.round[index]);
+    inputTokens += c.inputTokens[index];
+    cachedTokens += c.cachedTokens[index];
+    outputTokens += c.outputTokens[index];
+    latencyMs += c.latencyMs[index];
+    estimated = estimated === null || c.estimated[index] === null ? null : estimated + (c.estimated[index] as number);
+    charged = charged === null || c.charged[index] === null ? null : charged + (c.charged[index] as number);
+    firstAt = Math.min(firstAt, c.startedAt[index]);
+    if (c.startedAt[index] >= lastAt) {
+      lastAt = c.startedAt[index];
+      latest = index;
+    }
+  }
+  return { code, members, rounds: rounds.size, firstAt, lastAt, inputTokens, cachedTokens, outputTokens, estimated, charged, latencyMs, latest };
+}
+
+/**
+ * Groups a sorted order by task: each task of two or more requests becomes one task row, placed
+ * where its first request falls in the sort, followed by its requests when `expanded` holds its id.
+ * Requests outside a task, and tasks of one request, stay as they are.
+ */
+export function groupByTask(rows: HistoryRows, order: Uint32Array, expanded: ReadonlySet<string>): TaskGroups {
+  const membersOf = new Map<number, number[]>();
+  for (const index of order) {
+    const code = rows.taskAt(index);
+    if (code !== null) {
+      let members = membersOf.get(code);
+      if (!members) {
+        members = [];
+        membersOf.set(code, members);
+      }
+      members.push(index);
+    }
+  }
+  const summaries = new Map<number, TaskSummary>();
+  for (const [code, members] of membersOf) {
+    if (members.length > 1) {
+      summaries.set(code, summarize(rows, code, members));
+    }
+  }
+  if (summaries.size === 0) {
+    return { order, summaries };
+  }
+  const out: number[] = [];
+  const placed = new Set<number>();
+  for (const index of order) {
+    const code = rows.taskAt(index);
+    const summary = code === null ? undefined : summaries.get(code);
+    if (!summary) {
+      out.push(index);
+      continue;
+    }
+    if (placed.has(summary.code)) {
+      continue;
+    }
+    placed.add(summary.code);
+    out.push(TASK_ROW + summary.code);
+    if (expanded.has(rows.tasks[summary.code]?.id ?? '')) {
+      out.push(...summary.members);
+    }
+  }
+  return { order: Uint32Array.from(out), summaries };
 }

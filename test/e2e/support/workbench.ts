@@ -9,6 +9,9 @@ import type { Browser, BrowserContext, Frame, Locator, Page } from 'playwright-c
 import { launchBrowser } from '../../../scripts/harness/browser';
 import { repoRoot, startVscodeServer, type TrustState, type VscodeServer } from '../../../scripts/harness/vscodeServer';
 import { createWorkspace } from '../../../scripts/harness/workspace';
+import { STATE_TIMEOUT_MS, until, waitFor, WEBVIEW_LOAD_TIMEOUT_MS } from '../../support/waitFor';
+
+export { STATE_TIMEOUT_MS, until, waitFor, WEBVIEW_LOAD_TIMEOUT_MS } from '../../support/waitFor';
 
 export const extensionId = 'credit-meter.credit-meter';
 export const screenshotDir = path.join(repoRoot, 'test-results', 'screenshots');
@@ -40,28 +43,8 @@ export async function stopSharedProcesses(): Promise<void> {
   await Promise.all(started.map((server) => server.then((s) => s.stop(), () => undefined)));
 }
 
-/** Polls `probe` until it returns a value (not undefined/null/false), or fails naming what it waited for. */
-export async function until<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== null && value !== false) {
-        return value;
-      }
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 /** Waits until `file` exists and is not empty; returns its path. */
-export async function waitForFile(file: string, timeoutMs = 30_000): Promise<string> {
+export async function waitForFile(file: string, timeoutMs = STATE_TIMEOUT_MS): Promise<string> {
   return until(`file ${file}`, () => fs.existsSync(file) && fs.statSync(file).size > 0 && file, timeoutMs);
 }
 
@@ -91,9 +74,11 @@ export class Workbench {
     const [server, shared] = await Promise.all([sharedServer(trust), sharedBrowser()]);
     const workspace = options.folder ? { folder: options.folder, dispose: () => undefined } : createWorkspace(options.files);
     const context = await shared.newContext({ viewport: options.viewport ?? { width: 1400, height: 900 } });
+    // Every Playwright wait (locator.waitFor, click, fill) gets the same generous deadline as `until`.
+    context.setDefaultTimeout(STATE_TIMEOUT_MS);
     try {
       const page = await context.newPage();
-      await page.goto(server.workbenchUrl({ folder: workspace.folder }));
+      await page.goto(server.workbenchUrl({ folder: workspace.folder }), { timeout: 60_000 });
       await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
       const workbench = new Workbench(page, context, server, workspace.folder, trust, () => workspace.dispose());
       if (trust === 'restricted') {
@@ -110,26 +95,43 @@ export class Workbench {
   /** Answers the "Do you trust the authors…" startup dialog; fails if it never shows. */
   async answerTrustPrompt(trust: boolean): Promise<void> {
     const dialog = this.page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    await dialog.waitFor({ state: 'visible' });
     const label = trust ? /Yes, I trust the authors/ : /No, I don't trust the authors/;
     await dialog.getByRole('button', { name: label }).click();
     await dialog.waitFor({ state: 'hidden' });
   }
 
-  /** Runs a command from the command palette by its title, as typed by a person (F1, type, Enter). */
-  async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('Escape');
-    await this.page.keyboard.press('F1');
+  /**
+   * Opens a quick input with `key` (F1: the command palette, Control+P: Quick Open), types `text`
+   * and clicks the row whose label starts with `rowLabel`. A webview that finishes loading takes the
+   * focus, and a quick input closes when it loses the focus; a key pressed meanwhile lands nowhere
+   * (or in the webview). So the whole step is retried until the row is really clicked.
+   */
+  async pick(key: 'F1' | 'Control+P', text: string, rowLabel: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget .quick-input-box input.input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
-    // Enter picks the highlighted row: wait until the first row is the command asked for.
-    await until(`command "${title}" in the palette`, async () => {
-      const first = this.page.locator('.quick-input-list .monaco-list-row').first();
-      const label = await first.getAttribute('aria-label');
-      return label !== null && label.toLowerCase().startsWith(title.toLowerCase());
-    }, 15_000);
-    await this.page.keyboard.press('Enter');
+    const row = this.page.locator(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label^="${rowLabel.replace(/["\\]/g, '\\$&')}" i]`).first();
+    await until(`"${rowLabel}" picked from the quick input (${key}, "${text}")`, async () => {
+      if (!(await input.isVisible()) || (key === 'F1') !== (await input.inputValue()).startsWith('>')) {
+        await this.page.keyboard.press('Escape');
+        await this.page.keyboard.press(key);
+        await input.waitFor({ state: 'visible', timeout: 3_000 });
+      }
+      if ((await input.inputValue()) !== text) {
+        await input.fill(text, { timeout: 3_000 });
+      }
+      await row.click({ timeout: 3_000 });
+      return true;
+    });
+  }
+
+  /** Runs a command from the command palette by its title, as a person does (F1, type, pick). */
+  async runCommand(title: string): Promise<void> {
+    await this.pick('F1', `>${title}`, title);
+  }
+
+  /** Opens a workspace file by name through Quick Open (Control+P). */
+  async openFile(name: string): Promise<void> {
+    await this.pick('Control+P', name, name);
   }
 
   /** The status-bar entry Credit Meter created with `createStatusBarItem(itemId, …)`. */
@@ -142,19 +144,17 @@ export class Workbench {
     return this.page.locator('.statusbar-item').evaluateAll((items) => items.map((item) => item.id).filter((id) => id.length > 0));
   }
 
-  /** Visible text of a Credit Meter status-bar entry, once it shows. */
-  async statusBarText(itemId: string, timeoutMs = 30_000): Promise<string> {
+  /** Visible text of a Credit Meter status-bar entry, once it shows (whatever it says then). */
+  async statusBarText(itemId: string, timeoutMs = STATE_TIMEOUT_MS): Promise<string> {
     const item = this.statusBarItem(itemId);
     await item.waitFor({ state: 'visible', timeout: timeoutMs });
     return (await item.innerText()).trim();
   }
 
-  /** Waits until a status-bar entry's text matches `pattern`; returns the text. */
-  async waitForStatusBarText(itemId: string, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-    return until(`status bar ${itemId} to match ${pattern}`, async () => {
-      const text = await this.statusBarText(itemId, timeoutMs);
-      return pattern.test(text) && text;
-    }, timeoutMs);
+  /** Waits until a status-bar entry's text matches `pattern`; returns the text (a failure shows the last text). */
+  async waitForStatusBarText(itemId: string, pattern: RegExp, timeoutMs = STATE_TIMEOUT_MS): Promise<string> {
+    return waitFor(`status bar ${itemId} to match ${pattern}`, () => this.statusBarItem(itemId).innerText({ timeout: 1_000 }).then((text) => text.trim(), () => '(not shown)'),
+      (text) => pattern.test(text), timeoutMs);
   }
 
   /**
@@ -162,7 +162,7 @@ export class Workbench {
    * URL names the extension, holding the frame with the extension's HTML. `match` narrows by the
    * content (for example a selector only that view has).
    */
-  async webviewFrame(contentSelector: string, timeoutMs = 30_000): Promise<Frame> {
+  async webviewFrame(contentSelector: string, timeoutMs = WEBVIEW_LOAD_TIMEOUT_MS): Promise<Frame> {
     return until(`a Credit Meter webview showing ${contentSelector}`, async () => {
       for (const outer of this.page.frames()) {
         if (!outer.url().includes(`extensionId=${extensionId}`)) {

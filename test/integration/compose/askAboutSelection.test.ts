@@ -77,32 +77,36 @@ describe('compose: Ask About Selection answers in the Compose view', () => {
     assert.equal(server.requests.length, 1);
     assert.ok(server.requests[0].body.includes('step119'), 'the selection is sent as context');
 
-    const view = await until(() => 'the finished turn in the Compose view', async () => {
+    const view = await until('the finished turn in the Compose view, with its prompt, chip, answer and charge', async () => {
       const current = await snapshot();
-      return current.turn?.turnId !== undefined && current.turn.status === 'ok' ? current : undefined;
+      assert.equal(current.turn?.status, 'ok', `turn ${JSON.stringify(current.turn)}`);
+      assert.equal(current.visible, true, 'the command reveals the Compose view');
+      assert.equal(current.prompt, prompt);
+      assert.equal(current.contexts.length, 1, `contexts ${JSON.stringify(current.contexts)}`);
+      assert.match(current.contexts[0], /:1-120$/, 'the selection chip');
+      assert.ok(current.turn);
+      assert.equal(current.turn.text, ANSWER);
+      assert.equal(current.turn.charged, result.credits);
+      assert.ok((current.turn.charged ?? 0) > 0);
+      assert.equal(current.turn.chargeSource, 'computed');
+      const estimated = current.turn.estimated;
+      assert.ok(estimated && estimated.low <= estimated.expected && estimated.expected <= estimated.high, `the estimate made at send time is shown next to the charge: ${JSON.stringify(estimated)}`);
+      return current.turn;
     });
-    assert.equal(view.visible, true, 'the command reveals the Compose view');
-    assert.equal(view.prompt, prompt);
-    assert.equal(view.contexts.length, 1);
-    assert.match(view.contexts[0], /:1-120$/, 'the selection chip');
-    assert.ok(view.turn);
-    assert.equal(view.turn.text, ANSWER);
-    assert.equal(view.turn.charged, result.credits);
-    assert.ok((view.turn.charged ?? 0) > 0);
-    assert.equal(view.turn.chargeSource, 'computed');
-    assert.ok(view.turn.estimated && view.turn.estimated.low <= view.turn.estimated.expected && view.turn.estimated.expected <= view.turn.estimated.high, 'the estimate made at send time is shown next to the charge');
 
     const [record] = await (await (await creditMeter()).services.ledger()).query({ turnId: result.turnId });
-    assert.equal(record.cost.credits, view.turn.charged, 'the view shows what the ledger recorded');
+    assert.equal(record.cost.credits, view.charged, 'the view shows what the ledger recorded');
   });
 
   it('counts its sends for the "already sent" tip of the same selection', async () => {
     await selectSource();
     await ask('And what does step 3 return for 2?');
-    const view = await until(() => 'the "already sent" tip next to the estimate', async () => {
+    await until('the "already sent" tip next to the estimate of the whole selection', async () => {
       const current = await snapshot();
-      return current.turn?.status === 'ok' && current.tips.includes('repeatedContext') ? current : undefined;
+      assert.equal(current.turn?.status, 'ok', `turn ${JSON.stringify(current.turn)}`);
+      assert.ok(current.tips.includes('repeatedContext'), `tips ${JSON.stringify(current.tips)}`);
+      assert.ok(current.estimate && current.estimate.inputTokens > 1_000, `estimate ${JSON.stringify(current.estimate)}`);
+      return true;
     });
-    assert.ok(view.estimate && view.estimate.inputTokens > 1_000);
   });
 });

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { until } from '../../support/waitFor';
 import { activeExtension } from '../support/extension';
 
 /** The text of every hover VS Code's hover providers return at a position (ours included). */
@@ -10,6 +11,15 @@ async function hoverText(uri: vscode.Uri, position: vscode.Position): Promise<st
     .flatMap((hover) => hover.contents)
     .map((content) => (typeof content === 'string' ? content : content.value))
     .join('\n');
+}
+
+/** Hovers at a position until their text passes `check` (an assertion); returns that text. */
+async function hoverUntil(what: string, uri: vscode.Uri, position: vscode.Position, check: (text: string) => void): Promise<string> {
+  return until(what, async () => {
+    const text = await hoverText(uri, position);
+    check(text);
+    return text;
+  });
 }
 
 describe('hover tips', () => {
@@ -28,10 +38,11 @@ describe('hover tips', () => {
     const document = await vscode.workspace.openTextDocument(path.join(fixtures, 'pasted-trace.prompt.md'));
     await vscode.window.showTextDocument(document);
     const traceLine = document.getText().split('\n').findIndex((line) => line.includes('computeLine40'));
-    const text = await hoverText(document.uri, new vscode.Position(traceLine, 10));
-    assert.match(text, /Trim the pasted log/);
-    assert.match(text, /saves ≈ [\d.,]+k? tokens, [\d.]+ cr/);
-    assert.match(text, /Keep the first error and the last 5 frames/);
+    await hoverUntil('the pasted-log tip over the trace', document.uri, new vscode.Position(traceLine, 10), (text) => {
+      assert.match(text, /Trim the pasted log/);
+      assert.match(text, /saves ≈ [\d.,]+k? tokens, [\d.]+ cr/);
+      assert.match(text, /Keep the first error and the last 5 frames/);
+    });
   });
 
   it('shows nothing of ours over the question part of the prompt file', async () => {
@@ -46,10 +57,11 @@ describe('hover tips', () => {
     const document = await vscode.workspace.openTextDocument({ language: 'plaintext', content: body });
     const editor = await vscode.window.showTextDocument(document);
     editor.selection = new vscode.Selection(0, 0, document.lineCount - 1, 0);
-    const text = await hoverText(document.uri, new vscode.Position(10, 5));
-    assert.match(text, /Send the function, not the file/);
-    assert.match(text, /saves ≈ [\d.,]+k? tokens, [\d.]+ cr/);
-    assert.match(text, /sending this selection as context ≈ [\d.]+ cr/);
+    await hoverUntil('the "send the function" tip over the selection', document.uri, new vscode.Position(10, 5), (text) => {
+      assert.match(text, /Send the function, not the file/);
+      assert.match(text, /saves ≈ [\d.,]+k? tokens, [\d.]+ cr/);
+      assert.match(text, /sending this selection as context ≈ [\d.]+ cr/);
+    });
   });
 
   it('stays quiet over a small selection', async () => {
@@ -67,14 +79,10 @@ describe('hover tips', () => {
       const document = await vscode.workspace.openTextDocument(path.join(fixtures, 'pasted-trace.prompt.md'));
       await vscode.window.showTextDocument(document);
       const traceLine = document.getText().split('\n').findIndex((line) => line.includes('computeLine40'));
-      // The setting reaches the extension through a configuration event: poll until the hover goes quiet.
-      const deadline = Date.now() + 10_000;
-      let text = await hoverText(document.uri, new vscode.Position(traceLine, 10));
-      while (/Trim the pasted log/.test(text) && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        text = await hoverText(document.uri, new vscode.Position(traceLine, 10));
-      }
-      assert.doesNotMatch(text, /Trim the pasted log/);
+      // The setting reaches the extension through a configuration event: hover until it goes quiet.
+      await hoverUntil('the hover to go quiet once tips are off', document.uri, new vscode.Position(traceLine, 10), (text) => {
+        assert.doesNotMatch(text, /Trim the pasted log/);
+      });
     } finally {
       await settings.update('hoverTips.enabled', undefined, vscode.ConfigurationTarget.Global);
     }

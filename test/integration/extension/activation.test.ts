@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import { requestedTrust } from '../support/extension';
-import { creditMeter, until } from './creditMeterApi';
+import { creditMeter, setUserSetting, until } from './creditMeterApi';
 
 const OWN_COMMANDS = [
   'creditMeter.askAboutSelection',
@@ -30,10 +30,13 @@ describe('extension: activation', () => {
   it("shows today's spend in the status bar when nothing is selected", async () => {
     const api = await creditMeter();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const view = api.statusBar();
-    assert.equal(view.mode, 'idle', JSON.stringify(api.services.liveEstimate.currentDraft));
-    assert.match(view.text, / cr today$/);
-    assert.match(view.tooltip, /Today: \*\*/);
+    await until("today's spend in the status bar", () => {
+      const view = api.statusBar();
+      assert.equal(view.mode, 'idle', `status bar ${JSON.stringify(view)}, draft ${JSON.stringify(api.services.liveEstimate.currentDraft)}`);
+      assert.match(view.text, / cr today$/);
+      assert.match(view.tooltip, /Today: \*\*/);
+      return view;
+    });
   });
 
   it('opens the ledger in the workspace storage folder', async () => {
@@ -68,10 +71,13 @@ describe('extension: API keys and model choice', () => {
     const before = api.services.config.settings.defaultModel;
     try {
       await vscode.commands.executeCommand('creditMeter.selectModel', 'openai:gpt-4.1-mini');
-      assert.equal(vscode.workspace.getConfiguration('creditMeter').get('defaultModel'), 'openai:gpt-4.1-mini');
-      await until('the extension to read the new default model', () => api.services.config.settings.defaultModel === 'openai:gpt-4.1-mini');
+      await until('the setting and the extension to hold the new default model', () => {
+        assert.equal(vscode.workspace.getConfiguration('creditMeter').get('defaultModel'), 'openai:gpt-4.1-mini');
+        assert.equal(api.services.config.settings.defaultModel, 'openai:gpt-4.1-mini');
+        return true;
+      });
     } finally {
-      await vscode.workspace.getConfiguration('creditMeter').update('defaultModel', before === 'anthropic:claude-sonnet-5' ? undefined : before, vscode.ConfigurationTarget.Global);
+      await setUserSetting(api, 'defaultModel', before === 'anthropic:claude-sonnet-5' ? undefined : before);
     }
   });
 });

@@ -27,8 +27,12 @@ describe('extension: budgets', () => {
       await ledger.append(charged(1.5));
       await until('the 100 % notice', () => state()?.daily.includes(100));
       assert.deepEqual(state()?.daily, [80, 100]);
-      await until('the warning background once the budget is spent', () => api.statusBar().warning);
-      assert.match(api.statusBar().tooltip, /Daily budget: 0 of/);
+      await until('the warning background and the spent budget in the tooltip', () => {
+        const view = api.statusBar();
+        assert.equal(view.warning, true, `status bar ${JSON.stringify(view)}`);
+        assert.match(view.tooltip, /Daily budget: 0 of/);
+        return view;
+      });
     } finally {
       await setUserSetting(api, 'budget.daily', null);
     }

@@ -1,9 +1,13 @@
 // Reaches Credit Meter's exported API and waits on its state, for the extension suites.
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import * as vscode from 'vscode';
 import { SCHEMA_VERSION, type UsageRecord } from '../../../src/core/ledger/usageRecord';
 import type { CreditMeterApi } from '../../../src/extension/extension';
+import { until } from '../../support/waitFor';
 import { activeExtension } from '../support/extension';
+
+export { until, waitFor } from '../../support/waitFor';
 
 export async function creditMeter(): Promise<CreditMeterApi> {
   const extension = await activeExtension();
@@ -15,31 +19,29 @@ export async function creditMeter(): Promise<CreditMeterApi> {
   return api;
 }
 
-/** Polls until `probe` returns a value (not undefined / false), or fails with what it saw last. */
-export async function until<T>(what: string | (() => string), probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Sets a user-level (not workspace) Credit Meter setting and waits until the extension has read it. */
+/**
+ * Sets a user-level (not workspace) Credit Meter setting and waits until the extension has re-read
+ * its settings with the new value in place (it has when its change event fires after VS Code holds it).
+ */
 export async function setUserSetting(api: CreditMeterApi, key: string, value: unknown): Promise<void> {
-  const changed = new Promise<void>((resolve) => {
-    const subscription = api.services.config.onDidChange(() => {
-      subscription.dispose();
-      resolve();
-    });
+  const holds = () => {
+    const current = vscode.workspace.getConfiguration('creditMeter').inspect(key)?.globalValue;
+    // Writing null or undefined may leave either behind: both mean "no user value".
+    return value === null || value === undefined ? current === null || current === undefined : isDeepStrictEqual(current, value);
+  };
+  if (holds()) {
+    return;
+  }
+  let read = false;
+  const subscription = api.services.config.onDidChange(() => {
+    read ||= holds();
   });
-  await vscode.workspace.getConfiguration('creditMeter').update(key, value, vscode.ConfigurationTarget.Global);
-  await Promise.race([changed, new Promise((resolve) => setTimeout(resolve, 2000))]);
+  try {
+    await vscode.workspace.getConfiguration('creditMeter').update(key, value, vscode.ConfigurationTarget.Global);
+    await until(`Credit Meter to read creditMeter.${key} = ${JSON.stringify(value)}`, () => read);
+  } finally {
+    subscription.dispose();
+  }
 }
 
 /** An `ok` record started now, charged `credits` as the provider reported them. */

@@ -20,15 +20,16 @@ describe('extension: status bar', () => {
     const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: SOURCE });
     const editor = await vscode.window.showTextDocument(document);
     editor.selection = new vscode.Selection(0, 0, 5, 12);
-    const view = await until(() => `the selection estimate (now ${JSON.stringify({ view: api.statusBar().mode, draft: api.services.liveEstimate.currentDraft })})`, () => {
-      const current = api.statusBar();
-      return current.mode === 'selection' ? current : undefined;
+    await until('the selection estimate for gpt-4.1, with its breakdown', () => {
+      const view = api.statusBar();
+      assert.equal(view.mode, 'selection', `status bar ${JSON.stringify(view)}, draft ${JSON.stringify(api.services.liveEstimate.currentDraft)}`);
+      assert.match(view.text, /sel ≈ \d+(\.\d+)? cr$/);
+      assert.match(view.tooltip, /\*\*Selection as context\*\* · gpt-4\.1/);
+      assert.match(view.tooltip, /:1-6 \| \d+ \| exact \|/, 'the selection is a part of the breakdown, counted exactly for gpt-4.1');
+      assert.match(view.tooltip, /expected output/);
+      assert.match(view.tooltip, /Today: \*\*/);
+      return view;
     });
-    assert.match(view.text, /sel ≈ \d+(\.\d+)? cr$/);
-    assert.match(view.tooltip, /\*\*Selection as context\*\* · gpt-4\.1/);
-    assert.match(view.tooltip, /:1-6 \| \d+ \| exact \|/, 'the selection is a part of the breakdown, counted exactly for gpt-4.1');
-    assert.match(view.tooltip, /expected output/);
-    assert.match(view.tooltip, /Today: \*\*/);
 
     editor.selection = new vscode.Selection(0, 0, 0, 0);
     await until('the idle text once the selection is gone', () => api.statusBar().mode === 'idle');
@@ -40,13 +41,14 @@ describe('extension: status bar', () => {
     await setUserSetting(api, 'budget.daily', 0);
     try {
       api.services.liveEstimate.update({ source: 'compose', prompt: 'Explain what this function does and why.', modelRef: 'openai:gpt-4.1' });
-      const view = await until('the draft estimate', () => {
-        const current = api.statusBar();
-        return current.mode === 'draft' ? current : undefined;
+      await until('the draft estimate, over the zero budget', () => {
+        const view = api.statusBar();
+        assert.equal(view.mode, 'draft', `status bar ${JSON.stringify(view)}`);
+        assert.match(view.text, /≈ \d+(\.\d+)? cr$/);
+        assert.equal(view.warning, true, 'a zero daily budget is crossed by any priced request');
+        assert.match(view.tooltip, /Could exceed the daily budget/);
+        return view;
       });
-      assert.match(view.text, /≈ \d+(\.\d+)? cr$/);
-      assert.equal(view.warning, true, 'a zero daily budget is crossed by any priced request');
-      assert.match(view.tooltip, /Could exceed the daily budget/);
     } finally {
       api.services.liveEstimate.clear();
       await setUserSetting(api, 'budget.daily', null);

@@ -55,7 +55,7 @@ describe("extension: a workspace's .vscode/settings.json and the API key", () =>
       'creditMeter.budget.monthly': null,
       'creditMeter.defaultModel': marker,
     }, null, 2)));
-    await until('VS Code to read the workspace settings file', () => api.services.config.settings.defaultModel === marker, 15_000);
+    await until('VS Code to read the workspace settings file', () => api.services.config.settings.defaultModel === marker);
   });
 
   after(async () => {

@@ -9,7 +9,8 @@ import type { ExportUsageResult } from '../../../src/extension/exportUsage/expor
 import type { HistoryPanel } from '../../../src/extension/history/historyPanel';
 import { DEFAULT_FILTER, toLedgerFilter } from '../../../src/protocol/historyFilter';
 import { makeRecords } from '../../support/ledgerFixtures';
-import { creditMeter, until } from '../extension/creditMeterApi';
+import { until, waitFor, WEBVIEW_LOAD_TIMEOUT_MS } from '../../support/waitFor';
+import { creditMeter } from '../extension/creditMeterApi';
 
 /** Records on days no other suite writes to, so the filters below see only these. */
 const records = makeRecords(240, { seed: 4242, startDate: '2025-06-02T08:00:00Z', days: 9 });
@@ -42,6 +43,7 @@ describe('history: Export Usage with an options object', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-meter-export-'));
 
   before(appendFixtures);
+  after(() => fs.rmSync(out, { recursive: true, force: true }));
 
   const cases: { name: string; options: Record<string, unknown>; keep: (record: UsageRecord) => boolean }[] = [
     { name: 'a date range', options: { ...RANGE, format: 'csv' }, keep: () => true },
@@ -114,13 +116,13 @@ describe('history: the view', () => {
   it('opens a webview panel of type creditMeter.history that loads, gets the rows and renders them', async () => {
     await until('a history tab', () => vscode.window.tabGroups.all.flatMap((group) => group.tabs)
       .find((candidate) => candidate.input instanceof vscode.TabInputWebview && candidate.input.viewType.endsWith('creditMeter.history')));
-    const rendered = await until('the view to report rendered rows', () => panel.stats.rendered, 30_000)
-      .catch((error: Error) => Promise.reject(new Error(`${error.message}; panel stats ${JSON.stringify(panel.stats)}`)));
+    const stats = await waitFor('the view to report rendered rows', () => panel.stats, (current) => current.rendered !== undefined, WEBVIEW_LOAD_TIMEOUT_MS);
+    const rendered = stats.rendered!;
     assert.ok(panel.stats.snapshots >= 1);
     assert.equal(typeof rendered.rows, 'number');
     // The view starts on its default filter (last 30 days): it must show exactly the ledger's rows for it.
     const expected = await defaultFilterRows();
-    await until(() => `${expected} rows on screen (the view reports ${panel.stats.rendered?.rows})`, () => panel.stats.rendered?.rows === expected, 30_000);
+    await until(() => `${expected} rows on screen (the view reports ${panel.stats.rendered?.rows})`, () => panel.stats.rendered?.rows === expected);
   });
 
   it('loads only its own bundle and media, under a CSP with a fresh nonce', async () => {
@@ -158,7 +160,7 @@ describe('history: the view', () => {
     await vscode.window.showTextDocument(document, { viewColumn: panel.panel.viewColumn, preview: false });
     await until('the view to be hidden', () => !panel.panel.visible);
     panel.panel.reveal();
-    await until('a new snapshot for the shown view', () => panel.stats.snapshots > snapshots, 30_000);
+    await until('a new snapshot for the shown view', () => panel.stats.snapshots > snapshots, WEBVIEW_LOAD_TIMEOUT_MS);
     await until('the shown view to render', () => panel.stats.rendered);
   });
 
@@ -169,12 +171,12 @@ describe('history: the view', () => {
     const shown = await until('the view to show the current rows', async () => {
       const expected = await defaultFilterRows();
       return panel.stats.rendered?.rows === expected ? expected : undefined;
-    }, 30_000);
+    });
     const [fresh] = makeRecords(1, { seed: 777, startDate: new Date() });
     await ledger.append(fresh);
-    await until('the appended row to reach the view', () => panel.stats.appends > appends, 10_000);
+    await until('the appended row to reach the view', () => panel.stats.appends > appends);
     // The view itself has the new row in its table (it reports what it painted), without reopening.
-    await until(() => `${shown + 1} rows on screen (the view reports ${panel.stats.rendered?.rows})`, () => panel.stats.rendered?.rows === shown + 1, 10_000);
+    await until(() => `${shown + 1} rows on screen (the view reports ${panel.stats.rendered?.rows})`, () => panel.stats.rendered?.rows === shown + 1);
     assert.equal(await defaultFilterRows(), shown + 1);
   });
 });

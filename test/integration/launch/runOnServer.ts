@@ -49,8 +49,24 @@ export async function runSuitesOnServer(trust: TrustState, selfTest: boolean): P
   });
   try {
     const page = await browser.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    // What the workbench and its webviews went through, printed when the run fails: a webview that
+    // never says `ready` shows up here as a failed or very slow request, or an error in its console.
+    const stamp = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+    const requestProblems: string[] = [];
+    const consoleErrors: string[] = [];
+    page.on('pageerror', (error) => consoleErrors.push(`${stamp()} page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') {
+        consoleErrors.push(`${stamp()} ${message.text().split('\n')[0].slice(0, 300)}`);
+      }
+    });
+    page.on('requestfailed', (request) => requestProblems.push(`${stamp()} failed (${request.failure()?.errorText}): ${request.url().slice(0, 200)}`));
+    page.on('requestfinished', (request) => {
+      const took = request.timing().responseEnd;
+      if (took > 5_000) {
+        requestProblems.push(`${stamp()} took ${(took / 1000).toFixed(1)} s: ${request.url().slice(0, 200)}`);
+      }
+    });
     await page.goto(server.workbenchUrl({ folder: workspace.folder, extensionTestsPath: integrationRunnerPath }));
     const deadline = Date.now() + runTimeoutMs;
     let serverGone = false;
@@ -74,8 +90,11 @@ export async function runSuitesOnServer(trust: TrustState, selfTest: boolean): P
     const verdict = judgeResults(raw);
     if (!verdict.ok) {
       console.log(`\n  server output (${trust}):\n${server.output().trim().split('\n').slice(-40).join('\n')}`);
-      if (pageErrors.length > 0) {
-        console.log(`  page errors:\n    ${pageErrors.join('\n    ')}`);
+      if (requestProblems.length > 0) {
+        console.log(`  failed or slow requests of the workbench and its webviews:\n    ${requestProblems.slice(0, 40).join('\n    ')}`);
+      }
+      if (consoleErrors.length > 0) {
+        console.log(`  console errors of the workbench and its webviews (last 20 of ${consoleErrors.length}):\n    ${consoleErrors.slice(-20).join('\n    ')}`);
       }
     }
     console.log(`  ${trust}: ${verdict.ok ? 'PASS' : 'FAIL'}: ${verdict.reason} (${((Date.now() - started) / 1000).toFixed(1)} s)`);

@@ -28,9 +28,10 @@ export async function run(): Promise<void> {
   const results: IntegrationResults = { status: 'started', trust: process.env.CREDIT_METER_TRUST, files: files.map((file) => path.relative(bundleDir, file)), tests: [] };
   writeResults(resultsFile, results);
 
-  // Real language servers answer some requests (hovers on a TypeScript file): on two busy cores that
-  // can take well over the unit-test default, so the per-test limit is generous.
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
+  // Every test waits for the state it expects (test/support/waitFor.ts: 30 s, 60 s for a webview
+  // page) and some wait for several states in turn; on two busy cores real language servers and
+  // webviews are slow. The per-test limit leaves room for that, and still fails a hung test.
+  const mocha = new Mocha({ ui: 'bdd', timeout: 180_000, slow: 10_000, color: false, reporter: 'spec' });
   for (const file of files) {
     mocha.addFile(file);
   }

@@ -1,13 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { get_encoding } from 'tiktoken';
 import { CALIBRATION_PRIORS } from '../../../src/core/tokens';
 import { type CliRun, runCli } from './runCli';
-
-const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 const references = new Map<string, ReturnType<typeof get_encoding>>();
 
@@ -94,26 +91,6 @@ describe('credit-meter count', () => {
       assert.match(result.err, message);
       assert.equal(result.err.trimEnd().split('\n').length, 1, `one line: ${result.err}`);
     }
-  });
-
-  describe('built dist/cli.js', function () {
-    this.timeout(120_000);
-
-    before(() => {
-      execFileSync(process.execPath, ['esbuild.js'], { cwd: ROOT, stdio: 'pipe' });
-    });
-
-    it('counts stdin and files through the bundled CLI', () => {
-      const cli = path.join(ROOT, 'dist', 'cli.js');
-      const fromStdin = spawnSync(process.execPath, [cli, 'count', '--model', 'gpt-4o', '--json'], { input: prose, encoding: 'utf8' });
-      assert.equal(fromStdin.status, 0, fromStdin.stderr);
-      assert.deepEqual(JSON.parse(fromStdin.stdout), { model: 'gpt-4o', encoding: 'o200k_base', tokens: referenceCount('o200k_base', prose), exact: true });
-
-      const missing = spawnSync(process.execPath, [cli, 'count', '--model', 'gpt-4o', path.join(dir, 'missing.ts')], { encoding: 'utf8' });
-      assert.notEqual(missing.status, 0);
-      assert.match(missing.stderr, /^credit-meter count: cannot read '.*missing\.ts': no such file\n$/);
-      assert.ok(fs.existsSync(path.join(ROOT, 'dist', 'ranks', 'o200k_base.bin')), 'the build writes the rank tables');
-    });
   });
 });
 

@@ -9,9 +9,11 @@ import { runCli } from './runCli';
 const round = (value: number) => Math.round(value * 1e9) / 1e9;
 
 interface ReportJson {
-  rows: Array<Record<string, unknown> & { requests: number; credits: number; usd: number; inputTokens: number; outputTokens: number }>;
+  rows: Array<Record<string, unknown> & { requests: number; credits: number; usd: number; inputTokens: number; outputTokens: number; served?: string[] }>;
   totals: { requests: number; credits: number; usd: number; inputTokens: number; outputTokens: number };
   quarantined: number;
+  skipped: { damaged: number; newerSchema: number };
+  indexRebuilt: string | null;
 }
 
 describe('credit-meter report', () => {
@@ -47,7 +49,28 @@ describe('credit-meter report', () => {
       && record.startedAt >= '2026-01-06' && record.startedAt < '2026-01-08');
     assert.ok(expected.length > 0);
     assert.equal(body.totals.requests, expected.length);
-    assert.deepEqual(body.rows.map((row) => row.model).sort(), [...new Set(expected.map((record) => record.modelServed ?? record.modelRequested))].sort());
+    assert.deepEqual(body.rows.map((row) => row.model).sort(), [...new Set(expected.map((record) => record.modelRequested))].sort());
+  });
+
+  it('--by model: one row per model asked for, failures included, with the served names alongside', async () => {
+    const mixed = makeRecords(60, { seed: 42, models: ['claude-sonnet-4-5', 'gpt-4.1'], errorRate: 0.3 });
+    await writeLedger(path.join(dir, 'by-model'), mixed);
+    const run = await runCli(['report', '--ledger', 'by-model', '--by', 'model', '--json'], dir);
+    assert.equal(run.code, 0, run.err);
+    const body = JSON.parse(run.out) as ReportJson;
+    assert.deepEqual(body.rows.map((row) => row.model), ['claude-sonnet-4-5', 'gpt-4.1'], 'no separate row for a served (dated) name');
+    for (const row of body.rows) {
+      const mine = mixed.filter((record) => record.modelRequested === row.model);
+      assert.equal(row.requests, mine.length, String(row.model));
+      assert.deepEqual(row.served, [...new Set(mine.flatMap((record) => (record.modelServed === null ? [] : [record.modelServed])))].sort());
+    }
+    const sonnet = mixed.filter((record) => record.modelRequested === 'claude-sonnet-4-5');
+    assert.ok(sonnet.some((record) => record.modelServed === null) && sonnet.some((record) => record.modelServed === 'claude-sonnet-4-5-20250929'), 'the fixture has a failure and a dated served name');
+    const table = await runCli(['report', '--ledger', 'by-model', '--by', 'model'], dir);
+    assert.match(table.out, /Served as/);
+    const line = table.out.split('\n').find((text) => text.startsWith('│ claude-sonnet-4-5 '));
+    assert.ok(line?.includes('claude-sonnet-4-5-20250929'), line);
+    assert.equal(table.out.split('\n').filter((text) => text.startsWith('│ claude-sonnet-4-5')).length, 1);
   });
 
   it('prints a table with a total row and the estimate accuracy', async () => {
@@ -68,22 +91,30 @@ describe('credit-meter report', () => {
     fs.mkdirSync(empty);
     const run = await runCli(['report', '--ledger', empty, '--json'], dir);
     assert.equal(run.code, 0, run.err);
-    assert.deepEqual(JSON.parse(run.out), { rows: [], totals: { requests: 0, credits: 0, usd: 0, inputTokens: 0, outputTokens: 0 }, quarantined: 0 });
+    assert.deepEqual(JSON.parse(run.out), {
+      rows: [], totals: { requests: 0, credits: 0, usd: 0, inputTokens: 0, outputTokens: 0 }, quarantined: 0, skipped: { damaged: 0, newerSchema: 0 }, indexRebuilt: null,
+    });
     const table = await runCli(['report', '--ledger', empty], dir);
     assert.match(table.out, /No usage recorded/);
     assert.deepEqual(fs.readdirSync(empty), [], 'reading a folder without a ledger leaves it untouched');
   });
 
-  it('counts unreadable lines as quarantined', async () => {
+  it('counts an unreadable line as skipped, and leaves the folder as it was (a report only reads)', async () => {
     const broken = path.join(dir, 'broken');
     await writeLedger(broken, records.slice(0, 3));
     const [segment] = fs.readdirSync(path.join(broken, SEGMENTS_DIR)).filter((name) => name.endsWith('.jsonl'));
     fs.appendFileSync(path.join(broken, SEGMENTS_DIR, segment), '{"schemaVersion":2,"id":"half');
+    const before = fs.readFileSync(path.join(broken, SEGMENTS_DIR, segment));
     const run = await runCli(['report', '--ledger', broken, '--json'], dir);
     assert.equal(run.code, 0, run.err);
     const body = JSON.parse(run.out) as ReportJson;
-    assert.equal(body.quarantined, 1);
+    assert.deepEqual(body.skipped, { damaged: 1, newerSchema: 0 });
+    assert.equal(body.quarantined, 0);
     assert.equal(body.totals.requests, 3);
+    assert.deepEqual(fs.readFileSync(path.join(broken, SEGMENTS_DIR, segment)), before, 'the reader did not repair the segment');
+    assert.ok(!fs.existsSync(path.join(broken, 'quarantine.jsonl')));
+    const table = await runCli(['report', '--ledger', broken], dir);
+    assert.match(table.out, /1 unreadable ledger line\(s\) were skipped and are not counted/);
   });
 
   const badInputs: Array<[string, string[], RegExp]> = [

@@ -54,9 +54,11 @@ describe('writeExport', () => {
 
   it('CSV: the column order documented in the README is the one written', () => {
     const readme = fs.readFileSync(path.resolve(__dirname, '../../../src/core/export/README.md'), 'utf8');
-    const documented = [...readme.matchAll(/^\| (\d+) \| `([a-z_]+)` \|/gm)].map((match) => [Number(match[1]), match[2]] as const);
+    const documented = [...readme.matchAll(/^\| (\d+) \| `([a-z_]+)` \| (\w+) \| (.*) \|$/gm)].map((match) => [Number(match[1]), match[2], match[3], match[4]] as const);
     assert.deepEqual(documented.map(([position]) => position), documented.map((_entry, i) => i + 1), 'numbered 1..n without gaps');
     assert.deepEqual(documented.map(([, name]) => name), csvColumns(true).map((column) => column.name));
+    // The meaning and type in the README are the ones `credit-meter export --columns` prints.
+    assert.deepEqual(documented.map(([, , type, meaning]) => [type, meaning]), csvColumns(true).map((column) => [column.kind === 'plain' ? 'text' : column.kind, column.description]));
   });
 
   it('CSV: the fast row writer matches the column list, cell for cell', () => {

@@ -155,7 +155,7 @@ describe('redactSecrets', () => {
       const output = redactSecrets(input);
       assert.equal(output, expected);
       assert.equal(looksLikeSecret(output), false);
-      assert.equal(looksLikeSecret(input), /sk-|AIza|Bearer/.test(input));
+      assert.equal(looksLikeSecret(input), /sk-|AIza|Bearer|:\/\/\w+:/.test(input));
     });
   }
 

@@ -249,7 +249,7 @@ describe('OpenAI-compatible provider', () => {
     const seen = collector();
     const result = await provider.send(request, seen);
     assert.equal(result.error?.errorClass, 'auth');
-    assert.match(result.error?.detail ?? '', /Incorrect API key provided: \[redacted\]/);
+    assert.match(result.error?.detail ?? '', /Incorrect API key provided: \[REDACTED\]/);
     const everything = [
       JSON.stringify(result), JSON.stringify(seen.attempts), result.error?.message, result.error?.detail, result.error?.stack, String(result.error),
     ].join('\n');

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { classifyFailure, parseErrorBody } from '../../../src/providers/errorClassification';
-import { redactSecrets } from '../../../src/providers/providerError';
+import { redactSecrets } from '../../../src/core/redact';
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, systemClock } from '../../../src/providers/retryPolicy';
 
 const context = { host: 'api.example.com', model: 'm', secrets: ['sk-secret-value-123456'] };
@@ -72,6 +72,6 @@ describe('error classification', () => {
   it('redacts keys and bearer tokens from anything a server sends back', () => {
     const text = 'key sk-secret-value-123456 and Bearer abcdefghijklmnop and sk-proj-ABCDEFGHIJKLMNOPQRST';
     const clean = redactSecrets(text, context.secrets);
-    assert.equal(clean, 'key [redacted] and Bearer [redacted] and sk-[redacted]');
+    assert.equal(clean, 'key [REDACTED] and Bearer [REDACTED] and [REDACTED]');
   });
 });

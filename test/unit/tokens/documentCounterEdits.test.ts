@@ -121,6 +121,57 @@ for (const encoding of ENCODING_NAMES) {
       }
     });
 
+    it('stays exact through random edits in and around long runs of one character', function () {
+      this.timeout(240_000);
+      const counter = loadCounter(encoding);
+      const reference = get_encoding(encoding);
+      try {
+        const random = randomSource(encoding === 'o200k_base' ? 3 : 4);
+        const runs = [' ', '-', 'a', 'Q', '\n', '\t', '中', '😀', '=', '\u3000', '.', 'é'];
+        const code = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n';
+        let text = '';
+        for (const unit of runs) {
+          text += code.slice(0, random(code.length)) + unit.repeat(300 + random(2_200));
+        }
+        const document = new DocumentCounter(counter, text);
+        assert.ok(document.inspectBlocks().filter((block) => block.run).length >= runs.length - 2, 'runs have blocks of their own');
+        for (let edit = 0; edit < 600; edit++) {
+          const current = document.text;
+          // Mostly inside runs: pick a position and walk into the run around it.
+          let offset = snap(current, random(current.length + 1));
+          const size = random(10);
+          let deleteCount = size < 5 ? 0 : size < 9 ? random(Math.min(6, current.length - offset) + 1) : random(Math.min(4_000, current.length - offset) + 1);
+          deleteCount = snap(current, offset + deleteCount) - offset;
+          let insert = '';
+          const kind = random(10);
+          if (kind < 4) {
+            insert = FRAGMENTS[random(FRAGMENTS.length)];
+          } else if (kind < 7) {
+            const unit = current.charAt(offset) === '' ? ' ' : current.slice(offset, offset + (current.codePointAt(offset)! > 0xffff ? 2 : 1));
+            insert = unit.repeat(1 + random(random(2) === 0 ? 3 : 1_500));
+          } else if (kind < 9) {
+            insert = runs[random(runs.length)].repeat(1 + random(400));
+          }
+          if (current.length > 40_000) {
+            offset = 0;
+            deleteCount = snap(current, 10_000) - offset;
+          }
+          offset = Math.min(offset, current.length);
+          const total = document.applyEdit(offset, deleteCount, insert);
+          assert.equal(document.text, current.slice(0, offset) + insert + current.slice(offset + deleteCount));
+          assert.equal(total, counter.count(document.text), `edit ${edit}: ${deleteCount} at ${offset} with ${JSON.stringify(insert.slice(0, 40))} (${insert.length})`);
+          if (edit % 50 === 0) {
+            assertBlocksValid(document, counter, `edit ${edit}`);
+          }
+          if (edit % 200 === 0) {
+            assert.equal(total, reference.encode_ordinary(document.text).length, `tiktoken after edit ${edit}`);
+          }
+        }
+      } finally {
+        reference.free();
+      }
+    });
+
     // Blocks are about 1 KB; sliding the same text past that size puts a block boundary at every
     // position of it in turn, including inside a whitespace run and right after a word that an edit
     // turns into a contraction, where a piece before the edit depends on what follows it.

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import { Ledger, SEGMENTS_DIR, SegmentWriter } from '../../../src/core/ledger';
 import { makeRecords } from '../../support/ledgerFixtures';
+import { until } from '../../support/waitFor';
 
 const childScript = path.join(os.tmpdir(), `cm-append-loop-${process.pid}.cjs`);
 
@@ -69,9 +70,7 @@ function segmentLines(dir: string): Map<string, string[]> {
   return out;
 }
 
-describe('ledger crash safety (real processes)', function () {
-  this.timeout(120_000);
-
+describe('ledger crash safety (real processes)', () => {
   before(() => {
     buildSync({ entryPoints: [path.join(__dirname, 'fixtures', 'appendLoop.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: childScript, logLevel: 'error' });
   });
@@ -177,9 +176,7 @@ describe('ledger write failures', () => {
       const [record] = makeRecords(1, { seed: 33 });
       let acknowledged = false;
       const appending = ledger.append(record).then(() => { acknowledged = true; });
-      for (let waited = 0; syncsStarted === 0 && !acknowledged && waited < 5000; waited += 5) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+      await until('the append to start a datasync (or to be acknowledged without one)', () => syncsStarted > 0 || acknowledged);
       await new Promise((resolve) => setTimeout(resolve, 20));
       assert.ok(syncsStarted > 0, 'no datasync');
       assert.equal(acknowledged, false, 'acknowledged before the sync finished');
