@@ -43,7 +43,7 @@ export function commandTable({ services, compose, threads, applier, telemetry, t
     'creditMeter.switchThread': (id?: string) => showing(() => compose.switchThread(id)),
     'creditMeter.renameThread': (id?: string, title?: string) => showing(() => compose.renameThread(id, title)),
     'creditMeter.deleteThread': (id?: string, confirmed?: boolean) => showing(() => compose.deleteThread(id, confirmed === true)),
-    'creditMeter.newThreadFromSummary': () => showing(() => compose.summarizeThread()),
+    'creditMeter.newThreadFromSummary': (confirmed?: boolean) => showing(() => compose.summarizeThread(confirmed === true)),
     'creditMeter.acceptProposal': (uri?: vscode.Uri) => applier.accept(uri instanceof vscode.Uri ? uri : undefined),
     'creditMeter.discardProposal': (uri?: vscode.Uri) => applier.discard(uri instanceof vscode.Uri ? uri : undefined),
     'creditMeter.exportUsage': (options?: unknown) => exportUsageCommand(services)(options),

@@ -75,6 +75,11 @@ export class ComposeThreads extends Disposable {
     return this.opened?.get(id);
   }
 
+  /** The thread and turn of a ledger turn id. */
+  findTurn(turnId: string): ReturnType<ThreadStore['findTurn']> {
+    return this.opened?.findTurn(turnId);
+  }
+
   /** Makes `id` the thread Compose continues (undefined: the next message starts a new thread). */
   async activate(id: string | undefined): Promise<void> {
     await this.options.workspaceState.update(ACTIVE_KEY, id);

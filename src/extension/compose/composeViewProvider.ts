@@ -95,6 +95,8 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
   private expiryTimer: ReturnType<typeof setTimeout> | undefined;
   /** Code blocks applied in this window (turn and block), each counted once. */
   private readonly applied = new Set<string>();
+  /** The thread the running request is recorded in. */
+  private runningThread: string | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -264,6 +266,9 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
     const thread = this.threads.get(id ?? this.threads.activeId ?? '');
     if (!thread) {
       return;
+    }
+    if (this.running && this.runningThread === thread.id) {
+      throw new UserFacingError('A request of this thread is still running: stop it first.', { title: 'Stop Request', command: 'creditMeter.stopRequest' });
     }
     if (!confirmed) {
       const title = this.threads.list().find((summary) => summary.id === thread.id)?.title ?? thread.title;
@@ -697,25 +702,17 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
     if (this.turn?.turnId === turnId && this.turn.status !== 'running') {
       return this.turn.text;
     }
-    for (const summary of this.threads.list()) {
-      const turn = this.threads.get(summary.id)?.turns.find((candidate) => candidate.turnId === turnId);
-      if (turn) {
-        return turn.answer ?? undefined;
-      }
-    }
-    return undefined;
+    return this.threads.findTurn(turnId)?.turn.answer ?? undefined;
   }
 
   private noteApplied(turnId: string, block: number): void {
     const key = `${turnId}#${block}`;
-    if (this.applied.has(key)) {
+    const owner = this.threads.findTurn(turnId)?.thread.id;
+    if (this.applied.has(key) || owner === undefined) {
       return;
     }
     this.applied.add(key);
-    const owner = this.threads.list().find((summary) => this.threads.get(summary.id)?.turns.some((turn) => turn.turnId === turnId));
-    if (owner) {
-      this.threads.noteApplied(owner.id, turnId).catch((error: unknown) => this.services.log.error('The applied block could not be counted', error));
-    }
+    this.threads.noteApplied(owner, turnId).catch((error: unknown) => this.services.log.error('The applied block could not be counted', error));
   }
 
   /**
@@ -740,6 +737,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
       }
       const history = plan?.historyFrom ?? store.get(threadId);
       const recordIn = threadId;
+      this.runningThread = recordIn;
       const sent: Draft = { ...draft, conversation: { thread: history, threadId: recordIn, dialect: this.dialectFor(draft.modelRef) } };
       const shown = this.services.liveEstimate.estimateDraft(sent);
       this.setTurn({ turnId, status: 'running', text: '', estimated: shown.summary.credits, charged: null, chargeSource: null });
@@ -808,6 +806,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
       return undefined;
     } finally {
       this.running = undefined;
+      this.runningThread = undefined;
       source.dispose();
       if (createdThread && !appended && threadId !== undefined && this.threads.get(threadId)?.turns.length === 0) {
         // Nothing was sent: the thread made for it goes again.

@@ -10,6 +10,7 @@ import { summarize } from '../../../src/core/ledger/recordSummary';
 import type { UsageRecord } from '../../../src/core/ledger/usageRecord';
 import { type CreditProfile, modelPricing } from '../../../src/core/pricing';
 import { CalibrationTable } from '../../../src/core/tokens';
+import { summaryText } from '../../../src/extension/compose/composeText';
 import type { ComposeSnapshot } from '../../../src/extension/compose/composeViewProvider';
 import type { TurnResult } from '../../../src/extension/send/turnRunner';
 import { type CachingUpstream, startCachingUpstream } from '../../support/cachingUpstream';
@@ -175,4 +176,53 @@ describe('compose: a three-message thread against a caching server', () => {
       assert.ok(totals.cacheReadTokens > 0);
     });
   }
+
+  it('starts a new thread from a summary: the old history read from the cache once, then only the summary resent', async function () {
+    this.timeout(180_000);
+    const api = await creditMeter();
+    await setUserSetting(api, 'defaultModel', 'cache-anthropic:claude-sonnet-4-5');
+    await vscode.commands.executeCommand('creditMeter.newThread');
+    await until('no active thread', async () => (await snapshot()).threads.activeId === null);
+    const extension = await activeExtension();
+    const document = await vscode.workspace.openTextDocument(path.join(extension.extensionPath, 'src', 'core', 'pricing', 'price.ts'));
+    editor = await vscode.window.showTextDocument(document);
+    editor.selection = new vscode.Selection(0, 0, document.lineCount, 0);
+    await until('the selection chip', async () => (await snapshot()).contexts.length === 1);
+    await vscode.commands.executeCommand('creditMeter.compose.setPrompt', 'What does priceFast do differently from price?');
+    await until('the prompt', async () => (await snapshot()).prompt === 'What does priceFast do differently from price?');
+    nextAnswer = 'It derives the rates once per tier band and checks them, so a keystroke costs no allocation.';
+    const first = await vscode.commands.executeCommand<TurnResult | undefined>('creditMeter.compose.send');
+    assert.equal(first?.status, 'ok', first?.error?.message);
+    const oldId = (await snapshot()).threads.activeId;
+    assert.ok(oldId);
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    await until('the chip to go', async () => (await snapshot()).contexts.length === 0);
+
+    nextAnswer = 'Summary: priceFast prices any usage split from rates derived per tier band; price asks the catalogue each time.';
+    const requestsBefore = server?.requests.length ?? 0;
+    const summary = await vscode.commands.executeCommand<TurnResult | undefined>('creditMeter.newThreadFromSummary', true);
+    assert.equal(summary?.status, 'ok', summary?.error?.message);
+    const state = await until('the new thread to be active', async () => {
+      const view = await snapshot();
+      return view.threads.activeId !== oldId && view.threads.activeId !== null && view;
+    });
+    const newId = state.threads.activeId as string;
+    const created = api.threads.get(newId);
+    assert.equal(created?.title, `Summary: ${api.threads.list().find((thread) => thread.id === oldId)?.title}`);
+    assert.deepEqual(created?.turns.map((turn) => [turn.prompt, turn.answer]), [[summaryText.prompt, nextAnswer]]);
+    assert.equal(api.threads.get(oldId)?.turns.length, 1, 'the old thread stays as it was');
+    const [record] = await (await api.services.ledger()).query({ turnId: (summary as TurnResult).turnId });
+    assert.equal(record.threadId, newId, 'the summary request is the new thread\'s first');
+    assert.ok(record.tokens.cacheRead > 0, 'the old thread\'s history was read from the cache');
+    const sent = server?.requests[requestsBefore]?.json as { messages: unknown[] };
+    assert.equal(sent.messages.length, 3, 'the old turn, then the request for a summary');
+
+    nextAnswer = 'ok';
+    await vscode.commands.executeCommand('creditMeter.compose.setPrompt', 'Go on from there.');
+    await until('the estimate of the follow-up', () => api.services.liveEstimate.state?.draft.prompt === 'Go on from there.' && api.services.liveEstimate.state.estimate.estimate.historyTurns === 1);
+    const next = await vscode.commands.executeCommand<TurnResult | undefined>('creditMeter.compose.send');
+    assert.equal(next?.status, 'ok', next?.error?.message);
+    const followUp = JSON.stringify(server?.requests.at(-1)?.json);
+    assert.ok(followUp.includes('Summary: priceFast') && !followUp.includes('export function modelPricing'), 'the new thread resends the summary, not the file');
+  });
 });
