@@ -6,7 +6,20 @@
  * derived once per tier band, so the estimate can redo it on every keystroke.
  */
 import { type CreditProfile, type CreditQuote, type ProviderHints, creditsFor, modelPricing } from '../pricing';
+import type { TokenUsage } from '../usage';
 import type { CachePrediction, CacheSplit } from './cacheTypes';
+
+/** The usage a request with this split is billed for: `extraFresh` more fresh input (earlier rounds' answers) and `outputTokens` out. */
+export function splitUsage(split: CacheSplit, outputTokens: number, extraFresh = 0): TokenUsage {
+  return {
+    inputTokens: split.freshInputTokens + extraFresh,
+    cacheReadTokens: split.cacheReadTokens,
+    cacheWriteTokens: split.cacheWriteTokens,
+    ...(split.cacheWrite1hTokens > 0 ? { cacheWrite1hTokens: split.cacheWrite1hTokens } : {}),
+    outputTokens,
+    reasoningTokens: 0,
+  };
+}
 
 export interface CacheQuote {
   readonly expected: CreditQuote;
@@ -28,14 +41,7 @@ export function quoteCachePrediction(
     if (pricing.kind === 'noPrice') {
       return { kind: 'noPrice', model: pricing.model, reason: pricing.reason, credits: undefined, usd: undefined };
     }
-    const priced = pricing.priceFast({
-      inputTokens: split.freshInputTokens,
-      cacheReadTokens: split.cacheReadTokens,
-      cacheWriteTokens: split.cacheWriteTokens,
-      ...(split.cacheWrite1hTokens > 0 ? { cacheWrite1hTokens: split.cacheWrite1hTokens } : {}),
-      outputTokens,
-      reasoningTokens: 0,
-    });
+    const priced = pricing.priceFast(splitUsage(split, outputTokens));
     return { ...priced, credits: creditsFor(priced.usd, profile, modelId) };
   };
   const uncached: CacheSplit = { cacheReadTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0, freshInputTokens: prediction.inputTokens };

@@ -14,6 +14,7 @@
  * high the dearer) while the expected value follows the expected one.
  */
 import type { CacheSplit } from '../cache/cacheTypes';
+import { splitUsage } from '../cache/quoteCache';
 import { type CreditProfile, type ModelPricing, creditsFor } from '../pricing';
 import type { EstimateCost } from './estimateTypes';
 import type { OutputQuantiles } from './outputModel';
@@ -46,14 +47,7 @@ export function costRange(
     let usd = 0;
     for (let round = 0; round < roundCount; round++) {
       usd += split
-        ? pricing.priceFast({
-          inputTokens: split.freshInputTokens + round * perRoundOutput,
-          cacheReadTokens: split.cacheReadTokens,
-          cacheWriteTokens: split.cacheWriteTokens,
-          ...(split.cacheWrite1hTokens > 0 ? { cacheWrite1hTokens: split.cacheWrite1hTokens } : {}),
-          outputTokens: perRoundOutput,
-          reasoningTokens: 0,
-        }).usd
+        ? pricing.priceFast(splitUsage(split, perRoundOutput, round * perRoundOutput)).usd
         : pricing.priceUncached(inputTokens + round * perRoundOutput, perRoundOutput);
     }
     return [usd, creditsFor(usd, profile, modelId, { rounds: roundCount })];

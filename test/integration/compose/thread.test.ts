@@ -3,6 +3,7 @@
 // host like the protocol server). Every request is recorded in the ledger with its thread, and the
 // send-time estimate of each cached follow-up is within 10 % of what it was charged.
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { totalsOf } from '../../../src/core/ledger/aggregate';
@@ -149,6 +150,10 @@ describe('compose: a three-message thread against a caching server', () => {
       assert.deepEqual(thread?.turns.map((turn) => [turn.turnId, turn.status]), results.map((result) => [result.turnId, 'ok']));
       assert.deepEqual(thread?.turns.map((turn) => turn.charge?.credits), records.map((record) => record.cost.credits));
       assert.ok(thread?.cache && thread.cache.entries.length > 0, 'the thread keeps what the provider caches');
+      // Kept per workspace, beside the ledger, one file per thread: a reload reads it back.
+      assert.equal(path.dirname(api.threads.dir), path.dirname(api.services.ledgerDir));
+      const onDisk = JSON.parse(fs.readFileSync(path.join(api.threads.dir, `${threadId}.json`), 'utf8')) as { turns: { turnId: string }[] };
+      assert.deepEqual(onDisk.turns.map((turn) => turn.turnId), results.map((result) => result.turnId));
       const item = state.threads.items.find((candidate) => candidate.id === threadId);
       assert.ok(item && Math.abs(item.credits - records.reduce((sum, record) => sum + (record.cost.credits ?? 0), 0)) < 1e-9, 'the thread shows its total cost');
 
@@ -224,5 +229,38 @@ describe('compose: a three-message thread against a caching server', () => {
     assert.equal(next?.status, 'ok', next?.error?.message);
     const followUp = JSON.stringify(server?.requests.at(-1)?.json);
     assert.ok(followUp.includes('Summary: priceFast') && !followUp.includes('export function modelPricing'), 'the new thread resends the summary, not the file');
+  });
+
+  it('with storePrompts off, keeps only the metering on disk, and still resends this session\'s turns', async function () {
+    this.timeout(180_000);
+    const api = await creditMeter();
+    await setUserSetting(api, 'defaultModel', 'cache-openai:gpt-4.1');
+    await setUserSetting(api, 'storePrompts', false);
+    try {
+      await vscode.commands.executeCommand('creditMeter.newThread');
+      await until('no active thread', async () => (await snapshot()).threads.activeId === null);
+      const secret = 'Why does the parser drop PORT-7731-SECRET?';
+      nextAnswer = 'Because ANSWER-4411-SECRET is never copied.';
+      await vscode.commands.executeCommand('creditMeter.compose.setPrompt', secret);
+      await until('the prompt', async () => (await snapshot()).prompt === secret);
+      const first = await vscode.commands.executeCommand<TurnResult | undefined>('creditMeter.compose.send');
+      assert.equal(first?.status, 'ok', first?.error?.message);
+      await vscode.commands.executeCommand('creditMeter.compose.setPrompt', 'And how do I fix it?');
+      await until('the follow-up estimate', () => api.services.liveEstimate.state?.draft.prompt === 'And how do I fix it?' && api.services.liveEstimate.state.estimate.estimate.historyTurns === 1);
+      const second = await vscode.commands.executeCommand<TurnResult | undefined>('creditMeter.compose.send');
+      assert.equal(second?.status, 'ok', second?.error?.message);
+      assert.ok(JSON.stringify(server?.requests.at(-1)?.json).includes('PORT-7731-SECRET'), 'this session still resends the earlier turn');
+      const threadId = (await snapshot()).threads.activeId as string;
+      const file = await until('the thread on disk', () => {
+        const text = fs.existsSync(path.join(api.threads.dir, `${threadId}.json`)) && fs.readFileSync(path.join(api.threads.dir, `${threadId}.json`), 'utf8');
+        return text && (JSON.parse(text) as { turns: { status: string }[] }).turns.every((turn) => turn.status === 'ok') && text;
+      });
+      assert.ok(!file.includes('PORT-7731-SECRET') && !file.includes('ANSWER-4411-SECRET'), 'no prompt or answer text on disk');
+      const saved = JSON.parse(file) as { turns: { prompt: unknown; charge: { credits: number | null } | null }[] };
+      assert.deepEqual(saved.turns.map((turn) => turn.prompt), [null, null]);
+      assert.ok(saved.turns.every((turn) => turn.charge !== null && turn.charge.credits !== null), 'the charges are kept');
+    } finally {
+      await setUserSetting(api, 'storePrompts', undefined);
+    }
   });
 });

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { get_encoding } from 'tiktoken';
-import { recordSend } from '../../../src/core/cache';
+import { predictCache, quoteCachePrediction, recordSend } from '../../../src/core/cache';
 import { type Estimate, EstimateSession, MESSAGE_FORMATS, blockCounting, cacheAwareCost, messageParts } from '../../../src/core/estimate';
 import { DEFAULT_PROFILE } from '../../../src/core/pricing';
 import { type Thread, ThreadStore, buildThreadRequest, memoryThreadStorage } from '../../../src/core/threads';
@@ -175,6 +175,36 @@ describe('estimate of a follow-up: the prompt cache', () => {
       assert.deepEqual(estimate.cost, reference.cost);
     });
   }
+
+  it('prices like quoteCachePrediction: the expected split at the typical answer, the range at the short and long ones', async () => {
+    const model = 'claude-sonnet-4-5';
+    const { thread } = await cachedThread(model, 'anthropic');
+    const request = conversationRequest(conversationOf(thread, 'anthropic'), model, SYSTEM, 'Why?', [], blockCounting(model)).send.cacheRequest;
+    const at = T0 + 3 * MINUTE;
+    const output = { p10: 120, p50: 400, p90: 1500 };
+    const { cost, cache } = cacheAwareCost(thread.cache ?? undefined, request, at, { profile: DEFAULT_PROFILE, output });
+    const prediction = predictCache(thread.cache ?? undefined, request, at);
+    const quote = (tokens: number) => quoteCachePrediction(prediction, tokens, model, DEFAULT_PROFILE);
+    assert.ok(cost.kind === 'priced');
+    assert.deepEqual([cost.usd.low, cost.usd.expected, cost.usd.high], [quote(120).expected.usd, quote(400).expected.usd, quote(1500).expected.usd]);
+    assert.deepEqual([cost.credits.low, cost.credits.expected, cost.credits.high], [quote(120).expected.credits, quote(400).expected.credits, quote(1500).expected.credits]);
+    assert.equal(cache.uncached?.expected, quote(400).uncached.credits);
+    assert.deepEqual([cache.readTokens, cache.writeTokens, cache.freshTokens], [prediction.cacheReadTokens, prediction.cacheWriteTokens, prediction.freshInputTokens]);
+  });
+
+  it('openai: when the cache may or may not have lasted, the range covers both outcomes', async () => {
+    const model = 'gpt-4.1';
+    const { thread } = await cachedThread(model, 'openai');
+    const request = conversationRequest(conversationOf(thread, 'openai'), model, SYSTEM, 'Why?', [], blockCounting(model)).send.cacheRequest;
+    const output = { p10: 100, p50: 100, p90: 100 };
+    const sure = cacheAwareCost(thread.cache ?? undefined, request, T0 + 2 * MINUTE, { profile: DEFAULT_PROFILE, output });
+    const unsure = cacheAwareCost(thread.cache ?? undefined, request, T0 + 7 * MINUTE, { profile: DEFAULT_PROFILE, output });
+    assert.ok(sure.cost.kind === 'priced' && unsure.cost.kind === 'priced');
+    assert.equal(sure.cost.usd.low, sure.cost.usd.high, 'a certain hit: one outcome');
+    assert.ok(unsure.prediction.alternative, 'past five minutes the hit is expected, not certain');
+    assert.ok(unsure.cost.usd.high > unsure.cost.usd.expected, 'the high end is the miss');
+    assert.equal(unsure.cost.usd.expected, sure.cost.usd.expected, 'the expected outcome is still the hit');
+  });
 
   it('anthropic: a first message pays the write premium, which the estimate includes', async () => {
     const model = 'claude-sonnet-4-5';
