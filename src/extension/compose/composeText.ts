@@ -23,6 +23,8 @@ export const threadText = {
   deleteDetail: 'Its requests stay in the usage history and the exports; only the conversation goes.',
   deleteButton: 'Delete',
   pickPlaceholder: 'Switch to a thread (Compose continues it)',
+  noSuchThread: (id: string) => `There is no thread "${id}" in this workspace.`,
+  stillRunning: 'A request of this thread is still running: stop it first.',
   pickNew: '$(add) New thread',
   pickDetail: (turns: number, credits: number) => `${turns} message(s) · ${formatCredits(credits)} cr`,
   historyMissing: (turns: number) => `${turns} earlier message(s) of this thread were not kept (creditMeter.storePrompts is off), so they are not resent.`,

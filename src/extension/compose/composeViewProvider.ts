@@ -232,7 +232,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
       target = picked.id;
     }
     if (target !== undefined && !this.threads.get(target)) {
-      throw new UserFacingError(`There is no thread "${target}" in this workspace.`);
+      throw new UserFacingError(threadText.noSuchThread(target));
     }
     await this.threads.activate(target);
     if (this.turn && !this.threads.get(target ?? '')?.turns.some((turn) => turn.turnId === this.turn?.turnId)) {
@@ -268,7 +268,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
       return;
     }
     if (this.running && this.runningThread === thread.id) {
-      throw new UserFacingError('A request of this thread is still running: stop it first.', { title: 'Stop Request', command: 'creditMeter.stopRequest' });
+      throw new UserFacingError(threadText.stillRunning, { title: 'Stop Request', command: 'creditMeter.stopRequest' });
     }
     if (!confirmed) {
       const title = this.threads.list().find((summary) => summary.id === thread.id)?.title ?? thread.title;
