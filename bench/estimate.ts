@@ -6,10 +6,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { calcPrice } from '@pydantic/genai-prices';
-import { EstimateSession, REQUEST_KINDS } from '../src/core/estimate';
+import { recordSend } from '../src/core/cache';
+import { EstimateSession, REQUEST_KINDS, blockCounting } from '../src/core/estimate';
 import { DEFAULT_PROFILE, creditsFor, modelPricing } from '../src/core/pricing';
 import { CalibrationTable } from '../src/core/tokens';
 import { ZERO_USAGE } from '../src/core/usage';
+import { type Thread, ThreadStore, memoryThreadStorage } from '../src/core/threads';
+import { type DraftConversation, conversationRequest } from '../src/extension/send/conversationDraft';
 import { DraftEstimator } from '../src/extension/send/draftEstimator';
 import { classifierAccuracy, type LabelledPrompt } from '../test/support/kindAccuracy';
 import { estimateSeed, seedCases } from '../test/support/seedScale';
@@ -91,24 +94,17 @@ function keystrokeRows(label: string, bytes: number): BenchRow[] {
 }
 
 /**
- * The extension's path per keystroke: the Compose draft (whole prompt string, contexts as the same
- * objects) through the `DraftEstimator` adapter, which diffs the prompt into the source's session.
+ * Times `estimate` on every draft of a prompt typed key by key, backspaced by 40 keys and edited in
+ * the middle, four times over (the first pass warms up and is not kept).
  */
-function adapterKeystrokeRows(label: string, bytes: number): BenchRow[] {
-  const calibration = new CalibrationTable();
-  const history: never[] = [];
-  // As the extension's services: the same profile, calibration table and history array on every call.
-  const estimator = new DraftEstimator({ profile: () => DEFAULT_PROFILE, calibration: () => calibration, history: () => history });
-  const contexts = corpus(bytes);
-  const draft = (prompt: string) => ({ source: 'compose' as const, model: MODEL, system: 'You are a concise coding assistant.', prompt, contexts, kind: 'refactor' as const });
-  estimator.estimate(draft(''));
+function typedDrafts(estimate: (prompt: string) => void): number[] {
   const samples: number[] = [];
   for (let pass = 0; pass < 4; pass++) {
     let prompt = '';
     const stroke = (next: string) => {
       prompt = next;
       const start = performance.now();
-      estimator.estimate(draft(prompt));
+      estimate(prompt);
       if (pass > 0) {
         samples.push(performance.now() - start);
       }
@@ -121,11 +117,86 @@ function adapterKeystrokeRows(label: string, bytes: number): BenchRow[] {
     }
     stroke(prompt.slice(0, 9) + prompt.slice(16));
   }
+  return samples;
+}
+
+/**
+ * The extension's path per keystroke: the Compose draft (whole prompt string, contexts as the same
+ * objects) through the `DraftEstimator` adapter, which diffs the prompt into the source's session.
+ */
+function adapterKeystrokeRows(label: string, bytes: number): BenchRow[] {
+  const calibration = new CalibrationTable();
+  const history: never[] = [];
+  // As the extension's services: the same profile, calibration table and history array on every call.
+  const estimator = new DraftEstimator({ profile: () => DEFAULT_PROFILE, calibration: () => calibration, history: () => history });
+  const contexts = corpus(bytes);
+  const draft = (prompt: string) => ({ source: 'compose' as const, model: MODEL, system: 'You are a concise coding assistant.', prompt, contexts, kind: 'refactor' as const });
+  estimator.estimate(draft(''));
+  const samples = typedDrafts((prompt) => estimator.estimate(draft(prompt)));
   const p50 = percentile(samples, 50);
   const p99 = percentile(samples, 99);
   return [
     { area: 'estimate', metric: `keystroke via the extension adapter p50, ${label} context (${samples.length} edits)`, value: `${(p50 * 1000).toFixed(0)} µs` },
     { area: 'estimate', metric: `keystroke via the extension adapter p99, ${label} context`, value: `${(p99 * 1000).toFixed(0)} µs`, target: '< 1 ms', ok: p99 < 1 },
+  ];
+}
+
+const THREAD_TURNS = 20;
+const SYSTEM = 'You are a concise coding assistant.';
+
+/**
+ * A Compose thread of `turns` answered turns (the first with `contextBytes` of context, then ~300
+ * character prompts and ~1.5 KB answers), each sent a minute apart and recorded in its cache state.
+ */
+async function benchThread(turns: number, contextBytes: number): Promise<{ store: ThreadStore; thread: Thread; at: number }> {
+  const prose = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const now = Date.now();
+  const { store } = await ThreadStore.open(memoryThreadStorage(), { storeText: true });
+  const { id } = await store.create();
+  const counting = blockCounting(MODEL);
+  for (let turn = 0; turn < turns; turn++) {
+    const at = now - (turns - turn) * 60_000;
+    const contexts = turn === 0 ? corpus(contextBytes) : [];
+    const prompt = `Turn ${turn}: ${prose.slice((turn * 311) % 4000, ((turn * 311) % 4000) + 300)}`;
+    const sent = conversationRequest({ thread: store.get(id), threadId: id, dialect: 'anthropic' }, MODEL, SYSTEM, prompt, contexts, counting);
+    await store.appendTurn(id, { turnId: `t${turn}`, startedAt: new Date(at), provider: 'anthropic', model: MODEL, prompt, contexts });
+    await store.updateTurn(id, `t${turn}`, { status: 'ok', answer: prose.slice((turn * 977) % 6000, ((turn * 977) % 6000) + 1500) });
+    await store.setCacheState(id, recordSend(store.get(id)?.cache ?? undefined, sent.send.cacheRequest, at));
+  }
+  return { store, thread: store.get(id) as Thread, at: now };
+}
+
+/**
+ * A follow-up in a long thread through the extension adapter: the resent history and the
+ * prompt-cache split (cache model, cache prices) re-estimated per keystroke, and the first estimate
+ * after the thread grew by a turn (the new texts counted, the request rebuilt).
+ */
+async function conversationRows(): Promise<BenchRow[]> {
+  const { store, thread } = await benchThread(THREAD_TURNS, 30 * KB);
+  const calibration = new CalibrationTable();
+  const history: never[] = [];
+  const estimator = new DraftEstimator({ profile: () => DEFAULT_PROFILE, calibration: () => calibration, history: () => history });
+  const conversation: DraftConversation = { thread, threadId: thread.id, dialect: 'anthropic' };
+  const draft = (prompt: string, conv = conversation) => ({ source: 'compose' as const, model: MODEL, system: SYSTEM, prompt, contexts: [], kind: 'explain' as const, conversation: conv });
+  const first = estimator.estimate(draft(''));
+  const samples = typedDrafts((prompt) => estimator.estimate(draft(prompt)));
+  // One more turn in the thread: the next estimate counts its texts and rebuilds the request, once.
+  const grown: number[] = [];
+  for (let turn = 0; turn < 10; turn++) {
+    await store.appendTurn(thread.id, { turnId: `more${turn}`, startedAt: new Date(), provider: 'anthropic', model: MODEL, prompt: `More ${turn}: ${PROMPT}`, contexts: [] });
+    await store.updateTurn(thread.id, `more${turn}`, { status: 'ok', answer: `${PROMPT} `.repeat(10) + turn });
+    const current = store.get(thread.id) as Thread;
+    const start = performance.now();
+    estimator.estimate(draft(PROMPT, { ...conversation, thread: current }));
+    grown.push(performance.now() - start);
+  }
+  const cache = first.estimate.cache;
+  const p99 = percentile(samples, 99);
+  return [
+    { area: 'estimate', metric: `thread follow-up: ${THREAD_TURNS} earlier turns, ${first.estimate.inputTokens.toLocaleString('en-US')} input tokens, ${cache?.readTokens.toLocaleString('en-US')} cached`, value: '' },
+    { area: 'estimate', metric: `keystroke in a thread follow-up (history + cache split) p50 (${samples.length} edits)`, value: `${(percentile(samples, 50) * 1000).toFixed(0)} µs` },
+    { area: 'estimate', metric: 'keystroke in a thread follow-up (history + cache split) p99', value: `${(p99 * 1000).toFixed(0)} µs`, target: '< 1 ms', ok: p99 < 1 },
+    { area: 'estimate', metric: 'first estimate after the thread grew by a turn (new texts counted, request rebuilt), median of 10', value: `${percentile(grown, 50).toFixed(2)} ms` },
   ];
 }
 
@@ -200,6 +271,7 @@ export async function run(): Promise<BenchRow[]> {
     ...keystrokeRows('1 MB', 1024 * KB),
     ...adapterKeystrokeRows('200 KB', 200 * KB),
     ...adapterKeystrokeRows('1 MB', 1024 * KB),
+    ...(await conversationRows()),
     ...pricingRows(),
     ...seedScaleRows(),
     ...classifierRows(),

@@ -10,6 +10,7 @@ import { contextWindowWarning } from '../core/format/statusView';
 import type { ComposeViewProvider } from './compose/composeViewProvider';
 import type { Services } from './services';
 import { selectionContext } from './statusBar';
+import { cacheDialectFor } from './send/conversationDraft';
 import type { TurnResult } from './send/turnRunner';
 import type { DraftContext } from './send/turnTypes';
 
@@ -37,8 +38,10 @@ function promptFor(services: Services, contexts: readonly DraftContext[], modelR
   box.title = `Ask about ${where}`;
   box.placeholder = 'What do you want to know? (Enter sends, Escape cancels)';
   box.ignoreFocusOut = true;
+  // The question starts a new thread: nothing earlier is resent, and the prompt cache is written as it will be.
+  const conversation = { thread: undefined, threadId: undefined, dialect: cacheDialectFor(services.config.settings.providers, modelRef) };
   const update = (value: string): void => {
-    services.liveEstimate.update({ source: 'inputBox', prompt: value, contexts, modelRef, kind: classifyKind(value) });
+    services.liveEstimate.update({ source: 'inputBox', prompt: value, contexts, modelRef, kind: classifyKind(value), conversation });
   };
   const subscription = services.liveEstimate.onDidChange(() => { box.title = titleFor(services, where); });
   update('');

@@ -3,6 +3,8 @@
  */
 import * as vscode from 'vscode';
 import { askAboutSelection, type AskArgs } from './askAboutSelection';
+import type { CodeApplier } from './compose/applyCode';
+import type { ComposeThreads } from './compose/composeThreads';
 import type { ComposeViewProvider } from './compose/composeViewProvider';
 import { exportUsageCommand } from './exportUsage/exportUsage';
 import { type ConnectArgs, connectAssistant, rotateGatewayToken, stopGateway } from './gateway/connectAssistant';
@@ -19,12 +21,15 @@ export type CommandHandler = (...args: never[]) => unknown;
 export interface CommandSurfaces {
   readonly services: Services;
   readonly compose: ComposeViewProvider;
+  readonly threads: ComposeThreads;
+  readonly applier: CodeApplier;
   readonly telemetry: TelemetryHost;
   readonly telemetryHeaders: TelemetryHeaders;
   readonly gateway: GatewayHost;
 }
 
-export function commandTable({ services, compose, telemetry, telemetryHeaders, gateway }: CommandSurfaces): Record<string, CommandHandler> {
+export function commandTable({ services, compose, threads, applier, telemetry, telemetryHeaders, gateway }: CommandSurfaces): Record<string, CommandHandler> {
+  const showing = (action: () => Promise<unknown>) => action().catch((error: unknown) => services.showSendError(error));
   return {
     'creditMeter.askAboutSelection': (args?: AskArgs) => askAboutSelection(services, compose, args),
     'creditMeter.openCompose': () => vscode.commands.executeCommand('creditMeter.compose.focus'),
@@ -33,7 +38,14 @@ export function commandTable({ services, compose, telemetry, telemetryHeaders, g
     'creditMeter.selectModel': (modelRef?: string) => selectModel(services, modelRef),
     'creditMeter.stopRequest': () => services.turns.stop(),
     'creditMeter.showLog': () => services.log.show(),
-    'creditMeter.showHistory': () => showHistory(services),
+    'creditMeter.showHistory': () => showHistory(services, threads),
+    'creditMeter.newThread': () => showing(() => compose.newThread()),
+    'creditMeter.switchThread': (id?: string) => showing(() => compose.switchThread(id)),
+    'creditMeter.renameThread': (id?: string, title?: string) => showing(() => compose.renameThread(id, title)),
+    'creditMeter.deleteThread': (id?: string, confirmed?: boolean) => showing(() => compose.deleteThread(id, confirmed === true)),
+    'creditMeter.newThreadFromSummary': (confirmed?: boolean) => showing(() => compose.summarizeThread(confirmed === true)),
+    'creditMeter.acceptProposal': (uri?: vscode.Uri) => applier.accept(uri instanceof vscode.Uri ? uri : undefined),
+    'creditMeter.discardProposal': (uri?: vscode.Uri) => applier.discard(uri instanceof vscode.Uri ? uri : undefined),
     'creditMeter.exportUsage': (options?: unknown) => exportUsageCommand(services)(options),
     'creditMeter.setTelemetryHeader': (name?: string, value?: string) => setTelemetryHeader(services.config, telemetryHeaders, name, value),
     'creditMeter.showTelemetryDisclosure': (answer?: 'send' | 'turnOff') => telemetry.showDisclosure(answer),

@@ -1,6 +1,9 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { warmUp } from '../core/tokens';
 import { commandTable, registerCommands } from './commands';
+import { CodeApplier } from './compose/applyCode';
+import { ComposeThreads } from './compose/composeThreads';
 import { registerComposeView } from './compose/registerComposeView';
 import type { GatewayHost } from './gateway/gatewayHost';
 import { registerGateway, type GatewaySurfaces } from './gateway/registerGateway';
@@ -16,6 +19,8 @@ import { TelemetryHost } from './telemetry/telemetryHost';
 /** What tests (and other extensions) can reach through `getExtension(...).exports`. */
 export interface CreditMeterApi {
   readonly services: Services;
+  /** Compose's conversations in this workspace. */
+  readonly threads: ComposeThreads;
   ledgerDir(): string;
   statusBar(): StatusBarView;
   /** The metering gateway's host: its state, token and tasks. */
@@ -31,22 +36,24 @@ export function activate(context: vscode.ExtensionContext): CreditMeterApi {
   let services: Services | undefined;
   try {
     services = owned(context, new Services(context));
-    const statusBar = owned(context, new StatusBar(services));
-    const compose = registerComposeView(context, services);
+    const threads = owned(context, new ComposeThreads({ storageDir: path.dirname(services.ledgerDir), workspaceState: context.workspaceState, config: services.config, log: services.log }));
+    const applier = owned(context, new CodeApplier(services.log));
+    const statusBar = owned(context, new StatusBar(services, threads));
+    const compose = registerComposeView(context, services, threads, applier);
     const telemetryHeaders = owned(context, new TelemetryHeaders(context.secrets));
     const telemetry = owned(context, new TelemetryHost({
       config: services.config, headers: telemetryHeaders, globalState: context.globalState, log: services.log,
       ledger: services.ledger.bind(services), version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0'),
     }));
     const gateway = registerGateway(context, services);
-    context.subscriptions.push(...registerCommands(commandTable({ services, compose, telemetry, telemetryHeaders, gateway: gateway.host })));
+    context.subscriptions.push(...registerCommands(commandTable({ services, compose, threads, applier, telemetry, telemetryHeaders, gateway: gateway.host })));
     registerHoverTips(context, services);
-    registerHistory(context, services);
+    registerHistory(context, services, threads);
     const ready = startAfterActivation(services, gateway);
     // Telemetry (off by default) starts once the ledger is open; the SDK loads only when it is on.
     void ready.then(() => telemetry.reconcile());
     services.log.info(`Credit Meter activated in ${(performance.now() - started).toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
-    return exportedApi(services, statusBar, gateway, ready);
+    return exportedApi(services, threads, statusBar, gateway, ready);
   } catch (error) {
     services?.log.error('Activation failed', error);
     void vscode.window.showErrorMessage(`Credit Meter failed to activate: ${error instanceof Error ? error.message : String(error)}`);
@@ -80,9 +87,10 @@ function startAfterActivation(services: Services, gateway: GatewaySurfaces): Pro
     });
 }
 
-function exportedApi(services: Services, statusBar: StatusBar, gateway: GatewaySurfaces, ready: Promise<void>): CreditMeterApi {
+function exportedApi(services: Services, threads: ComposeThreads, statusBar: StatusBar, gateway: GatewaySurfaces, ready: Promise<void>): CreditMeterApi {
   return {
     services,
+    threads,
     ledgerDir: () => services.ledgerDir,
     statusBar: () => statusBar.current(),
     gateway: gateway.host,

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { RequestKind } from '../core/ledger/usageRecord';
 import { parseModelRef } from '../core/settings/modelRef';
+import type { DraftConversation } from './send/conversationDraft';
 import type { DraftEstimate, DraftEstimator } from './send/draftEstimator';
 import type { Draft, DraftContext, DraftSource } from './send/turnTypes';
 import { FrameDebouncer } from './frameDebouncer';
@@ -22,6 +23,8 @@ export interface DraftUpdate {
   readonly contexts?: readonly DraftContext[];
   readonly modelRef?: string;
   readonly kind?: RequestKind;
+  /** The conversation the draft continues; `null` for none. */
+  readonly conversation?: DraftConversation | null;
 }
 
 export interface LiveEstimateOptions {
@@ -63,6 +66,10 @@ export class LiveEstimate extends Disposable {
       modelRef: change.modelRef ?? previous?.modelRef ?? this.options.defaultModelRef(),
       kind: change.kind ?? previous?.kind ?? 'other',
     };
+    const conversation = change.conversation === undefined ? previous?.conversation : change.conversation ?? undefined;
+    if (conversation) {
+      this.draft = { ...this.draft, conversation };
+    }
     this.frame.schedule();
   }
 
@@ -98,6 +105,7 @@ export class LiveEstimate extends Disposable {
       prompt: draft.prompt,
       contexts: draft.contexts,
       kind: draft.kind,
+      ...(draft.conversation ? { conversation: draft.conversation } : {}),
     });
   }
 

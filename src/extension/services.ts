@@ -24,6 +24,8 @@ import { LedgerRefresher } from './ledgerRefresher';
 import { Disposable } from './lifecycle';
 import { LiveEstimate } from './liveEstimate';
 import { ApiKeys, askBeforeSendingKey, type ConfirmKeyOrigin } from './secrets';
+import type { CacheRequest } from '../core/cache';
+import { cacheDialectOf, conversationRequest } from './send/conversationDraft';
 import { DraftEstimator, type DraftEstimate } from './send/draftEstimator';
 import { learnCalibration } from './send/learnCalibration';
 import { ModelLists } from './selectModel';
@@ -49,6 +51,10 @@ export interface SendOptions {
   readonly budgetConfirmed?: boolean;
   /** Skip the question about a request over the model's context window (the caller asked already). */
   readonly windowConfirmed?: boolean;
+  /** The ledger's turn id for the request (a new one when absent). */
+  readonly turnId?: string;
+  /** Called once the request is about to go out (after the questions), with the estimate it is judged by. */
+  readonly beforeSend?: (estimate: DraftEstimate) => Promise<void> | void;
 }
 
 export interface SendOutcome {
@@ -57,6 +63,8 @@ export interface SendOutcome {
   readonly result?: TurnResult;
   /** The question the user declined, when nothing was sent. */
   readonly declined?: 'window' | 'budget';
+  /** For a draft in a conversation: the prompt-cache model's view of what was sent (to record the send with). */
+  readonly conversation?: { readonly cacheRequest: CacheRequest };
 }
 
 export class Services extends Disposable {
@@ -233,9 +241,14 @@ export class Services extends Disposable {
       return { estimate, declined: 'budget' };
     }
     const { provider, config } = await this.providerFor(ref);
+    const settings = this.config.settings;
+    // A follow-up resends the thread's earlier turns: built by the core, as the estimate counted it.
+    const conversation = draft.conversation
+      ? conversationRequest({ ...draft.conversation, dialect: cacheDialectOf(config.kind) }, ref.model, settings.systemPrompt, draft.prompt, draft.contexts, this.estimator.countingFor(ref.model))
+      : undefined;
+    await options.beforeSend?.(estimate);
     const abort = new AbortController();
     const subscription = options.token?.onCancellationRequested(() => abort.abort());
-    const settings = this.config.settings;
     try {
       const result = await this.turns.run({
         provider,
@@ -248,6 +261,9 @@ export class Services extends Disposable {
         storePrompts: settings.storePrompts,
         signal: abort.signal,
         ...(options.onText ? { onText: options.onText } : {}),
+        ...(options.turnId ? { turnId: options.turnId } : {}),
+        ...(draft.conversation?.threadId ? { threadId: draft.conversation.threadId } : {}),
+        ...(conversation ? { messages: conversation.send } : {}),
       });
       this.learnFrom(result, estimate);
       if (result.ledgerError) {
@@ -255,7 +271,7 @@ export class Services extends Disposable {
         void vscode.window.showErrorMessage(`Credit Meter could not record this request's cost: ${result.ledgerError.message}`);
       }
       this.log.info(`Turn ${result.turnId}: ${result.status}, ${result.records.length} attempt(s), ${result.credits ?? '?'} cr`);
-      return { estimate, result };
+      return { estimate, result, ...(conversation ? { conversation: { cacheRequest: conversation.send.cacheRequest } } : {}) };
     } finally {
       subscription?.dispose();
     }

@@ -5,6 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { statusText, statusTooltip, statusWarns, type StatusMode, type StatusSnapshot, type TipSummary } from '../core/format/statusView';
+import { cacheText, threadText } from './compose/composeText';
+import type { ComposeThreads } from './compose/composeThreads';
 import { draftTipsFor } from './compose/draftTips';
 import { FrameDebouncer } from './frameDebouncer';
 import { Disposable } from './lifecycle';
@@ -46,7 +48,7 @@ export class StatusBar extends Disposable {
   private selectionCache: { key: string; estimate: DraftEstimate; draft: Draft } | undefined;
   private view: StatusBarView = { mode: 'idle', text: '', tooltip: '', warning: false };
 
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: Services, private readonly threads?: ComposeThreads) {
     super();
     this.item = this._register(vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Right, 100));
     this.item.name = 'Credit Meter';
@@ -58,6 +60,9 @@ export class StatusBar extends Disposable {
     this._register(services.onDidChangeProfile(() => { this.selectionCache = undefined; this.frame.schedule(); }));
     this._register(vscode.window.onDidChangeTextEditorSelection(() => this.frame.schedule()));
     this._register(vscode.window.onDidChangeActiveTextEditor(() => this.frame.schedule()));
+    if (threads) {
+      this._register(threads.onDidChange(() => this.frame.schedule()));
+    }
     // The first frame shows today's spend only: counting a selection would load the tokenizer on the activation path.
     this.render(true);
     this.item.show();
@@ -98,7 +103,7 @@ export class StatusBar extends Disposable {
     // An open but empty Compose view is not composing yet: the selection (or today's spend) says more.
     const typing = live && (live.draft.prompt.trim() !== '' || live.draft.source === 'inputBox');
     if (live && typing) {
-      return { ...base, mode: 'draft', estimate: live.estimate.summary, tips: this.tips(live.draft, live.estimate) };
+      return { ...base, mode: 'draft', estimate: live.estimate.summary, tips: this.tips(live.draft, live.estimate), notes: this.notes(live.draft, live.estimate) };
     }
     const selection = settings.showSelectionEstimate ? this.selectionEstimate() : undefined;
     if (selection) {
@@ -124,6 +129,27 @@ export class StatusBar extends Disposable {
       this.selectionCache = { key, draft, estimate: this.services.liveEstimate.estimateDraft(draft) };
     }
     return this.selectionCache;
+  }
+
+  /** The thread the draft continues, and what the prompt cache does for it (worded as in Compose). */
+  private notes(draft: Draft, estimate: DraftEstimate): string[] {
+    const notes: string[] = [];
+    const conversation = draft.conversation;
+    if (conversation) {
+      const id = conversation.threadId;
+      const summary = id === undefined ? undefined : this.threads?.list().find((thread) => thread.id === id);
+      notes.push(threadText.statusLine(summary?.title, summary?.turns ?? 0, summary?.cost.credits ?? 0));
+    }
+    const cache = estimate.estimate.cache;
+    if (cache && cache.rules !== 'none') {
+      const saving = estimate.summary.credits ? cacheText.saving(cache, estimate.summary.credits.expected) : undefined;
+      notes.push(cacheText.statusLine(cache, saving));
+      const note = cacheText.note(cache, Date.now());
+      if (note) {
+        notes.push(note);
+      }
+    }
+    return notes;
   }
 
   /** The same tips, priced the same way, as the Compose view and the hovers show. */

@@ -47,9 +47,22 @@ export const ModelOption = z.object({
 export type ModelOption = z.infer<typeof ModelOption>;
 
 /** The parts of the core estimate (`src/core/estimate` `EstimatePart`; a unit test keeps the kinds equal). */
-export const ESTIMATE_PART_KINDS = ['system', 'prompt', 'context', 'tools', 'overhead'] as const;
+export const ESTIMATE_PART_KINDS = ['system', 'history', 'prompt', 'context', 'tools', 'overhead'] as const;
 export const EstimatePartView = z.object({ kind: z.enum(ESTIMATE_PART_KINDS), label: z.string().max(1_000), tokens: count, exact: z.boolean() });
 export type EstimatePartView = z.infer<typeof EstimatePartView>;
+
+/** Prompt caching as the estimate predicts it (token counts add up to `inputTokens`); the sentences are worded by the extension. */
+export const CacheView = z.object({
+  rules: z.enum(['anthropic', 'openai', 'none']),
+  read: count,
+  written: count,
+  fresh: count,
+  /** `9.8k tokens cached until 14:32: …`, or that the cache expired. */
+  note: z.string().max(500).optional(),
+  /** `caching saves ≈ 0.8 cr`. */
+  saving: z.string().max(200).optional(),
+});
+export type CacheView = z.infer<typeof CacheView>;
 
 /** The live estimate as the view shows it. `credits: null` means the model has no price. */
 export const EstimateView = z.object({
@@ -71,6 +84,11 @@ export const EstimateView = z.object({
   dominant: z.string().max(1_000).optional(),
   /** The kind the estimate used (the picked one, or the one classified from the prompt). */
   kind: z.string().max(32),
+  /** Earlier turns of the thread resent with this message. */
+  historyTurns: count.optional(),
+  /** Earlier turns whose texts were not kept, so they are not resent (worded). */
+  historyNote: z.string().max(500).optional(),
+  cache: CacheView.optional(),
 });
 export type EstimateView = z.infer<typeof EstimateView>;
 
@@ -80,8 +98,54 @@ export const TipView = z.object({
   message: z.string().max(2_000),
   /** Already formatted: `saves ≈ 3,000 tokens, 0.36 cr`. */
   saving: shortText,
+  /** A one-click fix offered with the tip, and its button's label. */
+  action: z.object({ id: z.enum(['newThreadFromSummary']), label: shortText }).optional(),
 });
 export type TipView = z.infer<typeof TipView>;
+
+const threadId = z.string().min(1).max(128);
+
+/** A thread in the list: its name and what it cost so far. */
+export const ThreadItemView = z.object({
+  id: threadId,
+  title: z.string().max(300),
+  turns: count,
+  /** Credits charged for its requests (the ones with a known charge). */
+  credits: finite,
+  /** Requests without a known charge. */
+  uncharged: count,
+});
+export type ThreadItemView = z.infer<typeof ThreadItemView>;
+
+export const ThreadsView = z.object({
+  items: z.array(ThreadItemView).max(10_000),
+  /** The thread Compose continues; null when the next message starts a new one. */
+  activeId: threadId.nullable(),
+});
+export type ThreadsView = z.infer<typeof ThreadsView>;
+
+/** One earlier request of the active thread. Texts are null when they were not kept. */
+export const ThreadTurnView = z.object({
+  turnId: z.string().min(1).max(128),
+  prompt: z.string().max(MAX_PROMPT_CHARS).nullable(),
+  answer: z.string().max(MAX_PROMPT_CHARS).nullable(),
+  status: z.enum(['pending', 'ok', 'error', 'cancelled', 'aborted', 'timeout', 'blocked']),
+  estimated: finite.nullable(),
+  charged: finite.nullable(),
+  /** Code blocks of the answer applied to the editor. */
+  appliedBlocks: count,
+});
+export type ThreadTurnView = z.infer<typeof ThreadTurnView>;
+
+/** The active thread's requests, oldest first. */
+export const ConversationView = z.object({
+  threadId,
+  turns: z.array(ThreadTurnView).max(10_000),
+});
+export type ConversationView = z.infer<typeof ConversationView>;
+
+export const APPLY_MODES = ['insert', 'replace', 'diff'] as const;
+export type ApplyMode = (typeof APPLY_MODES)[number];
 
 export const TurnStatus = z.enum(['running', 'ok', 'error', 'cancelled', 'aborted', 'timeout']);
 export type TurnStatus = z.infer<typeof TurnStatus>;
@@ -111,6 +175,8 @@ export const ComposeState = z.object({
   estimate: EstimateView.nullable(),
   tips: z.array(TipView).max(50),
   turn: TurnView.nullable(),
+  threads: ThreadsView,
+  conversation: ConversationView.nullable(),
 });
 export type ComposeState = z.infer<typeof ComposeState>;
 
@@ -127,6 +193,8 @@ export const ToWebview = z.discriminatedUnion('type', [
   /** Streamed answer text to append to the turn's answer. */
   z.object({ type: z.literal('answerDelta'), turnId: id, text: z.string().max(MAX_PROMPT_CHARS) }),
   z.object({ type: z.literal('reply'), requestId, error: z.string().max(2_000).optional() }),
+  /** The thread list changed, or the active thread (its requests, costs, applied blocks). */
+  z.object({ type: z.literal('threads'), threads: ThreadsView, conversation: ConversationView.nullable() }),
 ]);
 export type ToWebview = z.infer<typeof ToWebview>;
 
@@ -142,6 +210,17 @@ export const FromWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('send'), requestId, prompt: z.string().max(MAX_PROMPT_CHARS) }).strict(),
   z.object({ type: z.literal('stop') }).strict(),
   z.object({ type: z.literal('copy'), requestId, text: z.string().max(MAX_PROMPT_CHARS) }).strict(),
+  /** The next message starts a new thread. */
+  z.object({ type: z.literal('newThread') }).strict(),
+  z.object({ type: z.literal('switchThread'), id: threadId }).strict(),
+  /** Asks for the new name in the extension (an input box). */
+  z.object({ type: z.literal('renameThread'), id: threadId }).strict(),
+  /** Asks before deleting. */
+  z.object({ type: z.literal('deleteThread'), id: threadId }).strict(),
+  /** "New thread from a summary": the extension shows the summary's cost and asks first. */
+  z.object({ type: z.literal('summarizeThread') }).strict(),
+  /** Applies code block `block` (document order) of a turn's answer to the editor. */
+  z.object({ type: z.literal('applyCode'), requestId, turnId: z.string().min(1).max(128), block: count.max(10_000), mode: z.enum(APPLY_MODES) }).strict(),
 ]);
 export type FromWebview = z.infer<typeof FromWebview>;
 

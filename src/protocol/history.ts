@@ -161,7 +161,14 @@ export const ToWebview = z.discriminatedUnion('type', [
   /** The rows of the view's filter; `requestId` echoes the query it answers, absent after an append. */
   z.object({ type: z.literal('selection'), requestId: requestId.optional(), selection: Selection.optional(), error: z.string().optional() }),
   z.object({ type: z.literal('budget'), budget: Budget }),
-  z.object({ type: z.literal('record'), requestId, record: UsageRecord.optional(), error: z.string().optional() }),
+  z.object({
+    type: z.literal('record'),
+    requestId,
+    record: UsageRecord.optional(),
+    error: z.string().optional(),
+    /** The Compose thread the request belongs to (named by the extension) and the code blocks of its answer applied, from the thread store. */
+    thread: z.object({ label: z.string().max(500), appliedBlocks: z.number().int().nonnegative().nullable() }).optional(),
+  }),
 ]);
 export type ToWebview = z.infer<typeof ToWebview>;
 

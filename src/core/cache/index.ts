@@ -60,4 +60,4 @@ export {
   openAiCacheRequest,
   openAiPromptBlocks,
 } from './requestBlocks';
-export { type CacheQuote, quoteCachePrediction } from './quoteCache';
+export { type CacheQuote, quoteCachePrediction, splitUsage } from './quoteCache';

@@ -1,10 +1,25 @@
 /**
  * A cache prediction priced: the expected split, the other possible outcome when the provider's
  * lifetime is best effort, and the same request without any cache (what caching saves, or what a
- * write costs more). All three go through `quoteUsageSplit`, the one price engine.
+ * write costs more). Each is the catalogue's price of the split (cache read, 5-minute and 1-hour
+ * write prices included) turned into credits by the profile: `priceFast`, the library's own rates
+ * derived once per tier band, so the estimate can redo it on every keystroke.
  */
-import { type CreditProfile, type CreditQuote, type ProviderHints, quoteUsageSplit } from '../pricing';
+import { type CreditProfile, type CreditQuote, type ProviderHints, creditsFor, modelPricing } from '../pricing';
+import type { TokenUsage } from '../usage';
 import type { CachePrediction, CacheSplit } from './cacheTypes';
+
+/** The usage a request with this split is billed for: `extraFresh` more fresh input (earlier rounds' answers) and `outputTokens` out. */
+export function splitUsage(split: CacheSplit, outputTokens: number, extraFresh = 0): TokenUsage {
+  return {
+    inputTokens: split.freshInputTokens + extraFresh,
+    cacheReadTokens: split.cacheReadTokens,
+    cacheWriteTokens: split.cacheWriteTokens,
+    ...(split.cacheWrite1hTokens > 0 ? { cacheWrite1hTokens: split.cacheWrite1hTokens } : {}),
+    outputTokens,
+    reasoningTokens: 0,
+  };
+}
 
 export interface CacheQuote {
   readonly expected: CreditQuote;
@@ -21,7 +36,14 @@ export function quoteCachePrediction(
   profile: CreditProfile,
   hints: ProviderHints = {},
 ): CacheQuote {
-  const quote = (split: CacheSplit) => quoteUsageSplit({ ...split, outputTokens }, modelId, profile, hints);
+  const pricing = modelPricing(modelId, profile, hints);
+  const quote = (split: CacheSplit): CreditQuote => {
+    if (pricing.kind === 'noPrice') {
+      return { kind: 'noPrice', model: pricing.model, reason: pricing.reason, credits: undefined, usd: undefined };
+    }
+    const priced = pricing.priceFast(splitUsage(split, outputTokens));
+    return { ...priced, credits: creditsFor(priced.usd, profile, modelId) };
+  };
   const uncached: CacheSplit = { cacheReadTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0, freshInputTokens: prediction.inputTokens };
   return {
     expected: quote(prediction),

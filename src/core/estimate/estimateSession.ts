@@ -9,7 +9,14 @@
  * and remembered by its text (the text string itself is the key, so an unchanged item costs a map
  * lookup, never a render or a copy). `estimate()` then only adds a handful of numbers and prices three
  * scenarios through a model pricing resolved once per model.
+ *
+ * A follow-up in a conversation also resends the earlier turns (`setResentHistory`): each text is
+ * counted once and remembered, so a thread that grows by a turn counts only the new texts, and a
+ * keystroke never touches the history. With `setCache` the estimate knows what the conversation sent
+ * before: the prompt cache's split (read, written, fresh) and its price come from `cacheAwareCost`,
+ * the same function the gateway calls; per keystroke only the prompt's block changes size.
  */
+import type { CacheRequest, CacheState, PromptBlock } from '../cache';
 import { type CreditProfile, DEFAULT_PROFILE, type ModelPricing, type ProviderHints, modelPricing } from '../pricing';
 import {
   CalibrationTable,
@@ -20,9 +27,10 @@ import {
   loadCounter,
   tokenizerForModel,
 } from '../tokens';
+import { cacheAwareCost } from './cacheCost';
 import { type ContextWindow, contextWindowFor, longContextThreshold } from './contextWindow';
 import { costRange, highRoundsFor } from './costRange';
-import type { ContextItem, Estimate, EstimateOptions, EstimatePart, ToolDefinition } from './estimateTypes';
+import type { ContextItem, Estimate, EstimateCache, EstimateCost, EstimateOptions, EstimatePart, ToolDefinition } from './estimateTypes';
 import { type MessageFormat, messageFormatFor, messageOverhead } from './messageFormat';
 import { type HistoryRecord, type OutputPrediction, predictOutput } from './outputModel';
 import { CLASSIFIED_PREFIX, type RequestKind, classifyKind } from './requestKind';
@@ -39,6 +47,34 @@ export interface EstimateSessionOptions extends EstimateOptions {
 
 /** Context texts whose counts are kept (items no longer in the draft too, so toggling one back costs nothing). */
 const CONTEXT_CACHE_TEXTS = 64;
+/** History texts whose counts are kept: a long thread's turns, and those of the thread switched away from. */
+const HISTORY_CACHE_TEXTS = 4096;
+
+/** The earlier turns a follow-up resends (`src/core/threads` `buildThreadRequest` gives them). */
+export interface ResentHistoryInput {
+  /** Every text of the earlier messages, in the order sent: user message parts and answers. */
+  readonly texts: readonly string[];
+  /** Messages they make up (a user message and an answer per turn). */
+  readonly messages: number;
+  /** Earlier turns resent. */
+  readonly turns: number;
+}
+
+/**
+ * What the estimate needs to know of the prompt cache: the conversation's state and the request as
+ * it would be sent, as a cache request built with a placeholder prompt. Its last block holds the
+ * prompt's part (with the framing the adapter adds); per keystroke that block's tokens follow the
+ * prompt: `placeholderTokens` out, the prompt's own count (as sent: after the junction when there is
+ * context) in.
+ */
+export interface DraftCache {
+  readonly state: CacheState | undefined;
+  readonly request: CacheRequest;
+  /** Tokens the placeholder prompt counted for in the request's last block. */
+  readonly placeholderTokens: number;
+  /** When the request would be sent (ms since the epoch): what is cached depends on it. */
+  readonly at: number;
+}
 
 export class EstimateSession {
   private modelId: string;
@@ -47,7 +83,7 @@ export class EstimateSession {
   private counter: TokenCounter;
   private profile: CreditProfile;
   private hints: ProviderHints;
-  private history: readonly HistoryRecord[];
+  private records: readonly HistoryRecord[];
   private calibration: CalibrationTable;
   private readonly counterFor: (encoding: EncodingName) => TokenCounter;
   private pricing: ModelPricing;
@@ -68,6 +104,11 @@ export class EstimateSession {
   private contextRaw: number[] = [];
   /** Raw counts of context bodies per encoding: text -> `kind\0label` -> tokens. */
   private readonly contextCounts = new Map<string, Map<string, Map<string, number>>>();
+  private history: ResentHistoryInput | undefined;
+  private historyRaw = 0;
+  /** Raw counts of history texts per encoding: text -> tokens. */
+  private readonly historyCounts = new Map<string, Map<string, number>>();
+  private cache: DraftCache | undefined;
 
   private givenRounds: number | undefined;
   private givenKind: RequestKind | undefined;
@@ -90,7 +131,7 @@ export class EstimateSession {
     this.modelId = options.model;
     this.profile = options.profile ?? DEFAULT_PROFILE;
     this.hints = options.providerHints ?? {};
-    this.history = options.history ?? [];
+    this.records = options.history ?? [];
     this.calibration = options.calibration ?? new CalibrationTable();
     this.counterFor = options.counterFor ?? loadCounter;
     this.tokenizer = tokenizerForModel(this.modelId, this.calibration);
@@ -135,8 +176,9 @@ export class EstimateSession {
     this.resolveWindow();
   }
 
+  /** Recorded requests the output model and the rounds learn from. */
   setHistory(history: readonly HistoryRecord[]): void {
-    this.history = history;
+    this.records = history;
     this.predictions.clear();
     this.roundsByKind.clear();
   }
@@ -184,6 +226,25 @@ export class EstimateSession {
     this.rebuildFixedParts();
   }
 
+  /**
+   * The earlier turns resent with the prompt (undefined or no texts: a first message). Each text is
+   * counted once per encoding and remembered, so adding a turn counts only its texts.
+   */
+  setResentHistory(history: ResentHistoryInput | undefined): void {
+    const next = history && history.messages > 0 ? history : undefined;
+    if (next === this.history) {
+      return;
+    }
+    this.history = next;
+    this.historyRaw = next ? this.countHistory(next.texts) : 0;
+    this.rebuildFixedParts();
+  }
+
+  /** The prompt cache's view of the request (undefined: priced as if nothing were cached, as before). */
+  setCache(cache: DraftCache | undefined): void {
+    this.cache = cache;
+  }
+
   setPrompt(text: string): void {
     this.promptString = text;
     this.prompt.setText(this.promptLead + text);
@@ -221,7 +282,7 @@ export class EstimateSession {
     const overheadPart: EstimatePart = {
       kind: 'overhead',
       label: 'message overhead',
-      tokens: messageOverhead(this.format, messageCount(this.systemTexts)),
+      tokens: messageOverhead(this.format, messageCount(this.systemTexts) + (this.history?.messages ?? 0)),
       exact: tokenizer.exact && this.format.exact,
     };
     const parts = [...this.fixedBefore, promptPart, ...this.fixedAfter, overheadPart];
@@ -232,6 +293,7 @@ export class EstimateSession {
       promptPart.tokens > 0 && promptPart.tokens >= (this.fixedDominant?.tokens ?? 0) ? promptPart : this.fixedDominant;
     // The last round reads everything: the input plus every earlier round's answer.
     const largestInput = inputTokens + (rounds - 1) * outputTokens.p50;
+    const priced = this.priced(inputTokens, outputTokens, rounds);
     return {
       model: this.modelId,
       family: tokenizer.family,
@@ -244,6 +306,7 @@ export class EstimateSession {
       roundsSource,
       highRounds: highRoundsFor(rounds),
       parts,
+      historyTurns: this.history?.turns ?? 0,
       inputTokens,
       countedInputTokens: this.fixedRaw + promptRaw + overheadPart.tokens,
       exact: parts.every((part) => part.exact),
@@ -254,8 +317,37 @@ export class EstimateSession {
       contextWindowSource: this.window?.source,
       exceedsContextWindow: this.window !== undefined && largestInput > this.window.tokens,
       longContextTier: this.tierStart !== undefined && largestInput > this.tierStart ? this.tierStart : undefined,
-      cost: costRange(this.pricing, this.profile, this.modelId, inputTokens, outputTokens, rounds),
+      cost: priced.cost,
+      cache: priced.cache,
     };
+  }
+
+  /** Credits low / expected / high: through the cache model when it is set, else every input token fresh. */
+  private priced(inputTokens: number, output: OutputPrediction, rounds: number): { cost: EstimateCost; cache: EstimateCache | undefined } {
+    const cache = this.cache;
+    if (!cache) {
+      return { cost: costRange(this.pricing, this.profile, this.modelId, inputTokens, output, rounds), cache: undefined };
+    }
+    const blocks = cache.request.blocks;
+    let request = cache.request;
+    const last = blocks.length - 1;
+    if (last >= 0) {
+      // The prompt's block as it is now: the placeholder's count out, the prompt's as sent (junction included) in.
+      const tokens = Math.max(0, blocks[last].tokens - cache.placeholderTokens + this.scaled(this.prompt.tokens));
+      const patched: PromptBlock[] = blocks.slice(0, last);
+      patched.push({ ...blocks[last], tokens });
+      request = { ...cache.request, blocks: patched };
+    }
+    const { cost, cache: split } = cacheAwareCost(cache.state, request, cache.at, {
+      profile: this.profile,
+      hints: this.hints,
+      output,
+      rounds,
+      inputTokens,
+      modelId: this.modelId,
+      pricing: this.pricing,
+    });
+    return { cost, cache: split };
   }
 
   private classified(): RequestKind {
@@ -278,7 +370,7 @@ export class EstimateSession {
     }
     let predicted = this.roundsByKind.get(kind);
     if (!predicted) {
-      predicted = predictRounds(this.history, kind);
+      predicted = predictRounds(this.records, kind);
       this.roundsByKind.set(kind, predicted);
     }
     return predicted;
@@ -298,7 +390,7 @@ export class EstimateSession {
       }
       return family;
     };
-    const prediction = predictOutput(this.history, this.modelId, this.tokenizer.family, kind, familyOf, this.codeTokens);
+    const prediction = predictOutput(this.records, this.modelId, this.tokenizer.family, kind, familyOf, this.codeTokens);
     this.predictions.set(kind, { codeTokens: this.codeTokens, prediction });
     return prediction;
   }
@@ -314,6 +406,7 @@ export class EstimateSession {
       this.systemRaw = system ? this.counter.count(system) : 0;
       this.toolsRaw = this.countTools(this.tools);
       this.contextRaw = this.context.map((item, index) => this.countContext(item, index));
+      this.historyRaw = this.history ? this.countHistory(this.history.texts) : 0;
     }
     this.rebuildFixedParts();
   }
@@ -323,6 +416,9 @@ export class EstimateSession {
     const before: EstimatePart[] = [];
     if (systemText(this.systemTexts)) {
       before.push({ kind: 'system', label: 'system', tokens: this.scaled(this.systemRaw), exact });
+    }
+    if (this.history) {
+      before.push({ kind: 'history', label: 'resent history', tokens: this.scaled(this.historyRaw), exact });
     }
     // A context part carries the junction that closes its block (its `>` and the blank line after it).
     const closing = this.context.length > 0 ? this.junctionRaw : 0;
@@ -339,7 +435,7 @@ export class EstimateSession {
     this.fixedBefore = before;
     this.fixedAfter = after;
     this.fixedTokens = 0;
-    this.fixedRaw = this.systemRaw + this.toolsRaw + closing;
+    this.fixedRaw = this.systemRaw + this.historyRaw + this.toolsRaw + closing;
     this.codeTokens = 0;
     this.fixedDominant = undefined;
     for (const raw of this.contextRaw) {
@@ -362,6 +458,28 @@ export class EstimateSession {
 
   private countTools(tools: readonly ToolDefinition[]): number {
     return tools.reduce((sum, tool) => sum + this.counter.count(JSON.stringify({ name: tool.name, description: tool.description, parameters: tool.parameters })), 0);
+  }
+
+  /** Raw tokens of the history's texts, each counted once per encoding and remembered. */
+  private countHistory(texts: readonly string[]): number {
+    let counts = this.historyCounts.get(this.counter.encoding);
+    if (!counts) {
+      counts = new Map();
+      this.historyCounts.set(this.counter.encoding, counts);
+    }
+    let total = 0;
+    for (const text of texts) {
+      let count = counts.get(text);
+      if (count === undefined) {
+        count = this.counter.count(text);
+        counts.set(text, count);
+        if (counts.size > HISTORY_CACHE_TEXTS) {
+          counts.delete(counts.keys().next().value as string);
+        }
+      }
+      total += count;
+    }
+    return total;
   }
 
   /** Raw tokens of context `index` as sent: the junction before it (after the first), then its block's body. */

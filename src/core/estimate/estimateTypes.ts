@@ -1,4 +1,5 @@
 /** The plain values an estimate is made from and made of. */
+import type { CacheNote } from '../cache/cacheTypes';
 import type { ContextKind } from '../contextKind';
 import type { ProviderHints } from '../pricing';
 import type { CreditProfile } from '../pricing';
@@ -48,13 +49,14 @@ export interface EstimateOptions {
   readonly providerHints?: ProviderHints;
 }
 
-export const PART_KINDS = ['system', 'prompt', 'context', 'tools', 'overhead'] as const;
+/** `history`: the earlier turns of a conversation, resent with every follow-up. */
+export const PART_KINDS = ['system', 'history', 'prompt', 'context', 'tools', 'overhead'] as const;
 export type PartKind = (typeof PART_KINDS)[number];
 
 /** One part of an estimate's input, as every surface (status bar, Compose, hover, CLI) shows it. */
 export interface EstimatePart {
   readonly kind: PartKind;
-  /** `system`, `prompt`, a context label, `tools (3)`, `message overhead`. */
+  /** `system`, `resent history`, `prompt`, a context label, `tools (3)`, `message overhead`. */
   readonly label: string;
   /** Tokens as the provider will count them: exact, or the proxy count times the calibration factor. */
   readonly tokens: number;
@@ -79,6 +81,31 @@ export type EstimateCost =
     }
   | { readonly kind: 'noPrice'; readonly reason: string; readonly credits: undefined; readonly usd: undefined };
 
+/**
+ * How the provider's prompt cache splits the input (from `src/core/cache`'s model): read from the
+ * cache, written to it, or sent fresh. They add up to the estimate's `inputTokens`.
+ */
+export interface EstimateCache {
+  /** How the provider caches: explicit breakpoints, automatic prefixes, or nothing we can predict. */
+  readonly rules: 'anthropic' | 'openai' | 'none';
+  readonly readTokens: number;
+  /** Written to the cache (priced above fresh input on Anthropic, like fresh input on OpenAI). */
+  readonly writeTokens: number;
+  /** The part of `writeTokens` written with the 1-hour lifetime. */
+  readonly write1hTokens: number;
+  readonly freshTokens: number;
+  /** The read happens only if the request is sent before this (ms since the epoch): "cached until 14:32". */
+  readonly cachedUntil: number | undefined;
+  /** What was cached expired then (ms), so it is sent (and written) again; absent when nothing expired. */
+  readonly expiredAt: number | undefined;
+  /** What the next follow-up can read after this request, and until when (ms). */
+  readonly cachedAfter: { readonly tokens: number; readonly until: number } | undefined;
+  /** The same request with no cache at all: what caching saves (or, for a first message, what writing costs). */
+  readonly uncached: CreditRange | undefined;
+  /** Why the split is what it is (expired, model changed, prefix changed, below the minimum, …). */
+  readonly notes: readonly CacheNote[];
+}
+
 export interface Estimate {
   readonly model: string;
   readonly family: string;
@@ -93,6 +120,8 @@ export interface Estimate {
   /** Rounds the high end assumes (agent loops overrun). */
   readonly highRounds: number;
   readonly parts: readonly EstimatePart[];
+  /** Earlier turns of the conversation resent with this message (their tokens are the `history` part); 0 for a first message. */
+  readonly historyTurns: number;
   /** The message format whose framing the overhead part counts. */
   readonly format: MessageFormatName;
   /** Input tokens of one round (the first; later rounds add what earlier rounds answered). */
@@ -115,4 +144,6 @@ export interface Estimate {
   /** The part with the most tokens (overhead aside); undefined when there is nothing to send. */
   readonly dominant: EstimatePart | undefined;
   readonly cost: EstimateCost;
+  /** The prompt-cache split, when the estimate was told what the conversation sent before; otherwise undefined (all input priced fresh). */
+  readonly cache: EstimateCache | undefined;
 }

@@ -1,13 +1,15 @@
 /** Pre-send estimates: what is sent, tokens per part, predicted output, and credits low / expected / high. */
 export { type ContextWindow, type ContextWindowSource, FAMILY_CONTEXT_WINDOWS, contextWindowFor, longContextThreshold } from './contextWindow';
-export { ROUNDS_OVERRUN, costRange, highRoundsFor } from './costRange';
+export { type CacheCost, type CacheCostOptions, blockCounting, cacheAwareCost } from './cacheCost';
+export { type CacheScenario, ROUNDS_OVERRUN, costRange, highRoundsFor } from './costRange';
 export { estimateRequest } from './estimateRequest';
-export { EstimateSession, type EstimateSessionOptions, diffEdit } from './estimateSession';
+export { type DraftCache, EstimateSession, type EstimateSessionOptions, type ResentHistoryInput, diffEdit } from './estimateSession';
 export {
   type ContextItem,
   type ContextKind,
   type CreditRange,
   type Estimate,
+  type EstimateCache,
   type EstimateCost,
   type EstimateInput,
   type EstimateOptions,
@@ -35,11 +37,13 @@ export {
   BLOCK_SEPARATOR,
   type DraftRequest,
   PART_JUNCTION,
+  type SentContext,
   type SentMessage,
   type SentRequest,
   contextBlock,
   contextBody,
   messageCount,
+  messageParts,
   sentRequest,
   systemText,
   userMessage,

@@ -704,6 +704,10 @@ export function estimateRawRequest(request: unknown, options: RawRequestOptions 
     outputTokens,
     dominant,
     cost: costRange(pricing, profile, parsed.model, inputTokens, outputTokens, 1),
+    // The earlier messages are a `context` part here and priced uncached: the prompt-cache split is
+    // `cacheAwareCost` with the task's cache state, for the gateway to add.
+    historyTurns: 0,
+    cache: undefined,
     format,
     formatSource: options.format === undefined ? 'detected' : 'given',
     messages: parsed.messages,

@@ -37,6 +37,13 @@ export interface DraftRequest {
   readonly contexts: readonly Pick<ContextItem, 'kind' | 'label' | 'text'>[];
 }
 
+/** A context as it is written into the message (a thread keeps the kind of older turns as plain text). */
+export interface SentContext {
+  readonly kind: string;
+  readonly label: string;
+  readonly text: string;
+}
+
 /** Between two blocks, and between the last block and the prompt. */
 export const BLOCK_SEPARATOR = '\n\n';
 /** The junction that starts every part after the first: the closing `>` of the block before, then the separator. */
@@ -47,12 +54,12 @@ function escapeLabel(label: string): string {
 }
 
 /** A context block without its closing `>`: `<context kind=… label=…>\n{text}\n</context`. */
-export function contextBody(context: Pick<ContextItem, 'kind' | 'label' | 'text'>): string {
+export function contextBody(context: SentContext): string {
   return `<context kind="${context.kind}" label="${escapeLabel(context.label)}">\n${context.text}\n</context`;
 }
 
 /** The context as sent: the labelled block. */
-export function contextBlock(context: Pick<ContextItem, 'kind' | 'label' | 'text'>): string {
+export function contextBlock(context: SentContext): string {
   return `${contextBody(context)}>`;
 }
 
@@ -85,11 +92,21 @@ export function messageCount(system: readonly string[]): number {
  * context i (the junction before it, for i > 0, then its body) and `prompt` the prompt with the
  * junction before it when there are contexts. `[...contexts, prompt].join('')` is the user message.
  */
-export function userMessageParts(prompt: string, contexts: DraftRequest['contexts']): { contexts: string[]; prompt: string; promptLead: string } {
+export function userMessageParts(prompt: string, contexts: readonly SentContext[]): { contexts: string[]; prompt: string; promptLead: string } {
   const promptLead = contexts.length > 0 ? PART_JUNCTION : '';
   return {
     contexts: contexts.map((context, index) => (index === 0 ? '' : PART_JUNCTION) + contextBody(context)),
     prompt: promptLead + prompt,
     promptLead,
   };
+}
+
+/**
+ * The user message in consecutive parts, one per context then the prompt's, as a conversation keeps
+ * it in blocks (`src/core/threads` `buildThreadRequest` takes this): joined they are the message as
+ * sent, and each part ends where counting part by part stays exact.
+ */
+export function messageParts(prompt: string, contexts: readonly SentContext[]): string[] {
+  const parts = userMessageParts(prompt, contexts);
+  return [...parts.contexts, parts.prompt];
 }

@@ -76,6 +76,8 @@ export interface StatusSnapshot {
   readonly spend: Spend;
   readonly limits: BudgetLimits;
   readonly tips: readonly TipSummary[];
+  /** Lines the extension words about the estimate (the conversation it belongs to, the prompt cache), shown under it. */
+  readonly notes?: readonly string[];
 }
 
 const ICON = '$(credit-card)';
@@ -133,6 +135,9 @@ export function statusTooltip(snapshot: StatusSnapshot): string {
     const tier = longContextNote(estimate);
     if (tier) {
       lines.push('', escapeMarkdown(tier));
+    }
+    for (const note of snapshot.notes ?? []) {
+      lines.push('', escapeMarkdown(note));
     }
 
     lines.push('', '---', '');

@@ -11,7 +11,7 @@
 import { calcPrice, type ModelPrice, type Provider } from '@pydantic/genai-prices';
 import { type TokenUsage, ZERO_USAGE } from '../usage';
 import { type CatalogueModel, type ProviderHints, findCatalogueModel } from './catalogue';
-import { linearPricer } from './linearPrice';
+import { linearPricer, linearUsagePricer } from './linearPrice';
 import { findModelRule, idCandidates } from './modelRules';
 import type { CreditProfile, ModelPrices, ModelRule } from './profileSchema';
 
@@ -52,6 +52,11 @@ export type ModelPricing =
       priceUncached(inputTokens: number, outputTokens: number, at?: Date): number;
       /** Each round priced as its own request, so a per-request tier is judged per round. */
       priceRounds(rounds: readonly TokenUsage[], at?: Date): PricedUsage;
+      /**
+       * `price` of any usage (prompt-cache reads and writes included) without its allocations, for
+       * per-keystroke use: the library's rates derived once per tier band and checked (see linearPrice.ts).
+       */
+      priceFast(usage: TokenUsage, at?: Date): PricedUsage;
     }
   | (NoPrice & { readonly modelId: string; readonly rule?: ModelRule });
 
@@ -140,11 +145,17 @@ function resolve(modelId: string, profile: CreditProfile, hints: ProviderHints):
     return { kind: 'priced', usd, inputUsd, outputUsd, model, provider: provider.id, source };
   };
   const priceUncached = linearPricer(provider, (inputTokens, outputTokens, at) => price({ ...ZERO_USAGE, inputTokens, outputTokens }, at).usd);
+  const fastUsage = linearUsagePricer(provider, price);
+  const priceFast = (usage: TokenUsage, at?: Date): PricedUsage => {
+    const { usd, inputUsd, outputUsd } = fastUsage(usage, at);
+    return { kind: 'priced', usd, inputUsd, outputUsd, model, provider: provider.id, source };
+  };
   return {
     kind: 'priced',
     modelId,
     model,
     priceUncached,
+    priceFast,
     provider: provider.id,
     source,
     price,

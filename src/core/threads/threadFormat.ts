@@ -12,7 +12,8 @@
 import * as z from 'zod';
 import { OUTCOME_STATUSES, RecordEstimate } from '../ledger';
 
-export const THREAD_FORMAT_VERSION = 1;
+/** 2: every turn counts the code blocks of its answer applied to the editor (`appliedBlocks`). */
+export const THREAD_FORMAT_VERSION = 2;
 
 const count = z.number().int().nonnegative();
 const isoUtc = z.iso.datetime({ offset: false, local: false });
@@ -56,6 +57,8 @@ export const ThreadTurn = z.object({
   /** The send-time estimate (the ledger's shape, prompt-cache parts included). */
   estimate: RecordEstimate.nullable(),
   charge: ThreadCharge.nullable(),
+  /** Code blocks of the answer applied to the editor (inserted, replaced, or accepted as a diff): a count, never their text. */
+  appliedBlocks: count,
 });
 export type ThreadTurn = z.infer<typeof ThreadTurn>;
 
@@ -114,8 +117,15 @@ export class NewerThreadFormatError extends Error {
 type Raw = Record<string, unknown>;
 export type ThreadMigration = (raw: Raw) => Raw;
 
-/** Step `n` turns a version-`n` document into a version-`n+1` one. None yet: version 1 is the first. */
-export const THREAD_MIGRATIONS: Readonly<Record<number, ThreadMigration>> = {};
+/** Step `n` turns a version-`n` document into a version-`n+1` one. */
+export const THREAD_MIGRATIONS: Readonly<Record<number, ThreadMigration>> = {
+  // 1 -> 2: turns gain `appliedBlocks`; nothing was applied before it was counted.
+  1: (raw) => ({
+    ...raw,
+    formatVersion: 2,
+    turns: Array.isArray(raw.turns) ? raw.turns.map((turn: unknown) => (typeof turn === 'object' && turn !== null ? { appliedBlocks: 0, ...turn } : turn)) : raw.turns,
+  }),
+};
 
 /**
  * Runs the steps from the document's `formatVersion` up to `target`. Exported with its step table

@@ -92,6 +92,8 @@ export interface ThreadCost {
   readonly unchargedTurns: number;
   /** Sum of the send-time expected estimates. */
   readonly estimatedCredits: number;
+  /** Code blocks of the answers applied to the editor. */
+  readonly appliedBlocks: number;
 }
 
 export interface ThreadSummary {
@@ -112,7 +114,9 @@ export function threadCost(thread: Thread): ThreadCost {
   let usd = 0;
   let chargedTurns = 0;
   let estimatedCredits = 0;
+  let appliedBlocks = 0;
   for (const turn of thread.turns) {
+    appliedBlocks += turn.appliedBlocks;
     if (turn.charge && (turn.charge.credits !== null || turn.charge.usd !== null)) {
       credits += turn.charge.credits ?? 0;
       usd += turn.charge.usd ?? 0;
@@ -120,7 +124,7 @@ export function threadCost(thread: Thread): ThreadCost {
     }
     estimatedCredits += turn.estimate?.expected ?? 0;
   }
-  return { credits, usd, chargedTurns, unchargedTurns: thread.turns.length - chargedTurns, estimatedCredits };
+  return { credits, usd, chargedTurns, unchargedTurns: thread.turns.length - chargedTurns, estimatedCredits, appliedBlocks };
 }
 
 /** True when every answered turn's prompt, answer and context texts are known, so a follow-up resends them all. */
@@ -279,6 +283,7 @@ export class ThreadStore {
       answer: null,
       estimate: turn.estimate ?? null,
       charge: null,
+      appliedBlocks: 0,
     };
     return this.save({ ...thread, turns: [...thread.turns, added], updatedAt: this.now().toISOString() });
   }
@@ -301,6 +306,35 @@ export class ThreadStore {
     const turns = [...thread.turns];
     turns[index] = changed;
     return this.save({ ...thread, turns, updatedAt: this.now().toISOString() });
+  }
+
+  /**
+   * Counts `blocks` more code blocks of a turn's answer applied to the editor (a count, never the
+   * text: kept with the metering, so also when texts are not kept).
+   */
+  async noteApplied(id: string, turnId: string, blocks = 1): Promise<Thread> {
+    if (!Number.isInteger(blocks) || blocks < 1) {
+      throw new RangeError(`blocks applied must be a whole number >= 1, got ${blocks}`);
+    }
+    const thread = this.require(id);
+    const index = thread.turns.findIndex((turn) => turn.turnId === turnId);
+    if (index < 0) {
+      throw new Error(`thread '${id}' has no turn '${turnId}'`);
+    }
+    const turns = [...thread.turns];
+    turns[index] = { ...turns[index], appliedBlocks: turns[index].appliedBlocks + blocks };
+    return this.save({ ...thread, turns, updatedAt: this.now().toISOString() });
+  }
+
+  /** The thread and turn a ledger turn id belongs to (the history view's "Thread" line). */
+  findTurn(turnId: string): { thread: Thread; turn: ThreadTurn } | undefined {
+    for (const thread of this.threads.values()) {
+      const turn = thread.turns.find((candidate) => candidate.turnId === turnId);
+      if (turn) {
+        return { thread, turn };
+      }
+    }
+    return undefined;
   }
 
   /** Keeps the prompt-cache model's state with the thread (hashes and counts only). */

@@ -1,4 +1,5 @@
 import { heavyModelTips } from './rules/heavyModel';
+import { longThreadTips } from './rules/longThread';
 import { hugeContextTips } from './rules/hugeContext';
 import { pastedLogTips } from './rules/pastedLog';
 import { longPromptTips, vaguePromptTips } from './rules/promptShape';
@@ -17,6 +18,7 @@ const RULES: readonly Rule[] = [
   longPromptTips,
   bigSystemPromptTips,
   toolDefinitionTips,
+  longThreadTips,
 ];
 
 /** Biggest saving first: credits when priced, tokens otherwise. */

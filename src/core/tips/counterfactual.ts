@@ -4,7 +4,7 @@ import type { PriceRequest, TipDraft } from './tip';
 /** Every input token of the draft, as the estimate counted them. */
 export function draftInputTokens(draft: TipDraft): number {
   const contexts = draft.contexts.reduce((sum, context) => sum + context.tokens, 0);
-  return draft.systemTokens + draft.promptTokens + contexts + (draft.tools?.tokens ?? 0) + (draft.overheadTokens ?? 0);
+  return draft.systemTokens + (draft.history?.tokens ?? 0) + draft.promptTokens + contexts + (draft.tools?.tokens ?? 0) + (draft.overheadTokens ?? 0);
 }
 
 /** The draft as the estimate prices it: all input uncached, the typical (p50) answer length. */

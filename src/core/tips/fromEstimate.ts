@@ -13,6 +13,7 @@ export function tipDraftFromEstimate(estimate: Estimate, prompt: string, context
   let promptTokens = 0;
   let overheadTokens = 0;
   let toolsTokens = 0;
+  let historyTokens = 0;
   const contextTokens: number[] = [];
   for (const part of estimate.parts) {
     switch (part.kind) {
@@ -21,6 +22,9 @@ export function tipDraftFromEstimate(estimate: Estimate, prompt: string, context
         break;
       case 'prompt':
         promptTokens += part.tokens;
+        break;
+      case 'history':
+        historyTokens += part.tokens;
         break;
       case 'context':
         contextTokens.push(part.tokens);
@@ -52,6 +56,10 @@ export function tipDraftFromEstimate(estimate: Estimate, prompt: string, context
     ...(toolsTokens > 0 ? { tools: { count: Math.max(1, toolCount), tokens: toolsTokens } } : {}),
     output: { p50: estimate.outputTokens.p50, p90: estimate.outputTokens.p90 },
     kind: estimate.kind,
+    ...(historyTokens > 0 ? { history: { tokens: historyTokens, turns: estimate.historyTurns } } : {}),
+    ...(estimate.cache && estimate.cache.rules !== 'none'
+      ? { cache: { readTokens: estimate.cache.readTokens, writeTokens: estimate.cache.writeTokens, write1hTokens: estimate.cache.write1hTokens, freshTokens: estimate.cache.freshTokens } }
+      : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-export type { PriceRequest, PriorSends, Tip, TipContext, TipDraft, TipEnvironment, TipId, TipSpan } from './tip';
+export type { LongThreadFacts, PriceRequest, PriorSends, Tip, TipAction, TipContext, TipDraft, TipEnvironment, TipId, TipSpan } from './tip';
 export { compareTips, computeTips } from './computeTips';
 export { TIP_THRESHOLDS } from './thresholds';
 export { SessionContextLog, contextFingerprint } from './sessionContextLog';

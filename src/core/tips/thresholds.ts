@@ -30,4 +30,8 @@ export const TIP_THRESHOLDS = {
   toolsMinTokens: 500,
   /** Tools a single request usually needs: the counterfactual. */
   toolsKept: 2,
+  /** A conversation whose earlier turns resend at least this many tokens with every message. */
+  longThreadTokens: 16_000,
+  /** What a summary of them resends instead: the counterfactual. */
+  threadSummaryTokens: 800,
 } as const;

@@ -10,7 +10,11 @@ export type TipId =
   | 'vaguePrompt'
   | 'longPrompt'
   | 'bigSystemPrompt'
-  | 'toolDefinitions';
+  | 'toolDefinitions'
+  | 'longThread';
+
+/** Something a surface can do for the user in one click, named by id (the surface words and runs it). */
+export type TipAction = 'newThreadFromSummary';
 
 /** Where the cost comes from: offsets (UTF-16, end exclusive) into the prompt or one context item's text. */
 export type TipSpan =
@@ -27,6 +31,8 @@ export interface Tip {
   /** Credits saved by that change, priced as the whole request with and without it; undefined when the model has no price. */
   readonly savingCredits: number | undefined;
   readonly span?: TipSpan;
+  /** A one-click fix the surface offers next to the tip. */
+  readonly action?: TipAction;
 }
 
 /** One piece of context attached to the draft; `tokens` comes from the estimate (already counted). */
@@ -52,6 +58,19 @@ export interface TipDraft {
   readonly output: { readonly p50: number; readonly p90: number };
   /** explain / fix / refactor / generate / plan / other. */
   readonly kind?: string;
+  /** The earlier turns of the conversation, resent with this message. */
+  readonly history?: { readonly tokens: number; readonly turns: number };
+  /** How the provider's prompt cache splits the input, when the estimate knows it (the parts add up to the input). */
+  readonly cache?: { readonly readTokens: number; readonly writeTokens: number; readonly write1hTokens: number; readonly freshTokens: number };
+}
+
+/** What the long-thread tip found, for the surface to word (its title and message are the surface's). */
+export interface LongThreadFacts {
+  /** Tokens of the earlier turns resent with every message. */
+  readonly resentTokens: number;
+  readonly turns: number;
+  /** About what a summary of them would resend instead. */
+  readonly summaryTokens: number;
 }
 
 /** Credits for one request of `model` with this usage; undefined when the model has no price. */
@@ -70,4 +89,6 @@ export interface TipEnvironment {
   readonly alternativeModels?: readonly string[];
   /** Looks up earlier sends of a context by its text. */
   readonly priorSends?: (text: string) => PriorSends | undefined;
+  /** Words the long-thread tip (the surface owns the wording); without it that tip is not offered. */
+  readonly longThreadText?: (facts: LongThreadFacts) => { readonly title: string; readonly message: string };
 }

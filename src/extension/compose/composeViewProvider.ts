@@ -2,29 +2,45 @@
  * The Compose webview view: the extension side. Owns the draft's context items, feeds the live
  * estimate on every prompt frame the view posts, answers with the estimate and tips, and runs Send /
  * Stop through the services' send path (budget check, turn runner, ledger).
+ *
+ * Compose is a conversation: every message belongs to a thread (`ComposeThreads`), a follow-up
+ * resends the thread's earlier turns, and the estimate prices them through the prompt-cache model.
+ * After each answer the thread keeps the turn (texts only with `storePrompts`), its charge and the
+ * cache state the provider's reported usage confirms. Code blocks of an answer can be inserted,
+ * replace the selection or be applied as a diff (`CodeApplier`); the thread counts what was applied.
  */
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import { type CacheRequest, type CacheState, recordSend } from '../../core/cache';
 import { contextWindowFix, contextWindowWarning, longContextNote } from '../../core/format/statusView';
-import { formatModelRef } from '../../core/settings/modelRef';
+import { codeBlocks, parseMarkdown } from '../../core/markdown';
+import { formatModelRef, parseModelRef } from '../../core/settings/modelRef';
+import { type Thread, turnInHistory } from '../../core/threads';
 import {
   COMPOSE_VIEW_ID,
   parseFromComposeView,
   type ComposeState,
+  type ConversationView,
   type EstimateView,
   type FromWebview,
   type ModelOption,
+  type ThreadsView,
   type ToWebview,
   type TurnView,
 } from '../../protocol/compose';
 import { FrameDebouncer } from '../frameDebouncer';
 import { Disposable } from '../lifecycle';
 import { UserFacingError, type Services } from '../services';
+import { cacheDialectFor, type DraftConversation } from '../send/conversationDraft';
 import type { DraftEstimate } from '../send/draftEstimator';
 import type { TurnResult } from '../send/turnRunner';
 import type { Draft, DraftContext } from '../send/turnTypes';
 import { selectionContext } from '../statusBar';
 import { renderWebviewHtml, webviewResourceRoots } from '../webview/webviewHtml';
+import { type ApplyMode, type ApplyResult, CodeApplier } from './applyCode';
 import { ComposeDraft } from './composeDraft';
+import { applyText, cacheText, summaryText, threadText } from './composeText';
+import type { ComposeThreads } from './composeThreads';
 import { draftTipsFor, tipView } from './draftTips';
 import { pickWorkspaceFiles, readWorkspaceFile } from './workspaceFiles';
 
@@ -50,6 +66,14 @@ export interface ComposeSnapshot {
   /** Ids of the tips shown next to the estimate. */
   readonly tips: readonly string[];
   readonly turn: TurnView | null;
+  readonly threads: ThreadsView;
+  readonly conversation: ConversationView | null;
+}
+
+/** Which thread a turn is recorded in, and whose earlier turns it resends (a summary resends another thread's). */
+interface TurnPlan {
+  readonly threadId: string;
+  readonly historyFrom?: Thread;
 }
 
 export class ComposeViewProvider extends Disposable implements vscode.WebviewViewProvider {
@@ -63,13 +87,23 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
   private tips: ComposeState['tips'] = [];
   private turn: TurnView | null = null;
   private running: vscode.CancellationTokenSource | undefined;
-  private turns = 0;
   private readonly selectionFrame: FrameDebouncer;
   private lastEditor: vscode.TextEditor | undefined;
   /** A prompt handed over by a command that the view has not shown yet: it wins over the view's restored draft. */
   private promptPending = false;
+  /** Re-estimates when the cached prefix the estimate counts on stops being read. */
+  private expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Code blocks applied in this window (turn and block), each counted once. */
+  private readonly applied = new Set<string>();
+  /** The thread the running request is recorded in. */
+  private runningThread: string | undefined;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly services: Services) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly services: Services,
+    private readonly threads: ComposeThreads,
+    private readonly applier: CodeApplier,
+  ) {
     super();
     this.selectionFrame = this._register(new FrameDebouncer(() => this.syncSelection(), (error) => services.log.error('Following the selection failed', error)));
     this.lastEditor = vscode.window.activeTextEditor;
@@ -93,7 +127,13 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
       this.feedEstimate();
     }));
     this._register(services.onDidChangeProfile(() => this.feedEstimate()));
+    // A thread changed (a turn, its charge, a rename, the active one): the list, the conversation and the resent history follow.
+    this._register(threads.onDidChange(() => {
+      this.post({ type: 'threads', threads: this.threadsView(), conversation: this.conversationView() });
+      this.feedEstimate();
+    }));
     this._register({ dispose: () => this.disposeView() });
+    this._register({ dispose: () => clearTimeout(this.expiryTimer) });
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -128,6 +168,8 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
         }
       }),
     );
+    // The conversations load in the background; the view is refreshed when they are in.
+    this.threads.store().catch((error: unknown) => this.services.log.error('The Compose threads could not be opened', error));
     this.syncSelection();
   }
 
@@ -142,20 +184,164 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
 
   /**
    * Asks a question about the selection here: shows the view with the prompt and the selection chip,
-   * then sends it exactly as the Send button does. Resolves with the turn, or undefined when it was
-   * not sent (budget declined, or a problem the user was shown).
+   * then sends it exactly as the Send button does, as the first message of a new thread (the input
+   * box estimated it without any earlier turns). Resolves with the turn, or undefined when it was not
+   * sent (budget declined, or a problem the user was shown).
    */
   async ask(question: ComposeQuestion): Promise<TurnResult | undefined> {
     this.refuseWhileRunning();
     this.draft.startOver(question.prompt, question.selection);
     this.contextTokens = undefined;
     this.promptPending = !this.listening();
+    await this.threads.store();
+    if ((this.threads.active?.turns.length ?? 0) > 0) {
+      await this.threads.activate(undefined);
+    }
     // Shown first, so the answer streams where the user looks; a view that is not ready yet gets it all with its state.
     await vscode.commands.executeCommand(`${COMPOSE_VIEW_ID}.focus`);
     this.post({ type: 'state', state: this.state(), restorePrompt: true });
     this.feedEstimate();
     this.refuseWhileRunning();
     return this.runTurn(this.draft.toDraft(question.modelRef ?? this.modelRef()));
+  }
+
+  /** Sends the current draft, as the Send button does (for tests and keybindings). */
+  async sendDraft(): Promise<TurnResult | undefined> {
+    this.refuseWhileRunning();
+    return this.runTurn(this.draft.toDraft(this.modelRef()));
+  }
+
+  /** The next message starts a new thread (created when it is sent). */
+  async newThread(): Promise<void> {
+    await this.threads.store();
+    await this.threads.activate(undefined);
+    this.turn = null;
+    this.post({ type: 'state', state: this.state(), restorePrompt: false });
+  }
+
+  /** Continues thread `id` (or asks which, with a quick pick). */
+  async switchThread(id?: string): Promise<void> {
+    await this.threads.store();
+    let target = id;
+    if (target === undefined) {
+      const items = this.threads.list().map((thread) => ({ label: thread.title, description: threadText.pickDetail(thread.turns, thread.cost.credits), id: thread.id as string | undefined }));
+      const picked = await vscode.window.showQuickPick([{ label: threadText.pickNew, id: undefined }, ...items], { placeHolder: threadText.pickPlaceholder });
+      if (!picked) {
+        return;
+      }
+      target = picked.id;
+    }
+    if (target !== undefined && !this.threads.get(target)) {
+      throw new UserFacingError(threadText.noSuchThread(target));
+    }
+    await this.threads.activate(target);
+    if (this.turn && !this.threads.get(target ?? '')?.turns.some((turn) => turn.turnId === this.turn?.turnId)) {
+      this.turn = null;
+    }
+    this.post({ type: 'state', state: this.state(), restorePrompt: false });
+  }
+
+  /** Renames thread `id` (the active one by default) to `title`, or to what the user types. */
+  async renameThread(id?: string, title?: string): Promise<void> {
+    await this.threads.store();
+    const thread = this.threads.get(id ?? this.threads.activeId ?? '');
+    if (!thread) {
+      return;
+    }
+    const current = this.threads.list().find((summary) => summary.id === thread.id)?.title ?? thread.title;
+    const name = title ?? await vscode.window.showInputBox({
+      prompt: threadText.renamePrompt,
+      value: current,
+      validateInput: (value) => (value.trim() === '' ? threadText.renameEmpty : undefined),
+    });
+    if (name === undefined || name.trim() === '') {
+      return;
+    }
+    await this.threads.rename(thread.id, name);
+  }
+
+  /** Deletes thread `id` (the active one by default) after asking, unless `confirmed`. */
+  async deleteThread(id?: string, confirmed = false): Promise<void> {
+    await this.threads.store();
+    const thread = this.threads.get(id ?? this.threads.activeId ?? '');
+    if (!thread) {
+      return;
+    }
+    if (this.running && this.runningThread === thread.id) {
+      throw new UserFacingError(threadText.stillRunning, { title: 'Stop Request', command: 'creditMeter.stopRequest' });
+    }
+    if (!confirmed) {
+      const title = this.threads.list().find((summary) => summary.id === thread.id)?.title ?? thread.title;
+      const picked = await vscode.window.showWarningMessage(threadText.deleteQuestion(title), { modal: true, detail: threadText.deleteDetail }, threadText.deleteButton);
+      if (picked !== threadText.deleteButton) {
+        return;
+      }
+    }
+    if (this.turn && thread.turns.some((turn) => turn.turnId === this.turn?.turnId)) {
+      this.turn = null;
+    }
+    await this.threads.delete(thread.id);
+    this.post({ type: 'state', state: this.state(), restorePrompt: false });
+  }
+
+  /**
+   * "New thread from a summary": asks the model for a summary of the active thread (its history is
+   * read from the cache when it still is), after showing what that costs, and starts a new thread
+   * with it. The old thread stays as it is.
+   */
+  async summarizeThread(confirmed = false): Promise<TurnResult | undefined> {
+    this.refuseWhileRunning();
+    await this.threads.store();
+    const thread = this.threads.active;
+    if (!thread || !thread.turns.some((turn) => turnInHistory(turn) === 'resend')) {
+      void vscode.window.showInformationMessage(summaryText.nothingToSummarise);
+      return undefined;
+    }
+    const modelRef = this.modelRef();
+    const draft: Draft = {
+      prompt: summaryText.prompt,
+      contexts: [],
+      modelRef,
+      kind: 'explain',
+      source: 'summary',
+      conversation: { thread, threadId: thread.id, dialect: this.dialectFor(modelRef) },
+    };
+    const estimate = this.services.liveEstimate.estimateDraft(draft);
+    const resent = estimate.estimate.parts.filter((part) => part.kind === 'history').reduce((sum, part) => sum + part.tokens, 0);
+    const title = this.threads.list().find((summary) => summary.id === thread.id)?.title ?? thread.title;
+    if (!confirmed) {
+      const picked = await vscode.window.showInformationMessage(
+        summaryText.question(title),
+        { modal: true, detail: summaryText.detail(estimate.summary.model, estimate.summary.credits, resent) },
+        summaryText.confirm,
+      );
+      if (picked !== summaryText.confirm) {
+        return undefined;
+      }
+    }
+    const created = await this.threads.create(summaryText.title(title));
+    this.turn = null;
+    this.post({ type: 'state', state: this.state(), restorePrompt: false });
+    const { conversation: _history, ...message } = draft;
+    const result = await this.runTurn({ ...message, source: 'compose' }, { threadId: created.id, historyFrom: thread }, { budgetConfirmed: confirmed });
+    if (!result || result.status !== 'ok') {
+      // Without a summary the new thread has nothing to start from.
+      if (this.threads.get(created.id)?.turns.every((turn) => turn.status !== 'ok')) {
+        await this.threads.delete(created.id);
+        await this.threads.activate(thread.id);
+      }
+    }
+    return result;
+  }
+
+  /** Applies code block `block` of a turn's answer to the editor; the thread counts it once applied. */
+  async applyCode(turnId: string, block: number, mode: ApplyMode): Promise<ApplyResult> {
+    const answer = this.answerOf(turnId);
+    const code = answer === undefined ? undefined : codeBlocks(parseMarkdown(answer))[block];
+    if (!code) {
+      return { kind: 'notApplied', reason: applyText.noBlock };
+    }
+    return this.applier.apply(mode, code.text, () => this.noteApplied(turnId, block));
   }
 
   private refuseWhileRunning(): void {
@@ -174,6 +360,8 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
       estimate: this.estimate,
       tips: this.tips.map((tip) => tip.id),
       turn: this.turn,
+      threads: this.threadsView(),
+      conversation: this.conversationView(),
     };
   }
 
@@ -207,6 +395,11 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
     } catch (error) {
       this.services.log.error(`Compose view: handling "${parsed.message.type}" failed`, error);
     }
+  }
+
+  /** Runs an action the view asked for; a problem is shown to the user. */
+  private act(action: () => Promise<unknown>): void {
+    action().catch((error: unknown) => this.services.showSendError(error));
   }
 
   private handle(message: FromWebview): void {
@@ -260,6 +453,27 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
           (error: unknown) => this.post({ type: 'reply', requestId: message.requestId, error: `Copy failed: ${String(error)}` }),
         );
         break;
+      case 'newThread':
+        this.act(() => this.newThread());
+        break;
+      case 'switchThread':
+        this.act(() => this.switchThread(message.id));
+        break;
+      case 'renameThread':
+        this.act(() => this.renameThread(message.id));
+        break;
+      case 'deleteThread':
+        this.act(() => this.deleteThread(message.id));
+        break;
+      case 'summarizeThread':
+        this.act(() => this.summarizeThread());
+        break;
+      case 'applyCode':
+        this.applyCode(message.turnId, message.block, message.mode).then(
+          (result) => this.post({ type: 'reply', requestId: message.requestId, ...(result.kind === 'notApplied' ? { error: result.reason } : {}) }),
+          (error: unknown) => this.post({ type: 'reply', requestId: message.requestId, error: error instanceof Error ? error.message : String(error) }),
+        );
+        break;
       default: {
         const unreachable: never = message;
         throw new Error(`unhandled message ${JSON.stringify(unreachable)}`);
@@ -276,11 +490,56 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
       estimate: this.estimate,
       tips: this.tips,
       turn: this.turn,
+      threads: this.threadsView(),
+      conversation: this.conversationView(),
+    };
+  }
+
+  private threadsView(): ThreadsView {
+    return {
+      items: this.threads.list().map((thread) => ({
+        id: thread.id,
+        title: thread.title,
+        turns: thread.turns,
+        credits: thread.cost.credits,
+        uncharged: thread.cost.unchargedTurns,
+      })),
+      activeId: this.threads.activeId ?? null,
+    };
+  }
+
+  private conversationView(): ConversationView | null {
+    const thread = this.threads.active;
+    if (!thread) {
+      return null;
+    }
+    return {
+      threadId: thread.id,
+      turns: thread.turns.map((turn) => ({
+        turnId: turn.turnId,
+        prompt: turn.prompt,
+        answer: turn.answer,
+        status: turn.status,
+        estimated: turn.estimate?.expected ?? null,
+        charged: turn.charge?.credits ?? null,
+        appliedBlocks: turn.appliedBlocks,
+      })),
     };
   }
 
   private modelRef(): string {
     return this.services.config.settings.defaultModel;
+  }
+
+  private dialectFor(modelRef: string): DraftConversation['dialect'] {
+    return cacheDialectFor(this.services.config.settings.providers, modelRef);
+  }
+
+  /** The draft as the next message of the active thread (a new thread when none is active). */
+  private composeDraft(): Draft {
+    const draft = this.draft.toDraft(this.modelRef());
+    const thread = this.threads.active;
+    return { ...draft, conversation: { thread, threadId: thread?.id, dialect: this.dialectFor(draft.modelRef) } };
   }
 
   private models(): { models: ModelOption[]; model: string } {
@@ -306,8 +565,15 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
       this.post({ type: 'estimate', seq: this.lastSeq, estimate: null, tips: [] });
       return;
     }
-    const draft = this.draft.toDraft(this.modelRef());
-    this.services.liveEstimate.update({ source: 'compose', prompt: draft.prompt, contexts: draft.contexts, modelRef: draft.modelRef, kind: draft.kind });
+    const draft = this.composeDraft();
+    this.services.liveEstimate.update({
+      source: 'compose',
+      prompt: draft.prompt,
+      contexts: draft.contexts,
+      modelRef: draft.modelRef,
+      kind: draft.kind,
+      conversation: draft.conversation ?? null,
+    });
   }
 
   private showEstimate(draft: Draft, estimate: DraftEstimate): void {
@@ -315,6 +581,11 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
     const dominant = estimate.estimate.dominant;
     const windowWarning = contextWindowWarning(summary);
     const tierNote = longContextNote(summary);
+    const cache = estimate.estimate.cache;
+    const now = Date.now();
+    const cacheNote = cache ? cacheText.note(cache, now) : undefined;
+    const cacheSaving = cache && summary.credits ? cacheText.saving(cache, summary.credits.expected) : undefined;
+    const missing = draft.conversation?.thread?.turns.filter((turn) => turnInHistory(turn) === 'missing').length ?? 0;
     this.estimate = {
       credits: summary.credits,
       ...(summary.credits ? {} : { noPriceReason: `No price is known for ${summary.model}: tokens only.` }),
@@ -327,6 +598,11 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
       ...(tierNote ? { tierNote } : {}),
       ...(dominant ? { dominant: dominant.label } : {}),
       kind: this.draft.effectiveKind,
+      ...(estimate.estimate.historyTurns > 0 ? { historyTurns: estimate.estimate.historyTurns } : {}),
+      ...(missing > 0 ? { historyNote: threadText.historyMissing(missing) } : {}),
+      ...(cache && cache.rules !== 'none'
+        ? { cache: { rules: cache.rules, read: cache.readTokens, written: cache.writeTokens, fresh: cache.freshTokens, ...(cacheNote ? { note: cacheNote } : {}), ...(cacheSaving ? { saving: cacheSaving } : {}) } }
+        : {}),
     };
     this.contextTokens = estimate.contextTokens;
     try {
@@ -337,6 +613,19 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
     }
     this.post({ type: 'estimate', seq: this.lastSeq, estimate: this.estimate, tips: this.tips });
     this.post({ type: 'contexts', contexts: this.draft.chips(this.contextTokens) });
+    this.scheduleExpiry(cache?.cachedUntil ?? cache?.cachedAfter?.until, now);
+  }
+
+  /** The estimate changes when the cache it counts on expires: estimate again then. */
+  private scheduleExpiry(until: number | undefined, now: number): void {
+    clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+    if (until !== undefined && until > now && until - now < 2 * 60 * 60_000) {
+      this.expiryTimer = setTimeout(() => {
+        this.expiryTimer = undefined;
+        this.feedEstimate();
+      }, until - now + 1000);
+    }
   }
 
   private contextsChanged(): void {
@@ -356,6 +645,9 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
     const editor = vscode.window.activeTextEditor;
     if (!editor && this.draft.contexts.some((context) => context.auto)) {
       // Focus moved to a view or panel: the editor's selection is still what the user means.
+      return;
+    }
+    if (editor?.document.uri.scheme === 'credit-meter-proposal') {
       return;
     }
     if (this.draft.setSelection(selectionContext(editor))) {
@@ -405,21 +697,67 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
     await turn;
   }
 
+  /** The answer of a turn: the one streaming or just answered, else the thread's. */
+  private answerOf(turnId: string): string | undefined {
+    if (this.turn?.turnId === turnId && this.turn.status !== 'running') {
+      return this.turn.text;
+    }
+    return this.threads.findTurn(turnId)?.turn.answer ?? undefined;
+  }
+
+  private noteApplied(turnId: string, block: number): void {
+    const key = `${turnId}#${block}`;
+    const owner = this.threads.findTurn(turnId)?.thread.id;
+    if (this.applied.has(key) || owner === undefined) {
+      return;
+    }
+    this.applied.add(key);
+    this.threads.noteApplied(owner, turnId).catch((error: unknown) => this.services.log.error('The applied block could not be counted', error));
+  }
+
   /**
-   * The one send path of the view (Send button and Ask About Selection): streams the answer into the
-   * view, then shows what was charged next to the estimate and remembers the contexts for the tips.
+   * The one send path of the view (Send button, Ask About Selection, a summary): the message goes to
+   * the active thread (a new one when none is), resending its earlier turns; the answer streams into
+   * the view; the thread keeps the turn, its charge and what the provider's cache now holds.
    */
-  private async runTurn(draft: Draft): Promise<TurnResult | undefined> {
+  private async runTurn(draft: Draft, plan?: TurnPlan, sendOptions: { readonly budgetConfirmed?: boolean } = {}): Promise<TurnResult | undefined> {
     const source = new vscode.CancellationTokenSource();
     this.running = source;
-    this.turns += 1;
-    const turnId = `compose-${this.turns}`;
-    const shown = this.services.liveEstimate.estimateDraft(draft);
-    this.setTurn({ turnId, status: 'running', text: '', estimated: shown.summary.credits, charged: null, chargeSource: null });
+    const turnId = randomUUID();
     let text = '';
+    let threadId: string | undefined;
+    let createdThread = false;
+    let appended = false;
     try {
-      const outcome = await this.services.send(draft, {
+      const store = await this.threads.store();
+      threadId = plan?.threadId ?? this.threads.activeId;
+      if (threadId === undefined) {
+        threadId = (await this.threads.create()).id;
+        createdThread = true;
+      }
+      const history = plan?.historyFrom ?? store.get(threadId);
+      const recordIn = threadId;
+      this.runningThread = recordIn;
+      const sent: Draft = { ...draft, conversation: { thread: history, threadId: recordIn, dialect: this.dialectFor(draft.modelRef) } };
+      const shown = this.services.liveEstimate.estimateDraft(sent);
+      this.setTurn({ turnId, status: 'running', text: '', estimated: shown.summary.credits, charged: null, chargeSource: null });
+      const ref = parseModelRef(draft.modelRef);
+      const outcome = await this.services.send(sent, {
         token: source.token,
+        turnId,
+        ...sendOptions,
+        beforeSend: async (estimate) => {
+          await this.threads.appendTurn(recordIn, {
+            turnId,
+            startedAt: new Date(),
+            provider: ref?.providerId ?? 'unknown',
+            model: ref?.model ?? draft.modelRef,
+            prompt: draft.prompt,
+            contexts: draft.contexts.map((context, index) => ({ ...context, tokens: estimate.contextTokens[index] })),
+            estimate: estimate.sendTime.record,
+          });
+          appended = true;
+        },
         onText: (delta) => {
           text += delta;
           if (this.turn?.turnId === turnId) {
@@ -435,6 +773,15 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
         return undefined;
       }
       const result = outcome.result;
+      await this.threads.updateTurn(recordIn, turnId, {
+        status: result.status,
+        answer: result.text || text,
+        recordIds: result.records.map((record) => record.id),
+        charge: { credits: result.credits, usd: result.usd },
+      });
+      if (outcome.conversation && history) {
+        await this.recordCache(history.id, outcome.conversation.cacheRequest, result);
+      }
       draftTipsFor(this.services).recordSend(draft, outcome.estimate, result.credits);
       this.setTurn({
         turnId,
@@ -451,12 +798,46 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
       this.feedEstimate();
       return result;
     } catch (error) {
-      this.setTurn({ turnId, status: 'error', text, estimated: shown.summary.credits, charged: null, chargeSource: null, error: error instanceof Error ? error.message : String(error) });
+      this.setTurn({ turnId, status: 'error', text, estimated: this.turn?.estimated ?? null, charged: null, chargeSource: null, error: error instanceof Error ? error.message : String(error) });
+      if (appended && threadId !== undefined) {
+        await this.threads.updateTurn(threadId, turnId, { status: 'error' }).catch(() => undefined);
+      }
       void this.services.showSendError(error);
       return undefined;
     } finally {
       this.running = undefined;
+      this.runningThread = undefined;
       source.dispose();
+      if (createdThread && !appended && threadId !== undefined && this.threads.get(threadId)?.turns.length === 0) {
+        // Nothing was sent: the thread made for it goes again.
+        await this.threads.delete(threadId).catch(() => undefined);
+      }
+    }
+  }
+
+  /**
+   * The thread's cache state after the send: every attempt the provider accepted (2xx) started a
+   * lifetime, corrected by the cache reads and writes it reported. A refused attempt caches nothing.
+   */
+  private async recordCache(threadId: string, request: CacheRequest, result: TurnResult): Promise<void> {
+    const thread = this.threads.get(threadId);
+    if (!thread) {
+      return;
+    }
+    let state: CacheState | undefined = thread.cache ?? undefined;
+    let changed = false;
+    for (const record of result.records) {
+      const status = record.outcome.httpStatus;
+      const accepted = status !== undefined ? status >= 200 && status < 300 : record.usageSource === 'provider';
+      if (!accepted) {
+        continue;
+      }
+      const observed = record.usageSource === 'provider' ? { cacheReadTokens: record.tokens.cacheRead, cacheWriteTokens: record.tokens.cacheWrite } : undefined;
+      state = recordSend(state, request, Date.parse(record.startedAt), observed);
+      changed = true;
+    }
+    if (changed && state) {
+      await this.threads.setCacheState(threadId, state);
     }
   }
 }

@@ -8,6 +8,7 @@ import type { TipView } from '../../protocol/compose';
 import type { Services } from '../services';
 import type { DraftEstimate } from '../send/draftEstimator';
 import type { Draft } from '../send/turnTypes';
+import { tipText } from './composeText';
 
 export class DraftTips {
   /** Contexts sent from this window since it opened. */
@@ -47,6 +48,7 @@ export class DraftTips {
       countTokens: estimateTokenCounter(estimate),
       alternativeModels: [...models].filter((candidate) => candidate !== estimate.model),
       priorSends: this.sent.priorSends,
+      longThreadText: tipText.longThread,
     };
     this.cached = { model: estimate.model, profile, settings, calibration: estimate.calibration, env };
     return env;
@@ -54,7 +56,13 @@ export class DraftTips {
 }
 
 export function tipView(tip: Tip): TipView {
-  return { id: tip.id, title: tip.title, message: tip.message, saving: formatSaving(tip) };
+  return {
+    id: tip.id,
+    title: tip.title,
+    message: tip.message,
+    saving: formatSaving(tip),
+    ...(tip.action === 'newThreadFromSummary' ? { action: { id: tip.action, label: tipText.newThreadFromSummary } } : {}),
+  };
 }
 
 const instances = new WeakMap<Services, DraftTips>();

@@ -22,6 +22,8 @@ export interface HistoryHost {
   readonly onDidChangeBudget: vscode.Event<unknown>;
   /** What the sums leave out of the ledger (unreadable, newer-schema and quarantined lines; a rebuilt index), shown in the view's summary. */
   ledgerNotes(): Promise<LedgerNotes>;
+  /** The Compose thread a record belongs to, worded, and the code blocks of its answer applied (from the thread store). */
+  threadOf?(record: UsageRecord): Promise<{ readonly label: string; readonly appliedBlocks: number | null } | undefined>;
 }
 
 export interface PanelStats {
@@ -162,7 +164,13 @@ export class HistoryPanel extends Disposable {
           this.host.log.error('History view: a record could not be read', error);
           return undefined;
         });
-        this.post(record ? { type: 'record', requestId: message.requestId, record } : { type: 'record', requestId: message.requestId, error: 'This record could not be read from the ledger.' });
+        const thread = record ? await this.host.threadOf?.(record).catch((error: unknown) => {
+          this.host.log.warn(`History view: the thread of a record could not be read: ${String(error)}`);
+          return undefined;
+        }) : undefined;
+        this.post(record
+          ? { type: 'record', requestId: message.requestId, record, ...(thread ? { thread } : {}) }
+          : { type: 'record', requestId: message.requestId, error: 'This record could not be read from the ledger.' });
         return;
       }
       case 'export': {

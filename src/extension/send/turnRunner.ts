@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sentRequest } from '../../core/estimate/sentRequest';
 import type { RecordSource, UsageRecord } from '../../core/ledger/usageRecord';
 import { ProviderError } from '../../providers/providerError';
-import type { AttemptOutcome, AttemptStatus, ChatProvider } from '../../providers/types';
+import type { AttemptOutcome, AttemptStatus, ChatMessage, ChatProvider, ChatTextBlock } from '../../providers/types';
 import { attemptRecord, type TurnIdentity } from './attemptRecord';
 import type { ChargeCalculator, Draft, SendTimeEstimate } from './turnTypes';
 
@@ -36,6 +36,12 @@ export interface TurnRequest {
   readonly source?: RecordSource;
   /** The Compose conversation it belongs to. */
   readonly threadId?: string;
+  /**
+   * The messages to send when the draft continues a conversation: the earlier turns, then the draft's
+   * message, built by the core (`buildThreadRequest`, `conversationSend`), cache breakpoints marked.
+   * Without it the draft's own message is sent.
+   */
+  readonly messages?: { readonly system: string; readonly systemBlocks: readonly ChatTextBlock[]; readonly messages: readonly ChatMessage[] };
 }
 
 export interface TurnResult {
@@ -123,11 +129,13 @@ export class TurnRunner {
 
     const startedAt = new Date();
     // What is sent is what the estimate counted: the core builds both.
-    const sent = sentRequest({ system: [request.system], prompt: request.draft.prompt, contexts: request.draft.contexts });
+    const sent = request.messages ?? sentRequest({ system: [request.system], prompt: request.draft.prompt, contexts: request.draft.contexts });
+    const systemBlocks = request.messages?.systemBlocks;
     try {
       const result = await request.provider.send({
         model: request.model,
         ...(sent.system ? { system: sent.system } : {}),
+        ...(systemBlocks && systemBlocks.length > 0 ? { systemBlocks } : {}),
         messages: sent.messages,
         ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
         inputTokenEstimate: request.estimate.counts.inputTokens,

@@ -4,6 +4,7 @@
 import type { ContextKind } from '../../core/contextKind';
 import type { RecordEstimate, RequestKind } from '../../core/ledger/usageRecord';
 import type { TokenUsage } from '../../core/usage';
+import type { DraftConversation } from './conversationDraft';
 
 /** One piece of context sent with the prompt. `text` is sent, never stored: the ledger keeps the label and size. */
 export interface DraftContext {
@@ -13,8 +14,8 @@ export interface DraftContext {
   readonly text: string;
 }
 
-/** Where a draft comes from; each source keeps its own incremental estimate. */
-export type DraftSource = 'compose' | 'inputBox' | 'selection' | 'hover';
+/** Where a draft comes from; each source keeps its own incremental estimate (`summary`: a thread's summary request). */
+export type DraftSource = 'compose' | 'inputBox' | 'selection' | 'hover' | 'summary';
 
 /** What the user is about to send. */
 export interface Draft {
@@ -24,6 +25,8 @@ export interface Draft {
   readonly modelRef: string;
   readonly kind: RequestKind;
   readonly source: DraftSource;
+  /** The conversation it continues: its earlier turns are resent and its prompt cache applies. */
+  readonly conversation?: DraftConversation;
 }
 
 /** Token counts made when the estimate was taken, reused for the record's system / tools / context fields. */

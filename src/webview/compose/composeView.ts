@@ -1,19 +1,23 @@
 import { parseMarkdown } from '../../core/markdown';
 import {
+  type ApplyMode,
   COMPOSE_KINDS,
   type ComposeKind,
   type ComposeState,
   type ContextChip,
+  type ConversationView,
   type EstimateView,
   type FromWebview,
   type ModelOption,
+  type ThreadsView,
   type TipView,
   type ToWebview,
   type TurnView,
 } from '../../protocol/compose';
 import { h, replaceChildren } from './dom';
 import { STATUS_LABELS, chargeSummary, estimateHeadline, formatTokens } from './format';
-import { renderBlocks } from './renderMarkdown';
+import { type CodeActions, renderBlocks } from './renderMarkdown';
+import { viewText } from './text';
 
 export interface ComposeHost {
   post(message: FromWebview): void;
@@ -47,6 +51,13 @@ export class ComposeView {
   private readonly tips = h('section', { class: 'tips', 'aria-label': 'Ways to cut the cost' });
   private readonly answer = h('section', { class: 'answer', 'aria-label': 'Answer', hidden: true });
   private readonly error = h('p', { class: 'error', role: 'alert', hidden: true });
+  private readonly threadSelect = h('select', { class: 'thread-select', 'aria-label': viewText.threadsLabel });
+  private readonly renameThread = h('button', { type: 'button', class: 'link rename-thread', title: viewText.renameTitle }, viewText.rename);
+  private readonly deleteThread = h('button', { type: 'button', class: 'link delete-thread', title: viewText.deleteTitle }, viewText.delete);
+  private readonly threadCost = h('p', { class: 'thread-cost muted' });
+  private readonly conversation = h('section', { class: 'conversation', 'aria-label': viewText.conversation });
+  private threads: ThreadsView = { items: [], activeId: null };
+  private thread: ConversationView | null = null;
 
   private seq = 0;
   private appliedSeq = 0;
@@ -54,7 +65,8 @@ export class ComposeView {
   private requests = 0;
   private turn: TurnView | null = null;
   private answerFrame = 0;
-  private readonly copies = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
+  /** Requests waiting for the extension's reply (copy, apply), by request id. */
+  private readonly pending = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
 
   constructor(root: HTMLElement, private readonly host: ComposeHost, restoredPrompt: string, restoredTurn: TurnView | null) {
     this.prompt = h('textarea', {
@@ -74,7 +86,29 @@ export class ComposeView {
     addActive.addEventListener('click', () => this.host.post({ type: 'addActiveFile' }));
     pick.addEventListener('click', () => this.host.post({ type: 'pickFiles' }));
 
+    const newThread = h('button', { type: 'button', class: 'link new-thread', title: viewText.newThreadTitle }, viewText.newThread);
+    newThread.addEventListener('click', () => this.host.post({ type: 'newThread' }));
+    this.renameThread.addEventListener('click', () => {
+      if (this.threads.activeId) {
+        this.host.post({ type: 'renameThread', id: this.threads.activeId });
+      }
+    });
+    this.deleteThread.addEventListener('click', () => {
+      if (this.threads.activeId) {
+        this.host.post({ type: 'deleteThread', id: this.threads.activeId });
+      }
+    });
+    this.threadSelect.addEventListener('change', () => {
+      const id = this.threadSelect.value;
+      this.host.post(id ? { type: 'switchThread', id } : { type: 'newThread' });
+    });
+
     root.append(
+      h('div', { class: 'threads' },
+        h('div', { class: 'thread-bar' }, this.threadSelect, newThread, this.renameThread, this.deleteThread),
+        this.threadCost),
+      this.conversation,
+      this.answer,
       h('div', { class: 'context' }, this.chips, h('div', { class: 'context-actions' }, addActive, pick)),
       this.prompt,
       h('div', { class: 'controls' }, this.model, this.kind, h('span', { class: 'spacer' }), this.stop, this.send),
@@ -82,8 +116,8 @@ export class ComposeView {
       this.estimate,
       this.announcer,
       this.tips,
-      this.answer,
     );
+    this.renderThreads(this.threads, null);
     this.stop.hidden = true;
 
     this.prompt.addEventListener('input', () => this.schedulePromptPost());
@@ -134,6 +168,7 @@ export class ComposeView {
       case 'turn':
         this.turn = message.turn;
         this.renderTurn();
+        this.renderConversation();
         this.host.save(this.prompt.value, this.turn);
         break;
       case 'answerDelta':
@@ -142,9 +177,13 @@ export class ComposeView {
           this.scheduleAnswerRender();
         }
         break;
+      case 'threads':
+        this.renderThreads(message.threads, message.conversation);
+        this.renderTurn();
+        break;
       case 'reply': {
-        const pending = this.copies.get(message.requestId);
-        this.copies.delete(message.requestId);
+        const pending = this.pending.get(message.requestId);
+        this.pending.delete(message.requestId);
         if (message.error) {
           pending?.reject(new Error(message.error));
           this.showError(message.error);
@@ -169,11 +208,44 @@ export class ComposeView {
     this.kind.value = state.kind;
     this.renderEstimate(state.estimate);
     this.renderTips(state.tips);
-    // A restored answer (from setState) is kept unless the extension knows a newer turn.
+    // A restored answer (from setState) is kept unless the extension knows a newer turn, or the thread changed.
     if (state.turn) {
       this.turn = state.turn;
+    } else if (this.turn && state.threads.activeId !== this.threads.activeId) {
+      this.turn = null;
     }
+    this.renderThreads(state.threads, state.conversation);
     this.renderTurn();
+  }
+
+  /** The thread picker, the active thread's cost, and its earlier messages. */
+  private renderThreads(threads: ThreadsView, conversation: ConversationView | null): void {
+    this.threads = threads;
+    this.thread = conversation;
+    const options = [h('option', { value: '', selected: threads.activeId === null }, viewText.newThreadOption)];
+    for (const item of threads.items) {
+      options.push(h('option', { value: item.id, selected: item.id === threads.activeId }, viewText.threadOption(item.title, item.turns, item.credits)));
+    }
+    replaceChildren(this.threadSelect, ...options);
+    this.threadSelect.value = threads.activeId ?? '';
+    const active = threads.items.find((item) => item.id === threads.activeId);
+    this.renameThread.hidden = !active;
+    this.deleteThread.hidden = !active;
+    this.threadCost.textContent = active ? viewText.threadCost(active.turns, active.credits, active.uncharged) : viewText.noThread;
+    this.renderConversation();
+  }
+
+  /** The earlier messages of the active thread (the one on show in the answer section left out). */
+  private renderConversation(): void {
+    const turns = (this.thread?.turns ?? []).filter((turn) => turn.turnId !== this.turn?.turnId);
+    this.conversation.hidden = turns.length === 0;
+    replaceChildren(this.conversation, ...turns.map((turn) => {
+      const actions: CodeActions = { copy: (text) => this.copy(text), apply: (index, mode) => this.applyCode(turn.turnId, index, mode) };
+      return h('article', { class: `past-turn ${turn.status}`, 'data-turn': turn.turnId },
+        h('div', { class: 'past-prompt' }, h('span', { class: 'who' }, viewText.you), ' ', turn.prompt ?? viewText.promptNotKept),
+        h('div', { class: 'markdown past-answer' }, turn.answer === null ? h('p', { class: 'muted' }, viewText.answerNotKept) : renderBlocks(parseMarkdown(turn.answer), actions)),
+        h('p', { class: 'past-charge muted' }, viewText.pastCharge(turn.estimated, turn.charged, turn.appliedBlocks)));
+    }));
   }
 
   /** Posts the prompt at most once per animation frame: typing never waits for the extension. */
@@ -206,8 +278,18 @@ export class ComposeView {
     this.requests += 1;
     const requestId = `copy-${this.requests}`;
     return new Promise((resolve, reject) => {
-      this.copies.set(requestId, { resolve, reject });
+      this.pending.set(requestId, { resolve, reject });
       this.host.post({ type: 'copy', requestId, text });
+    });
+  }
+
+  /** Applies code block `block` of a turn's answer to the editor (the extension finds the block by its number). */
+  private applyCode(turnId: string, block: number, mode: ApplyMode): Promise<void> {
+    this.requests += 1;
+    const requestId = `apply-${this.requests}`;
+    return new Promise((resolve, reject) => {
+      this.pending.set(requestId, { resolve, reject });
+      this.host.post({ type: 'applyCode', requestId, turnId, block, mode });
     });
   }
 
@@ -253,11 +335,13 @@ export class ComposeView {
       h('span', { class: 'range' }, headline.range),
       h('span', { class: `marker ${marker}`, title: markerTitle }, marker),
       h('span', { class: 'kind-used', title: 'Request kind used for the answer length' }, estimate.kind));
-    const rows = estimate.parts.map((part) =>
-      h('tr', { class: part.label === estimate.dominant ? 'dominant' : undefined },
-        h('th', { scope: 'row', title: part.label }, part.label),
+    const rows = estimate.parts.map((part) => {
+      const label = part.kind === 'history' ? viewText.history(estimate.historyTurns ?? 0) : part.label;
+      return h('tr', { class: `${part.kind}${part.label === estimate.dominant ? ' dominant' : ''}` },
+        h('th', { scope: 'row', title: label }, label),
         h('td', {}, formatTokens(part.tokens)),
-        h('td', { class: 'muted' }, part.exact ? 'exact' : '≈')));
+        h('td', { class: 'muted' }, part.exact ? 'exact' : '≈'));
+    });
     rows.push(h('tr', { class: 'output' },
       h('th', { scope: 'row' }, 'answer'),
       h('td', {}, `${formatTokens(estimate.output.p50)}–${formatTokens(estimate.output.p90)}`),
@@ -274,6 +358,15 @@ export class ComposeView {
       children.push(h('p', { class: 'muted' }, estimate.noPriceReason));
     }
     children.push(table);
+    const cache = estimate.cache;
+    if (cache) {
+      children.push(h('div', { class: `cache-note ${cache.rules}` },
+        h('div', {}, h('strong', {}, viewText.cacheHeading), ' ', viewText.cacheSplit(cache.read, cache.written, cache.fresh), cache.saving ? h('span', { class: 'muted' }, ` · ${cache.saving}`) : null),
+        cache.note ? h('div', { class: 'cache-when' }, cache.note) : null));
+    }
+    if (estimate.historyNote) {
+      children.push(h('p', { class: 'muted history-note' }, estimate.historyNote));
+    }
     if (estimate.tierNote) {
       children.push(h('p', { class: 'muted tier-note' }, estimate.tierNote));
     }
@@ -299,9 +392,17 @@ export class ComposeView {
     this.tips.hidden = false;
     replaceChildren(this.tips,
       h('h2', {}, 'Cut the cost'),
-      h('ul', {}, ...tips.map((tip) => h('li', { class: 'tip', 'data-tip': tip.id },
-        h('div', {}, h('strong', {}, tip.title), ' ', h('span', { class: 'saving' }, tip.saving)),
-        h('div', { class: 'message' }, tip.message)))));
+      h('ul', {}, ...tips.map((tip) => {
+        const item = h('li', { class: 'tip', 'data-tip': tip.id },
+          h('div', {}, h('strong', {}, tip.title), ' ', h('span', { class: 'saving' }, tip.saving)),
+          h('div', { class: 'message' }, tip.message));
+        if (tip.action) {
+          const button = h('button', { type: 'button', class: 'secondary tip-action' }, tip.action.label);
+          button.addEventListener('click', () => this.host.post({ type: 'summarizeThread' }));
+          item.append(h('div', { class: 'tip-actions' }, button));
+        }
+        return item;
+      })));
   }
 
   private scheduleAnswerRender(): void {
@@ -328,8 +429,14 @@ export class ComposeView {
     const header = h('div', { class: `answer-header ${turn.status}` },
       h('span', { class: 'status' }, STATUS_LABELS[turn.status]),
       h('span', { class: 'charge' }, chargeSummary(turn)));
-    const body = h('div', { class: 'markdown' }, renderBlocks(parseMarkdown(turn.text), (text) => this.copy(text)));
-    const children: Node[] = [header];
+    const actions: CodeActions = {
+      copy: (text) => this.copy(text),
+      ...(running ? {} : { apply: (index: number, mode: ApplyMode) => this.applyCode(turn.turnId, index, mode) }),
+    };
+    const body = h('div', { class: 'markdown' }, renderBlocks(parseMarkdown(turn.text), actions));
+    // The question it answers, once the thread has it (the extension adds it as the request goes out).
+    const prompt = this.thread?.turns.find((candidate) => candidate.turnId === turn.turnId)?.prompt;
+    const children: Node[] = prompt ? [h('div', { class: 'past-prompt' }, h('span', { class: 'who' }, viewText.you), ' ', prompt), header] : [header];
     if (turn.error) {
       children.push(h('p', { class: 'error', role: 'alert' }, turn.error));
     }

@@ -1,22 +1,34 @@
 import type { Block, Inline } from '../../core/markdown';
+import type { ApplyMode } from '../../protocol/compose';
 import { h } from './dom';
+import { viewText } from './text';
 
-/** Called with a code block's text when its Copy button is pressed; resolves once copied. */
-export type CopyHandler = (text: string) => Promise<void>;
+/** What the buttons of a code block do; each resolves once done (rejects with why not). */
+export interface CodeActions {
+  /** Copies the block's text. */
+  copy(text: string): Promise<void>;
+  /** Applies code block `index` (in document order) to the editor; absent while the answer is still streaming. */
+  apply?: (index: number, mode: ApplyMode) => Promise<void>;
+}
+
+/** Numbers code blocks in document order while rendering, as the core's `codeBlocks` does. */
+interface Counter {
+  next: number;
+}
 
 /**
  * DOM for parsed markdown, built with `createElement` and text nodes only: the answer can contain
  * any HTML-looking text and it stays text.
  */
-export function renderBlocks(blocks: readonly Block[], onCopy: CopyHandler): DocumentFragment {
+export function renderBlocks(blocks: readonly Block[], actions: CodeActions, counter: Counter = { next: 0 }): DocumentFragment {
   const fragment = document.createDocumentFragment();
   for (const block of blocks) {
-    fragment.append(renderBlock(block, onCopy));
+    fragment.append(renderBlock(block, actions, counter));
   }
   return fragment;
 }
 
-function renderBlock(block: Block, onCopy: CopyHandler): Node {
+function renderBlock(block: Block, actions: CodeActions, counter: Counter): Node {
   switch (block.type) {
     case 'heading': {
       const level = Math.min(6, Math.max(1, block.level)) as 1 | 2 | 3 | 4 | 5 | 6;
@@ -25,16 +37,16 @@ function renderBlock(block: Block, onCopy: CopyHandler): Node {
     case 'paragraph':
       return h('p', {}, renderInlines(block.children));
     case 'code':
-      return renderCode(block.text, block.lang, onCopy);
+      return renderCode(block.text, block.lang, counter.next++, actions);
     case 'list': {
       const list = block.ordered ? h('ol', block.start !== 1 ? { start: String(block.start) } : {}) : h('ul');
       for (const item of block.items) {
-        list.append(h('li', {}, renderBlocks(item, onCopy)));
+        list.append(h('li', {}, renderBlocks(item, actions, counter)));
       }
       return list;
     }
     case 'quote':
-      return h('blockquote', {}, renderBlocks(block.children, onCopy));
+      return h('blockquote', {}, renderBlocks(block.children, actions, counter));
     case 'rule':
       return h('hr');
     case 'table': {
@@ -51,22 +63,44 @@ function renderBlock(block: Block, onCopy: CopyHandler): Node {
   }
 }
 
-function renderCode(text: string, lang: string, onCopy: CopyHandler): Node {
-  const button = h('button', { type: 'button', class: 'copy', 'aria-label': lang ? `Copy ${lang} code` : 'Copy code' }, 'Copy');
+/** A button that runs `action`, says how it went for a moment, then offers itself again. */
+function actionButton(className: string, label: string, title: string, done: string, action: () => Promise<void>): HTMLButtonElement {
+  const button = h('button', { type: 'button', class: className, title }, label);
   button.addEventListener('click', () => {
     button.disabled = true;
-    onCopy(text).then(
-      () => { button.textContent = 'Copied'; },
-      () => { button.textContent = 'Copy failed'; },
+    action().then(
+      () => { button.textContent = done; },
+      (error: unknown) => {
+        button.textContent = className === 'copy' ? viewText.copyFailed : viewText.notApplied;
+        button.title = error instanceof Error ? error.message : String(error);
+      },
     ).finally(() => {
       setTimeout(() => {
-        button.textContent = 'Copy';
+        button.textContent = label;
+        button.title = title;
         button.disabled = false;
       }, 1500);
     });
   });
+  return button;
+}
+
+function renderCode(text: string, lang: string, index: number, actions: CodeActions): Node {
+  const copy = actionButton('copy', viewText.copy, lang ? `Copy ${lang} code` : 'Copy code', viewText.copied, () => actions.copy(text));
+  copy.setAttribute('aria-label', lang ? `Copy ${lang} code` : 'Copy code');
+  const buttons: HTMLButtonElement[] = [copy];
+  const apply = actions.apply;
+  if (apply) {
+    buttons.push(
+      actionButton('apply insert', viewText.insert, viewText.insertTitle, viewText.applied, () => apply(index, 'insert')),
+      actionButton('apply replace', viewText.replace, viewText.replaceTitle, viewText.applied, () => apply(index, 'replace')),
+      actionButton('apply diff', viewText.diff, viewText.diffTitle, viewText.proposed, () => apply(index, 'diff')),
+    );
+  }
   const code = h('code', lang ? { 'data-lang': lang } : {}, text);
-  return h('div', { class: 'code-block' }, h('div', { class: 'code-header' }, h('span', { class: 'lang' }, lang), button), h('pre', {}, code));
+  return h('div', { class: 'code-block', 'data-block': String(index) },
+    h('div', { class: 'code-header' }, h('span', { class: 'lang' }, lang), h('span', { class: 'code-actions' }, ...buttons)),
+    h('pre', {}, code));
 }
 
 function renderInlines(inlines: readonly Inline[]): DocumentFragment {

@@ -56,7 +56,8 @@ export class DetailsDrawer {
     this.content.replaceChildren(h('p', { className: 'error', text: message }));
   }
 
-  show(record: UsageRecord): void {
+  /** `thread`: the Compose thread the request belongs to, and its answer's code blocks applied (null: unknown). */
+  show(record: UsageRecord, thread?: { readonly label: string; readonly appliedBlocks: number | null }): void {
     this.element.hidden = false;
     const served = record.modelServed && record.modelServed !== record.modelRequested ? ` → ${record.modelServed}` : '';
     this.title.textContent = `${record.kind} · ${record.modelRequested}${served}`;
@@ -78,6 +79,8 @@ export class DetailsDrawer {
         ['Finished', formatTime(Date.parse(record.finishedAt))],
         ['Provider', `${record.provider}${record.baseUrlHost ? ` (${record.baseUrlHost})` : ''}`],
         ['Region', record.region],
+        ['Thread', thread?.label ?? record.threadId ?? undefined],
+        ['Code blocks applied', thread ? thread.appliedBlocks : undefined],
         ['Turn', record.turnId],
         ['Round / attempt', `${record.round + 1} / ${record.attempt + 1}`],
         ['Id', record.id],

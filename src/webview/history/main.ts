@@ -117,7 +117,7 @@ class HistoryView {
         }
         this.pendingRecord = undefined;
         if (message.record) {
-          this.drawer.show(message.record);
+          this.drawer.show(message.record, message.thread);
         } else {
           this.drawer.showError(message.error ?? 'The record could not be read.');
         }

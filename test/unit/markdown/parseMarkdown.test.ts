@@ -119,3 +119,11 @@ describe('markdown: any input', () => {
     assert.ok(hrefs.every((href) => /^(https?:\/\/|mailto:)/i.test(href)), hrefs.join(' '));
   });
 });
+
+describe('code blocks of an answer', () => {
+  it('numbers them in document order, inside lists and quotes too, as the view renders them', async () => {
+    const { codeBlocks, parseMarkdown: parse } = await import('../../../src/core/markdown');
+    const answer = 'Intro\n\n```ts\nconst a = 1;\n```\n\n1. first\n\n   ```js\n   b();\n   ```\n\n> quoted\n>\n> ```\n> c\n> ```\n\n```py\nd = 4\n```\n';
+    assert.deepEqual(codeBlocks(parse(answer)).map((block) => [block.lang, block.text]), [['ts', 'const a = 1;'], ['js', 'b();'], ['', 'c'], ['py', 'd = 4']]);
+  });
+});

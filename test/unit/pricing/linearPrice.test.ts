@@ -62,3 +62,45 @@ describe('fast uncached price', () => {
     assert.equal(calls, before + 1);
   });
 });
+
+describe('fast price of a prompt-cache split', () => {
+  const splits = (input: number) => [
+    { inputTokens: input, cacheReadTokens: 0, cacheWriteTokens: 0 },
+    { inputTokens: 3, cacheReadTokens: Math.max(0, input - 503), cacheWriteTokens: 500 },
+    { inputTokens: Math.floor(input / 3), cacheReadTokens: Math.floor(input / 3), cacheWriteTokens: input - 2 * Math.floor(input / 3), cacheWrite1hTokens: Math.floor(input / 7) },
+  ];
+
+  for (const model of ['claude-sonnet-4-5', 'gpt-4.1', 'gpt-4o', 'claude-haiku-4-5']) {
+    it(`equals the catalogue price for ${model}: reads, 5-minute and 1-hour writes, both sides of a tier`, () => {
+      const pricing = modelPricing(model, DEFAULT_PROFILE);
+      assert.equal(pricing.kind, 'priced');
+      if (pricing.kind !== 'priced') {
+        return;
+      }
+      for (const input of [0, 1, 1_024, 150_000, 199_999, 200_000, 200_001, 350_000]) {
+        for (const split of splits(input)) {
+          for (const output of [0, 80, 3000]) {
+            const usage = { ...ZERO_USAGE, ...split, outputTokens: output };
+            const fast = pricing.priceFast(usage);
+            const exact = pricing.price(usage);
+            near(fast.usd, exact.usd);
+            near(fast.outputUsd, exact.outputUsd);
+            near(fast.inputUsd, exact.inputUsd);
+          }
+        }
+      }
+    });
+  }
+
+  it('prices a cache read below, and a cache write above, the same tokens sent fresh (Anthropic)', () => {
+    const pricing = modelPricing('claude-sonnet-4-5', DEFAULT_PROFILE);
+    if (pricing.kind !== 'priced') {
+      assert.fail('claude-sonnet-4-5 has a price');
+    }
+    const fresh = pricing.priceFast({ ...ZERO_USAGE, inputTokens: 10_000 }).usd;
+    const read = pricing.priceFast({ ...ZERO_USAGE, cacheReadTokens: 10_000 }).usd;
+    const write = pricing.priceFast({ ...ZERO_USAGE, cacheWriteTokens: 10_000 }).usd;
+    near(read, fresh * 0.1);
+    near(write, fresh * 1.25);
+  });
+});

@@ -17,6 +17,11 @@ const state: ComposeState = {
   },
   tips: [],
   turn: null,
+  threads: { items: [{ id: 'th-1', title: 'Why is the port dropped?', turns: 2, credits: 0.4, uncharged: 0 }], activeId: 'th-1' },
+  conversation: {
+    threadId: 'th-1',
+    turns: [{ turnId: 'turn-1', prompt: 'Why?', answer: 'Because.\n\n```ts\nx();\n```', status: 'ok', estimated: 0.3, charged: 0.2, appliedBlocks: 1 }],
+  },
 };
 
 describe('protocol: compose', () => {
@@ -33,6 +38,12 @@ describe('protocol: compose', () => {
       { type: 'send', requestId: 'r1', prompt: 'go' },
       { type: 'stop' },
       { type: 'copy', requestId: 'r2', text: 'const a = 1;' },
+      { type: 'newThread' },
+      { type: 'switchThread', id: 'th-1' },
+      { type: 'renameThread', id: 'th-1' },
+      { type: 'deleteThread', id: 'th-1' },
+      { type: 'summarizeThread' },
+      { type: 'applyCode', requestId: 'r3', turnId: 'turn-1', block: 0, mode: 'diff' },
     ];
     for (const message of messages) {
       const parsed = parseFromComposeView(message);
@@ -55,6 +66,10 @@ describe('protocol: compose', () => {
       [{ type: 'send', prompt: 'go' }, /requestId/],
       [{ type: 'stop', extra: true }, /extra|Unrecognized/i],
       [{ type: 'copy', requestId: 'r', text: 'x'.repeat(4_000_001) }, /text/],
+      [{ type: 'switchThread' }, /id/],
+      [{ type: 'applyCode', requestId: 'r', turnId: 't', block: 0, mode: 'overwrite' }, /mode/],
+      [{ type: 'applyCode', requestId: 'r', turnId: 't', block: -1, mode: 'insert' }, /block/],
+      [{ type: 'applyCode', requestId: 'r', turnId: 't', block: 0, mode: 'insert', text: 'rm -rf /' }, /text|Unrecognized/i],
     ];
     for (const [raw, field] of cases) {
       const parsed = parseFromComposeView(raw);
@@ -73,6 +88,11 @@ describe('protocol: compose', () => {
     assert.equal(broken.ok, false);
     const nan = parseToComposeView({ type: 'estimate', seq: 1, estimate: { ...state.estimate, inputTokens: Number.NaN }, tips: [] });
     assert.equal(nan.ok, false);
+    const cached = { ...state.estimate, historyTurns: 2, cache: { rules: 'anthropic', read: 150, written: 20, fresh: 10, note: '150 tokens cached until 14:32', saving: 'caching saves ≈ 0.1 cr' } };
+    assert.ok(parseToComposeView({ type: 'estimate', seq: 2, estimate: cached, tips: [] }).ok);
+    assert.equal(parseToComposeView({ type: 'estimate', seq: 2, estimate: { ...cached, cache: { ...cached.cache, read: -1 } }, tips: [] }).ok, false);
+    assert.ok(parseToComposeView({ type: 'threads', threads: state.threads, conversation: null }).ok);
+    assert.equal(parseToComposeView({ type: 'threads', threads: { ...state.threads, activeId: '' }, conversation: null }).ok, false);
   });
 
   it('checks streamed answers and turn results', () => {

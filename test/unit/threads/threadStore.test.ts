@@ -76,7 +76,7 @@ describe('thread store', () => {
     const saved = store.get(thread.id);
     assert.deepEqual(saved?.turns[0].recordIds, ['rec-1', 'rec-2']);
     assert.equal(saved?.turns[0].contexts[0].hash, contentHash(SECRET_CONTEXT));
-    assert.deepEqual(store.cost(thread.id), { credits: 0.6, usd: 0.024, chargedTurns: 1, unchargedTurns: 1, estimatedCredits: 1 });
+    assert.deepEqual(store.cost(thread.id), { credits: 0.6, usd: 0.024, chargedTurns: 1, unchargedTurns: 1, estimatedCredits: 1, appliedBlocks: 0 });
     const [summary] = store.list();
     assert.equal(summary.title, SECRET_PROMPT, 'an automatic title follows the first prompt');
     assert.equal(summary.turns, 2);
@@ -103,7 +103,7 @@ describe('thread store', () => {
     const [summary] = reopened.list();
     assert.equal(summary.title, 'New thread', 'no title made from a prompt that is not kept');
     assert.equal(summary.historyAvailable, false);
-    assert.deepEqual(summary.cost, { credits: 0.6, usd: 0.024, chargedTurns: 1, unchargedTurns: 0, estimatedCredits: 0.5 });
+    assert.deepEqual(summary.cost, { credits: 0.6, usd: 0.024, chargedTurns: 1, unchargedTurns: 0, estimatedCredits: 0.5, appliedBlocks: 0 });
   });
 
   it('turning storePrompts off rewrites the files that still hold texts', async () => {
@@ -207,7 +207,39 @@ describe('thread store', () => {
 });
 
 describe('thread file format', () => {
-  const current = { formatVersion: 1, id: 't', title: 'x', autoTitle: false, createdAt: '2026-03-12T14:00:00.000Z', updatedAt: '2026-03-12T14:00:00.000Z', turns: [], cache: null };
+  const current = { formatVersion: THREAD_FORMAT_VERSION, id: 't', title: 'x', autoTitle: false, createdAt: '2026-03-12T14:00:00.000Z', updatedAt: '2026-03-12T14:00:00.000Z', turns: [], cache: null };
+  /** A turn as version 1 wrote it: no `appliedBlocks`. */
+  const v1Turn = {
+    turnId: 'turn-1', recordIds: ['rec-1'], startedAt: '2026-03-12T14:00:00.000Z', provider: 'anthropic', model: 'claude-sonnet-4-5', status: 'ok',
+    prompt: 'Why?', contexts: [], answer: 'Because.', estimate: null, charge: { credits: 0.3, usd: 0.012 },
+  };
+  const v1 = { ...current, formatVersion: 1, turns: [v1Turn] };
+
+  it('migrates a version 1 file: every turn has applied no blocks yet, charges untouched', () => {
+    const { thread, migrated } = parseThreadFile(JSON.stringify(v1));
+    assert.equal(migrated, true);
+    assert.equal(thread.formatVersion, THREAD_FORMAT_VERSION);
+    assert.equal(thread.turns[0].appliedBlocks, 0);
+    assert.deepEqual(thread.turns[0].charge, v1Turn.charge);
+    assert.equal(thread.turns[0].answer, 'Because.');
+  });
+
+  it('rewrites a migrated file in the current format on its next change, and counts applied blocks', async () => {
+    const storage = memoryThreadStorage({ 't.json': JSON.stringify(v1) });
+    const { store, report } = await ThreadStore.open(storage, { storeText: false });
+    assert.equal(report.migrated, 1);
+    assert.equal(JSON.parse(storage.files.get('t.json') as string).formatVersion, 1, 'not rewritten by opening');
+    await store.noteApplied('t', 'turn-1');
+    await store.noteApplied('t', 'turn-1', 2);
+    const written = JSON.parse(storage.files.get('t.json') as string) as { formatVersion: number; turns: { appliedBlocks: number; prompt: unknown }[] };
+    assert.equal(written.formatVersion, THREAD_FORMAT_VERSION);
+    assert.equal(written.turns[0].appliedBlocks, 3);
+    assert.equal(written.turns[0].prompt, null, 'texts are not kept: the count is metering, the text is not');
+    assert.equal(store.cost('t').appliedBlocks, 3);
+    assert.equal(store.findTurn('turn-1')?.thread.id, 't');
+    await assert.rejects(store.noteApplied('t', 'turn-1', 0), RangeError);
+    await assert.rejects(store.noteApplied('t', 'nope'), /no turn/);
+  });
 
   it('reads the current version, with or without a byte-order mark', () => {
     assert.equal(parseThreadFile(JSON.stringify(current)).migrated, false);
@@ -215,16 +247,17 @@ describe('thread file format', () => {
   });
 
   it('migrates step by step through the chain, and refuses a gap or a newer version', () => {
-    // The chain with steps of a later format (v1 -> v2 -> v3), as the next format change will add them.
+    // A chain with made-up steps (v1 -> v2 -> v3): the runner, apart from the real steps.
     const steps = {
       1: (raw: Record<string, unknown>) => ({ ...raw, formatVersion: 2, renamed: raw.title }),
       2: (raw: Record<string, unknown>) => ({ ...raw, formatVersion: 3, pinned: false }),
     };
-    const { document, migrated } = migrateThreadDocument(current, steps, 3);
+    const first = { ...current, formatVersion: 1 };
+    const { document, migrated } = migrateThreadDocument(first, steps, 3);
     assert.equal(migrated, true);
     assert.deepEqual([document.formatVersion, document.renamed, document.pinned], [3, 'x', false]);
-    assert.throws(() => migrateThreadDocument(current, { 2: steps[2] }, 3), /no migration from 1/);
-    assert.throws(() => migrateThreadDocument(current, { 1: (raw) => ({ ...raw, formatVersion: 7 }) }, 2), /did not produce 2/);
+    assert.throws(() => migrateThreadDocument(first, { 2: steps[2] }, 3), /no migration from 1/);
+    assert.throws(() => migrateThreadDocument(first, { 1: (raw) => ({ ...raw, formatVersion: 7 }) }, 2), /did not produce 2/);
     assert.throws(() => migrateThreadDocument({ ...current, formatVersion: 4 }, steps, 3), NewerThreadFormatError);
     assert.throws(() => migrateThreadDocument({ ...current, formatVersion: 0 }, steps, 3), InvalidThreadFileError);
     assert.throws(() => migrateThreadDocument([], steps, 3), /not a JSON object/);

@@ -1,0 +1,41 @@
+/** The Compose view's own words (everything else it shows comes worded from the extension), in one place for localisation. */
+import { formatCredits, formatTokens } from './format';
+
+export const viewText = {
+  threadsLabel: 'Thread',
+  newThreadOption: 'New thread (next message starts it)',
+  newThread: '+ New',
+  newThreadTitle: 'Start a new thread: the next message resends nothing earlier',
+  rename: 'Rename',
+  renameTitle: 'Rename this thread',
+  delete: 'Delete',
+  deleteTitle: 'Delete this thread (its requests stay in the usage history)',
+  threadOption: (title: string, turns: number, credits: number) => `${title} · ${turns} msg · ${formatCredits(credits)} cr`,
+  threadCost: (turns: number, credits: number, uncharged: number) =>
+    `${turns} message${turns === 1 ? '' : 's'} · ${formatCredits(credits)} cr${uncharged > 0 ? ` (+${uncharged} without a known charge)` : ''}`,
+  noThread: 'A new thread: the next message starts it.',
+  conversation: 'Earlier messages in this thread',
+  you: 'You',
+  promptNotKept: 'Prompt not kept (creditMeter.storePrompts is off).',
+  answerNotKept: 'Answer not kept (creditMeter.storePrompts is off).',
+  pastCharge: (estimated: number | null, charged: number | null, applied: number) => [
+    estimated === null ? null : `estimated ≈ ${formatCredits(estimated)} cr`,
+    charged === null ? 'charge unknown' : `charged ${formatCredits(charged)} cr`,
+    applied > 0 ? `${applied} code block${applied === 1 ? '' : 's'} applied` : null,
+  ].filter((part) => part !== null).join(' · '),
+  history: (turns: number) => `resent history (${turns} earlier turn${turns === 1 ? '' : 's'})`,
+  cacheHeading: 'Prompt cache',
+  cacheSplit: (read: number, written: number, fresh: number) => `${formatTokens(read)} cached · ${formatTokens(written)} written · ${formatTokens(fresh)} fresh`,
+  copy: 'Copy',
+  copied: 'Copied',
+  copyFailed: 'Copy failed',
+  insert: 'Insert',
+  insertTitle: 'Insert at the cursor in the editor',
+  replace: 'Replace',
+  replaceTitle: 'Replace the selection in the editor',
+  diff: 'Apply as diff',
+  diffTitle: 'Show the change as a diff, then accept or discard it',
+  applied: 'Applied',
+  proposed: 'Diff open',
+  notApplied: 'Not applied',
+};
