@@ -13,6 +13,7 @@ import { clearApiKey, setApiKey } from './secrets';
 import type { Services } from './services';
 import type { TelemetryHeaders } from './telemetry/telemetryHeaders';
 import { setTelemetryHeader, type TelemetryHost } from './telemetry/telemetryHost';
+import { openWalkthrough } from './walkthrough';
 
 export type CommandHandler = (...args: never[]) => unknown;
 
@@ -40,6 +41,7 @@ export function commandTable({ services, compose, telemetry, telemetryHeaders, g
     'creditMeter.connectAssistant': (args?: ConnectArgs) => connectAssistant(services, gateway, args),
     'creditMeter.rotateGatewayToken': (quiet?: boolean) => rotateGatewayToken(gateway, quiet === true),
     'creditMeter.stopGateway': () => stopGateway(gateway),
+    'creditMeter.openWalkthrough': () => openWalkthrough(services.context.extension.id),
   };
 }
 

@@ -47,6 +47,10 @@ export class ComposeView {
   private readonly tips = h('section', { class: 'tips', 'aria-label': 'Ways to cut the cost' });
   private readonly answer = h('section', { class: 'answer', 'aria-label': 'Answer', hidden: true });
   private readonly error = h('p', { class: 'error', role: 'alert', hidden: true });
+  /** Until there is an answer to show: a link to the Getting Started walkthrough (a command link the view allows). */
+  private readonly gettingStarted = h('p', { class: 'empty-state getting-started' }, 'New to Credit Meter? ',
+    h('a', { href: 'command:creditMeter.openWalkthrough', title: 'Open the Getting Started walkthrough' }, 'Get started'),
+    ': set an API key, pick a model, see an estimate, send.');
 
   private seq = 0;
   private appliedSeq = 0;
@@ -85,6 +89,7 @@ export class ComposeView {
       this.answer,
     );
     this.stop.hidden = true;
+    root.append(this.gettingStarted);
 
     this.prompt.addEventListener('input', () => this.schedulePromptPost());
     this.prompt.addEventListener('keydown', (event) => {
@@ -317,6 +322,7 @@ export class ComposeView {
   private renderTurn(): void {
     const turn = this.turn;
     const running = turn?.status === 'running';
+    this.gettingStarted.hidden = turn !== null;
     this.send.disabled = running;
     this.stop.hidden = !running;
     if (!turn) {
