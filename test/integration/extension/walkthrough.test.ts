@@ -19,8 +19,8 @@ function freshState(): Pick<vscode.Memento, 'get' | 'update'> & { readonly value
   } as Pick<vscode.Memento, 'get' | 'update'> & { readonly values: Map<string, unknown> };
 }
 
-/** A ledger that holds `earlier` and lets the test append records. */
-function ledgerWith(earlier: UsageRecord[]): { ledger: Ledger; append(record: UsageRecord): void } {
+/** A ledger that holds `earlier` and lets the test append records once someone listens. */
+function ledgerWith(earlier: UsageRecord[]): { ledger: Ledger; listening(): boolean; append(record: UsageRecord): void } {
   const listeners = new Set<(record: UsageRecord) => void>();
   const ledger = {
     onDidAppend: (listener: (record: UsageRecord) => void) => {
@@ -29,7 +29,7 @@ function ledgerWith(earlier: UsageRecord[]): { ledger: Ledger; append(record: Us
     },
     query: () => Promise.resolve([...earlier].reverse()),
   } as unknown as Ledger;
-  return { ledger, append: (record) => listeners.forEach((listener) => listener(record)) };
+  return { ledger, listening: () => listeners.size > 0, append: (record) => listeners.forEach((listener) => listener(record)) };
 }
 
 function record(source: UsageRecord['source'], status: UsageRecord['outcome']['status']): UsageRecord {
@@ -108,8 +108,9 @@ describe('extension: the Getting Started walkthrough', () => {
 
     const later = new WalkthroughProgress(api.services);
     progresses.push(later);
-    const { ledger, append } = ledgerWith([record('compose', 'error')]);
+    const { ledger, listening, append } = ledgerWith([record('compose', 'error')]);
     later.start(Promise.resolve(ledger));
+    await until('the tracker to follow the ledger', listening);
     // A failed request is recorded but is not the step: nothing yet, until one is answered.
     append(record('compose', 'timeout'));
     append(record('inputBox', 'ok'));
