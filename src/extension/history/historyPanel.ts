@@ -10,8 +10,8 @@ import { HISTORY_VIEW_TYPE, parseFromWebview, type Budget, type FromWebview, typ
 import { DEFAULT_FILTER, type HistoryFilter } from '../../protocol/historyFilter';
 import { Disposable } from '../lifecycle';
 import { renderWebviewHtml, WEBVIEW_COMMAND_LINKS, webviewResourceRoots } from '../webview/webviewHtml';
-import { HistoryModel } from './historyModel';
-import type { ExportUsageOptions } from '../exportUsage/exportOptions';
+import { HistoryModel } from '../../views/historyModel';
+import type { ExportUsageOptions } from '../../views/exportOptions';
 
 /** What the panel needs from the extension's services. */
 export interface HistoryHost {
