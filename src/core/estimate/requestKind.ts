@@ -42,6 +42,8 @@ const COMMANDS: Record<string, RequestKind> = {
 const LEAD_BONUS = 1;
 /** Added to the first instruction that leads a sentence or a clause: of several asks, the first decides. */
 const FIRST_INSTRUCTION_BONUS = 1;
+/** What a cue counts for in a clause after the first instruction's, in the same sentence ("refactor X, then add tests"). */
+const LATER_ASK_FACTOR = 0.8;
 /** What a cue counts for in the first, second, third and later sentences of a paragraph (pasted code starts a new one). */
 const SENTENCE_FACTORS = [1, 0.85, 0.7, 0.6];
 /** A question ("why ...?", "is this ...?") leans towards `explain`. */
@@ -56,31 +58,49 @@ const MIN_SCORE = 2;
 const TIE_ORDER: readonly RequestKind[] = ['plan', 'fix', 'edit', 'refactor', 'generate', 'explain', 'other'];
 
 /**
- * Error messages as compilers, runtimes, shells and HTTP clients print them, read in pasted code too.
- * Separate patterns that each start with literal text, so that a 2 KB prompt is scanned quickly.
+ * Error messages as compilers, runtimes, shells and test runners print them, read in pasted code too.
+ * Each pattern starts with literal text, so that a 2 KB prompt is scanned in a few microseconds.
  */
 const ERROR_SIGNATURES: readonly RegExp[] = [
   /[a-z](?:Error|Exception)\b/, // TypeError, NullPointerException
   /(?:error|ERROR|Error)(?:\[[A-Z]*\d+\]| [A-Z]{1,3}\d{3,5}):/, // error[E0502]:, error TS2322:
-  /(?:^|[\n`'"])[ \t]*(?:[Ee]rror|ERROR|[Ww]arning|WARNING|[Ff]atal|FATAL):|(?:^|\n)[ \t]*FAIL(?:ED)? |Expected:[^\n]*\n\s*Received:/, // a line that reports one
-  /(?:TS|CS|SC|[ECW])\d{4}(?!\w)/, // TS2322, E0502, CS0103, SC2086 (not after a letter: checked below)
   /Traceback \(most recent|File "[^"\n]+", line \d+|\n\s+at \S+ \(\S+:\d+:\d+\)/, // Python and JavaScript stack traces
-  /panic:|panicked at|egmentation fault|core dumped|npm ERR!|[Uu]n(?:caught|handled) /,
+  /panic(?::|ked at)|egmentation fault|core dumped|npm ERR!|ncaught |nhandled /,
   /E(?:CONN[A-Z]+|ADDRINUSE|NOENT|ACCES|PERM|PIPE|TIMEDOUT|HOSTUNREACH|NOTFOUND)\b/, // Node system errors
-  /(?:status|HTTP|http|code|returns?|returning|returned|got|get|getting|gives?|giving|throws?|an?) +(?:an? +)?(?:HTTP +)?[45]\d\d\b(?![\s-]*(?:lines?|ms|px|rows|items|[kmgKMG]B|bytes|chars|characters|words|%|times))/,
 ];
-
-const HTTP_STATUS = /[45]\d\d/;
+/** A line that reports an error, a warning or a failed test ("Error: ...", "FAIL src/a.test.ts", "Expected: ... Received: ..."). */
+const ERROR_LINE_HINT = /rror:|RROR:|arning:|ARNING:|atal:|ATAL:|FAIL|Received:/;
+const ERROR_LINE = /(?:^|[\n`'"])[ \t]*(?:[Ee]rror|ERROR|[Ww]arning|WARNING|[Ff]atal|FATAL):|(?:^|\n)[ \t]*FAIL(?:ED)? |Expected:[^\n]*\n\s*Received:/;
+/** An error code: TS2322, E0502, CS0103, SC2086 (not the end of a longer word: ES2020, FY2024). */
+const ERROR_CODE = /(?:TS|CS|SC|[ECW])\d{4}(?!\w)/g;
+/** Words before an HTTP status that make it one ("returns 500", "getting a 403", "status 404"). */
+const HTTP_STATUS = /^[45]\d\d$/;
+/** Words after a number that make it a size or a count ("a 400 line file", "returns 500 rows"). */
+const NOT_A_STATUS = new Set(['line', 'lines', 'ms', 'px', 'rows', 'items', 'kb', 'mb', 'gb', 'bytes', 'chars', 'characters', 'words', 'times']);
+const STATUS_LEADS = new Set(['status', 'http', 'code', 'return', 'returns', 'returning', 'returned', 'got', 'get', 'gets', 'getting', 'give', 'gives', 'giving', 'throw', 'throws', 'a', 'an', 'with']);
 
 function hasErrorSignature(head: string): boolean {
-  return ERROR_SIGNATURES.some((signature, i) => {
-    if (i === ERROR_SIGNATURES.length - 1 && !HTTP_STATUS.test(head)) {
-      return false;
+  if (ERROR_SIGNATURES.some((signature) => signature.test(head)) || (ERROR_LINE_HINT.test(head) && ERROR_LINE.test(head))) {
+    return true;
+  }
+  ERROR_CODE.lastIndex = 0;
+  for (let match = ERROR_CODE.exec(head); match; match = ERROR_CODE.exec(head)) {
+    if (match.index === 0 || !/[A-Za-z]/.test(head[match.index - 1])) {
+      return true;
     }
-    const match = signature.exec(head);
-    // A code like `E0502` or `TS2322` only on its own: not the end of a longer word (`ES2020`, `FY2024`).
-    return match !== null && (signature !== ERROR_SIGNATURES[3] || match.index === 0 || !/[A-Za-z]/.test(head[match.index - 1]));
-  });
+  }
+  return false;
+}
+
+/** An HTTP 4xx or 5xx status in the prose ("the upload returns 500", "I get a 403"), not "a 400-line file". */
+function hasErrorStatus(words: PromptWords): boolean {
+  for (let at = 1; at < words.text.length; at++) {
+    const word = words.text[at];
+    if (word.length === 3 && HTTP_STATUS.test(word) && STATUS_LEADS.has(words.text[at - 1]) && !NOT_A_STATUS.has(words.text[at + 1])) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** "I don't want a fix", "no code yet", "without changing ...": these just before an instruction cancel it. */
@@ -220,10 +240,10 @@ function score(head: string, evidence: { kind: RequestKind; cue: string; points:
     evidence?.push({ kind, cue, points });
   };
   // Pasted code is read for error messages only; the wording is the prose around it.
-  if (hasErrorSignature(head)) {
+  const words = promptWords(head);
+  if (hasErrorSignature(head) || hasErrorStatus(words)) {
     add('fix', 'an error message', ERROR_WEIGHT);
   }
-  const words = promptWords(head);
   if (words.firstQuestion >= 0) {
     add('explain', 'a question', QUESTION_WEIGHT * placeFactor(words.place[words.firstQuestion]));
   }
@@ -232,6 +252,8 @@ function score(head: string, evidence: { kind: RequestKind; cue: string; points:
   const counted = new Uint8Array(CUES.length);
   const best: (Cue | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined];
   let firstInstruction = true;
+  let firstClause = -1;
+  let firstWord = -1;
   for (let at = 0; at < words.text.length; at++) {
     const word = words.text[at];
     const list = CUES_BY_WORD.get(isNumber(word) ? '#' : word);
@@ -256,7 +278,8 @@ function score(head: string, evidence: { kind: RequestKind; cue: string; points:
     if (!found) {
       continue;
     }
-    const factor = (words.purpose[at] ? PURPOSE_FACTOR : 1) * placeFactor(words.place[at]);
+    const later = firstClause >= 0 && words.clause[at] > firstClause && words.sentence[at] === words.sentence[firstWord] ? LATER_ASK_FACTOR : 1;
+    const factor = (words.purpose[at] ? PURPOSE_FACTOR : 1) * placeFactor(words.place[at]) * later;
     let first = false;
     for (let kind = 0; kind < best.length; kind++) {
       const cue = best[kind];
@@ -268,7 +291,11 @@ function score(head: string, evidence: { kind: RequestKind; cue: string; points:
         best[kind] = undefined;
       }
     }
-    firstInstruction &&= !first;
+    if (firstInstruction && first) {
+      firstInstruction = false;
+      firstClause = words.clause[at];
+      firstWord = at;
+    }
   }
   return scores;
 }
