@@ -32,7 +32,7 @@ export interface CueGroup {
 const SMALL = 'alias|aliases|parameter|parameters|param|params|argument|arguments|arg|args|flag|flags|option|docstring|docstrings|comment|comments|jsdoc|tsdoc|javadoc|docblock|doc|hint|hints|annotation|annotations|type|types|default|defaults|log|print|console|assertion|assert|check|import|imports|decorator|attribute|attributes|tag|label|title|tooltip|placeholder|semicolon|semicolons|comma|newline|todo|modifier|keyword|export|property|field|fields|column|key|constant|const|variable|var|enum|member|header|getter|setter|timeout|message';
 
 /** Modifiers and casings a declaration can be "made" or "marked". */
-const MODIFIER = 'optional|required|private|public|protected|static|readonly|read|const|constant|final|async|sync|synchronous|nullable|abstract|internal|immutable|mutable|volatile|virtual|sealed|exported|deprecated|lowercase|uppercase|lower|upper|camelcase|camel|snake|kebab|pascalcase|pascal|insensitive|sensitive|keyword|positional|snake_case|camel_case|upper_case|lower_case|screaming_snake_case|hidden|visible|disabled|enabled|bold|italic|nullable|nonnull|undefined|null';
+const MODIFIER = 'optional|required|private|public|protected|static|readonly|read|const|constant|final|async|sync|synchronous|nullable|abstract|internal|immutable|mutable|volatile|virtual|sealed|exported|deprecated|lowercase|uppercase|lower|upper|camelcase|camel|snake|kebab|pascalcase|pascal|insensitive|sensitive|keyword|positional|snake_case|camel_case|upper_case|lower_case|screaming_snake_case|hidden|visible|disabled|enabled|bold|italic|nonnull|undefined|null';
 
 /** Code-shaped things one writes from nothing. */
 const ARTIFACT = 'function|functions|script|component|components|class|module|hook|endpoint|endpoints|api|query|regex|regexp|schema|test|tests|spec|specs|config|configuration|dockerfile|makefile|workflow|pipeline|readme|docs|documentation|changelog|example|examples|snippet|program|app|application|cli|server|client|game|website|page|template|guard|interface|migration|seed|fixture|fixtures|mock|mocks|liner|gitignore|service|library|plugin|extension|bot|parser|generator|wrapper|utility|helper|model|struct|types|tool|form|dashboard|widget|route|routes|controller|worker|job|cron|lambda|yaml|manifest|chart|algorithm';
@@ -58,7 +58,9 @@ export const CUE_GROUPS: readonly CueGroup[] = [
     'whats wrong', 'what is wrong', 'what went wrong', 'something ~2 wrong', 'why ~3 getting|get|seeing|see|throw|throws|raise|raises',
     'get rid of ~3 error|errors|warning|warnings|exception|exceptions|crash', 'handle ~4 properly|correctly|gracefully',
     'segfault|segfaults|segmentation', 'race condition|conditions', 'off by', 'deadlock|deadlocks|deadlocked|deadlocking',
-    'supposed to', 'should ~6 but', 'works ~5 but ~1 not|fails|failing|crashes|breaks|doesnt|never|throws|hangs|returns|shows', 'instead of ~3 expected', 'get|getting|got|seeing|see ~1 this|these|that ~1 error|warning|when|after|on|in|every', 'get|getting|got|seeing|see ~1 the following',
+    'supposed to', 'should ~6 but', 'works ~5 but ~1 not|fails|failing|crashes|breaks|doesnt|never|throws|hangs|returns|shows',
+    'instead of ~3 expected', 'get|getting|got|seeing|see ~1 this|these|that ~1 error|warning|when|after|on|in|every',
+    'get|getting|got|seeing|see ~1 the following',
   ] },
   { kind: 'fix', weight: 2.5, cues: [
     'broken|breaks|broke', 'crash|crashes|crashed|crashing', 'fail|fails|failed|failing|failure|failures',
@@ -70,15 +72,14 @@ export const CUE_GROUPS: readonly CueGroup[] = [
     'cors', 'cannot|cant|couldnt|unable ~2 find|read|resolve|access|import|connect|assign|borrow|load|open',
     'not ~1 defined|assignable|iterable|callable|found', 'permission denied', 'overflow|overflows', 'out of memory',
   ] },
-  { kind: 'fix', weight: 1.5, cues: [
-    'error|errors', 'exception|exceptions', 'throws|throwing|threw|raises|raising', 'warning|warnings', 'problem|problems',
-    'timeout|timeouts', 'times|timed out', 'unexpected|unexpectedly', 'not expected', 'instead of', 'mismatch', 'still', 'sometimes', 'but not', 'keeps',
-
-  ] },
   { kind: 'fix', weight: 2, cues: [
     'jumps|resets|disappears|vanishes|flickers|flicker|flickering|glitch|glitches|lags|stutters', 'twice|doubled|duplicated', 'forever|endlessly',
     'show|shows|showing|display|displays|render|renders|appear|appears|comes|come ~2 as',
     'cuts|cut ~1 off', 'truncated|truncates|truncating|garbled|corrupted|corrupt|mangled',
+  ] },
+  { kind: 'fix', weight: 1.5, cues: [
+    'error|errors', 'exception|exceptions', 'throws|throwing|threw|raises|raising', 'warning|warnings', 'problem|problems',
+    'timeout|timeouts', 'times|timed out', 'unexpected|unexpectedly', 'not expected', 'instead of', 'mismatch', 'still', 'sometimes', 'but not', 'keeps',
   ] },
 
   // ---- explain: understanding -----------------------------------------------------------------
@@ -91,18 +92,20 @@ export const CUE_GROUPS: readonly CueGroup[] = [
     'clarify', 'how come', 'difference|differences|versus', 'review', 'how ~4 work|works|working', 'what ~2 happens|happen',
     'is there a reason', 'opinion|thoughts|feedback',
   ] },
-  { kind: 'explain', weight: 1, cues: ['what is|are|was|were', 'whats', 'how does|do|did|is|are|was', 'where is|are|does|do'] },
   { kind: 'explain', weight: 2, cues: [
-    'why', 'who calls|uses',
-    'purpose|point|role|intuition|meaning', 'any ~2 problems|issues|concerns|risks', 'idiomatic', 'complexity',
+    'why', 'who calls|uses', 'purpose|point|role|intuition|meaning', 'any ~2 problems|issues|concerns|risks', 'idiomatic', 'complexity',
   ] },
   { kind: 'explain', weight: 2, leadOnly: true, cues: [
-    'is|are|does|can|should|would|will|could|did|was|were|has|have ~0 this|it|that|these|those|there|the|my|a|an|its|we|i|§', 'do ~0 i|we|you|they|these|those|both',
-    'which',
+    'is|are|does|can|should|would|will|could|did|was|were|has|have ~0 this|it|that|these|those|there|the|my|a|an|its|we|i|§',
+    'do ~0 i|we|you|they|these|those|both', 'which',
   ] },
+  { kind: 'explain', weight: 1, cues: ['what is|are|was|were', 'whats', 'how does|do|did|is|are|was', 'where is|are|does|do'] },
 
   // ---- edit: a small targeted change ------------------------------------------------------------
-  { kind: 'edit', weight: 5, cues: ['typo|typos|misspelled|misspelling|misspelt|spelling', 'fix|correct ~4 typo|typos|spelling|wording|indentation|formatting|capitalization|capitalisation|casing|whitespace|grammar'] },
+  { kind: 'edit', weight: 5, cues: [
+    'typo|typos|misspelled|misspelling|misspelt|spelling',
+    'fix|correct ~4 typo|typos|spelling|wording|indentation|formatting|capitalization|capitalisation|casing|whitespace|grammar',
+  ] },
   { kind: 'edit', weight: 4, instruction: true, cues: [
     'rename|renaming|renamed', 'annotate', 'bump', 'capitalize|capitalise',
     `add|put|include|insert|append|prepend|attach|give ~4 ${SMALL}`, 'add|put|insert ~2 §',
@@ -111,17 +114,19 @@ export const CUE_GROUPS: readonly CueGroup[] = [
     'flip ~3 condition|sign|order|boolean|check|comparison|flag', 'negate ~3 condition|check',
     'reorder|sort ~3 fields|imports|arguments|params|parameters|properties|keys|members|methods',
     'replace ~3 § ~2 with', 'replace ~4 magic|literal|literals|hardcoded|hard|string|number|value|var|quotes|tabs|spaces',
-    'use single|double ~1 quotes', 'make ~4 a|an ~1 parameter|argument|param|option|constant|setting|flag|variable|default|config', 'change|set|update|modify|adjust|tweak|increase|decrease|raise|lower|bump ~6 to #|§',
-    'change|set|update|modify|edit|adjust|tweak §',
+    'use single|double ~1 quotes', 'make ~4 a|an ~1 parameter|argument|param|option|constant|setting|flag|variable|default|config',
+    'change|set|update|modify|adjust|tweak|increase|decrease|raise|lower|bump ~6 to #|§', 'change|set|update|modify|edit|adjust|tweak §',
   ] },
   { kind: 'edit', weight: 3, instruction: true, cues: [
-    'change|set|update|modify|adjust|tweak|increase|decrease|raise|lower|reduce ~6 to', 'change|changes ~6 from ~5 to', 'insert', 'wrap ~4 in|with', 'tag ~3 as|with',
+    'change|set|update|modify|adjust|tweak|increase|decrease|raise|lower|reduce ~6 to', 'change|changes ~6 from ~5 to', 'insert',
+    'wrap ~4 in|with', 'tag ~3 as|with',
     'make ~3 label|text|title|message|heading|placeholder|tooltip|caption|color|colour ~3 say|be', 'give ~3 default', 'deprecate',
   ] },
   { kind: 'edit', weight: 3, leadOnly: true, cues: ['type ~3 as', 'export ~1 this|that|it|the|these', 'add §'] },
   { kind: 'edit', weight: 1.5, cues: [
     'line #', 'this|that|one|same line', 'default value|argument|arguments', 'deprecated|deprecation', 'copyright',
-    'label|placeholder|tooltip|color|colour|padding|margin|font|wording|level|verbosity', 'constant', 'hardcoded|hardcoding', 'hard ~1 coded|coding',
+    'label|placeholder|tooltip|color|colour|padding|margin|font|wording|level|verbosity', 'constant', 'hardcoded|hardcoding',
+    'hard ~1 coded|coding',
   ] },
 
   // ---- refactor: restructure without changing behaviour --------------------------------------------
@@ -130,7 +135,8 @@ export const CUE_GROUPS: readonly CueGroup[] = [
     'rearchitect', 'clean ~2 up', 'tidy', 'simplify|simplifying', 'extract|extracting', 'factor ~2 out', 'decouple|decoupling|untangle|disentangle',
     'consolidate|unify|unifying', 'merge|combine ~4 into one', 'deduplicate|dedupe|deduplication|duplication|repetition', 'dry',
     'reduce ~3 nesting|complexity|coupling|duplication|boilerplate|repetition|indentation', 'modernize|modernise|modernizing|modernising', 'encapsulate|encapsulation',
-    'rewrite|rewriting ~6 using|with|in|as|without|into', 'turn ~4 into', 'convert|converting ~6 to|into', 'change|switch|convert|update ~6 to use', 'abstract ~2 away|out',
+    'rewrite|rewriting ~6 using|with|in|as|without|into', 'turn ~4 into', 'convert|converting ~6 to|into', 'change|switch|convert|update ~6 to use',
+    'abstract ~2 away|out',
     'make ~5 readable|idiomatic|pythonic|maintainable|testable|modular|pure|generic|reusable|cleaner|simpler|declarative|functional|composable|extensible|consistent|dry|smaller|shorter',
     'improve ~3 structure|readability|design|organisation|organization|naming|architecture', 'without changing', 'same behaviour|behavior',
   ] },
@@ -140,7 +146,9 @@ export const CUE_GROUPS: readonly CueGroup[] = [
     'introduce ~3 interface|abstraction|class|layer|repository|factory|base|type|helper|service|module|facade|adapter',
     'apply ~3 pattern|principle|principles|solid|dry', 'dependency injection', 'inject', 'switch ~5 to|from', 'swap ~5 for',
     'use ~5 instead', 'replace ~6 with', 'share|reuse ~5 between|across|through', 'optimize|optimise|optimizing|optimising', 'speed ~1 up', 'faster',
-    'readability|maintainability|testability', 'get rid of|eliminate ~3 global|globals|state|singleton|singletons|boilerplate|dependency|dependencies|inheritance|mutation|any|duplication', 'more ~1 readable|idiomatic|pythonic|maintainable|testable|modular|reusable|concise|functional|declarative|elegant|efficient',
+    'readability|maintainability|testability',
+    'get rid of|eliminate ~3 global|globals|state|singleton|singletons|boilerplate|dependency|dependencies|inheritance|mutation|any|duplication',
+    'more ~1 readable|idiomatic|pythonic|maintainable|testable|modular|reusable|concise|functional|declarative|elegant|efficient',
     'migrate|migrating', 'convert|converting', 'rewrite|rewriting',
   ] },
   { kind: 'refactor', weight: 2, cues: [
@@ -167,21 +175,25 @@ export const CUE_GROUPS: readonly CueGroup[] = [
   { kind: 'plan', weight: 5, cues: [
     'plan|plans|planning', 'roadmap|roadmaps', 'design doc|docs|document', 'rfc|adr', 'milestones|milestone',
     'break|split ~4 into|down ~3 steps|tasks|stories|tickets|phases|milestones|prs|subtasks|chunks|epics|increments',
-    'dont|no|not|without ~2 code|coding|implement|implementing|implementation ~1 yet|first', 'no code', 'before ~3 writing|coding|implementing|code|implementation|touching|changing|starting|making|doing',
+    'dont|no|not|without ~2 code|coding|implement|implementing|implementation ~1 yet|first', 'no code',
+    'before ~3 writing|coding|implementing|code|implementation|touching|changing|starting|making|doing',
+  ] },
+  { kind: 'plan', weight: 4, cues: [
+    'step by step', 'steps', 'phases|phase', 'checklist', 'todo list', 'to do list', 'strategy', 'approach', 'go about', 'tackle',
+    'outline|sketch', 'lay out', 'what ~3 order|sequence|priority', 'in which order ~2 should|would|to|do|shall', 'whats ~2 plan|approach|strategy',
+    'what is ~2 plan|approach|strategy', 'order of work', 'where ~3 start|begin|focus', 'sequence of', 'migration|upgrade path', 'rollout', 'roll out',
+    'how ~1 should|would ~2 i|we|you ~2 structure|organize|organise|design|architect|split|approach|tackle|handle|start|proceed|do|add|implement|build',
+    'propose|proposal', 'suggest ~3 plan|approach|way|strategy|architecture|design|order', 'what needs ~2 happen|change|done',
+    'scope ~3 work|project|feature', 'prioritise|prioritize|prioritising|prioritizing|prioritisation|prioritization',
+    'order ~3 you|youd|we|wed|i|id ~2 change|do|tackle|implement|make|apply|touch|take|handle',
+    'organise|organize|split|divide|structure|sequence|order|prioritize|prioritise|plan ~2 work',
   ] },
   { kind: 'plan', weight: 3, instruction: true, cues: [
     'write|draft|create|make|give|prepare|produce|need|want|come ~4 plan|plans|roadmap|outline|checklist|strategy|rfc|proposal|breakdown|steps',
   ] },
-  { kind: 'plan', weight: 4, cues: [
-    'step by step', 'steps', 'phases|phase', 'checklist', 'todo list', 'to do list', 'strategy', 'approach', 'go about', 'tackle',
-    'outline|sketch', 'lay out', 'what ~3 order|sequence|priority', 'in which order ~2 should|would|to|do|shall', 'whats ~2 plan|approach|strategy', 'what is ~2 plan|approach|strategy', 'order of work', 'where ~3 start|begin|focus', 'sequence of', 'migration|upgrade path', 'rollout', 'roll out',
-    'how ~1 should|would ~2 i|we|you ~2 structure|organize|organise|design|architect|split|approach|tackle|handle|start|proceed|do|add|implement|build',
-    'propose|proposal', 'suggest ~3 plan|approach|way|strategy|architecture|design|order', 'what needs ~2 happen|change|done',
-    'scope ~3 work|project|feature', 'prioritise|prioritize|prioritising|prioritizing|prioritisation|prioritization',
-    'order ~3 you|youd|we|wed|i|id ~2 change|do|tackle|implement|make|apply|touch|take|handle', 'organise|organize|split|divide|structure|sequence|order|prioritize|prioritise|plan ~2 work',
-  ] },
   { kind: 'plan', weight: 2.5, cues: [
-    'architecture|architect', 'design|designing', 'high level', 'tasks|stories|tickets|epic|epics|sprint|sprints|estimates', 'list ~4 changes|steps|tasks|files|components|things',
+    'architecture|architect', 'design|designing', 'high level', 'tasks|stories|tickets|epic|epics|sprint|sprints|estimates',
+    'list ~4 changes|steps|tasks|files|components|things',
     'which ~4 need|needs ~2 change|changing|changed', 'what would ~4 look like', 'think ~3 through|about', 'best way ~3 to|of', 'minimal set', 'mvp',
     'options', 'trade offs', 'tradeoffs', 'pros and cons', 'wait for|until ~2 ok|okay|approval|confirmation|go',
   ] },
@@ -204,12 +216,13 @@ export const CUE_GROUPS: readonly CueGroup[] = [
     'price|pricing|subscription',
     'what|which model', 'are you', 'your ~2 name|model|context|limit|limits|knowledge|cutoff|version', 'what day|date|time',
     'markdown table', 'sort ~3 lines|words|names|list|entries', 'summarize|summarise|summary|tldr',
-    'that|it ~1 worked', 'works now', 'not what i ~1 asked|wanted|meant', 'from now on', 'in french|german|spanish|english|italian|portuguese|chinese|japanese|korean|russian',
+    'that|it ~1 worked', 'works now', 'not what i ~1 asked|wanted|meant', 'from now on',
+    'in french|german|spanish|english|italian|portuguese|chinese|japanese|korean|russian',
     'product|brand|logo|marketing|slogan', 'name for',
   ] },
   { kind: 'other', weight: 2, cues: [
-    'tweet|email|blog|linkedin|slack|newsletter|announcement', 'csv|tsv|spreadsheet|excel', 'same ~1 for|with|thing|again|here', 'recommend|recommendation|recommendations', 'book|books|course|courses|tutorial',
+    'tweet|email|blog|linkedin|slack|newsletter|announcement', 'csv|tsv|spreadsheet|excel', 'same ~1 for|with|thing|again|here',
+    'recommend|recommendation|recommendations', 'book|books|course|courses|tutorial', 'into|to ~1 json|yaml|xml|csv|tsv|markdown|html|table',
   ] },
-  { kind: 'other', weight: 2, cues: ['into|to ~1 json|yaml|xml|csv|tsv|markdown|html|table'] },
   { kind: 'other', weight: 1.5, cues: ['json|yaml|xml|markdown'] },
 ];
