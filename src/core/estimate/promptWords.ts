@@ -8,7 +8,7 @@
  */
 
 /** Prose words read at most: the instruction comes first, and what follows is mostly pasted material. */
-export const MAX_PROSE_WORDS = 120;
+export const MAX_PROSE_WORDS = 80;
 
 export interface PromptWords {
   readonly text: readonly string[];

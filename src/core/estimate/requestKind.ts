@@ -68,6 +68,8 @@ const ERROR_SIGNATURES: readonly RegExp[] = [
   /panic(?::|ked at)|egmentation fault|core dumped|npm ERR!|ncaught |nhandled /,
   /E(?:CONN[A-Z]+|ADDRINUSE|NOENT|ACCES|PERM|PIPE|TIMEDOUT|HOSTUNREACH|NOTFOUND)\b/, // Node system errors
 ];
+/** Literal text that every error signature contains: one fast scan rules most prompts out. */
+const ERROR_HINT = /rror|xception|Traceback|File "|\n\s+at |panic|egmentation fault|core dumped|npm ERR!|ncaught |nhandled |E[ACHNOPT][A-Z]+|RROR:|arning:|ARNING:|atal:|ATAL:|FAIL|Received:|(?:TS|CS|SC|[ECW])\d{4}/;
 /** A line that reports an error, a warning or a failed test ("Error: ...", "FAIL src/a.test.ts", "Expected: ... Received: ..."). */
 const ERROR_LINE_HINT = /rror:|RROR:|arning:|ARNING:|atal:|ATAL:|FAIL|Received:/;
 const ERROR_LINE = /(?:^|[\n`'"])[ \t]*(?:[Ee]rror|ERROR|[Ww]arning|WARNING|[Ff]atal|FATAL):|(?:^|\n)[ \t]*FAIL(?:ED)? |Expected:[^\n]*\n\s*Received:/;
@@ -80,6 +82,9 @@ const NOT_A_STATUS = new Set(['line', 'lines', 'ms', 'px', 'rows', 'items', 'kb'
 const STATUS_LEADS = new Set(['status', 'http', 'code', 'return', 'returns', 'returning', 'returned', 'got', 'get', 'gets', 'getting', 'give', 'gives', 'giving', 'throw', 'throws', 'a', 'an', 'with']);
 
 function hasErrorSignature(head: string): boolean {
+  if (!ERROR_HINT.test(head)) {
+    return false;
+  }
   if (ERROR_SIGNATURES.some((signature) => signature.test(head)) || (ERROR_LINE_HINT.test(head) && ERROR_LINE.test(head))) {
     return true;
   }
