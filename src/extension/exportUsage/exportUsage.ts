@@ -58,7 +58,7 @@ async function pickFormat(): Promise<ExportFormat> {
 
 async function askDay(prompt: string, value: string): Promise<string> {
   return orCancel(await vscode.window.showInputBox({
-    title: vscode.l10n.t('Export Usage: custom dates'), prompt, value, placeHolder: 'YYYY-MM-DD', ignoreFocusOut: true,
+    title: vscode.l10n.t('Export Usage: custom dates'), prompt, value, placeHolder: vscode.l10n.t({ message: 'YYYY-MM-DD', comment: ['The form of a date the box accepts: year, month, day, in this order, with digits.'] }), ignoreFocusOut: true,
     validateInput: (text) => (IsoDay.safeParse(text.trim()).success ? undefined : vscode.l10n.t('Enter a real date as YYYY-MM-DD, e.g. 2026-03-01')),
   })).trim();
 }
