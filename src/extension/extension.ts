@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { warmUp } from '../core/tokens';
 import { commandTable, registerCommands } from './commands';
@@ -36,6 +37,9 @@ export interface CreditMeterApi {
 
 export function activate(context: vscode.ExtensionContext): CreditMeterApi {
   const started = performance.now();
+  // First, before anything renders: the code that cannot import `vscode` (core, send, views) translates
+  // through @vscode/l10n, which reads the same bundle VS Code loaded for this extension's language.
+  l10n.config({ contents: vscode.l10n.bundle ?? {} });
   let services: Services | undefined;
   try {
     services = owned(context, new Services(context));
@@ -60,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): CreditMeterApi {
     return exportedApi(services, threads, statusBar, gateway, ready, () => walkthrough.progress);
   } catch (error) {
     services?.log.error('Activation failed', error);
-    void vscode.window.showErrorMessage(`Credit Meter failed to activate: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Credit Meter failed to activate: {0}', error instanceof Error ? error.message : String(error)));
     throw error;
   }
 }
@@ -87,7 +91,7 @@ function startAfterActivation(services: Services, gateway: GatewaySurfaces): Pro
     })
     .catch((error: unknown) => {
       services.log.error('Credit Meter could not start', error);
-      void vscode.window.showErrorMessage(`Credit Meter could not start: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Credit Meter could not start: {0}', error instanceof Error ? error.message : String(error)));
     });
 }
 

@@ -192,24 +192,26 @@ export class Services extends Disposable {
     const config = settings.providers.find((provider) => provider.id === ref.providerId);
     if (!config) {
       if (ref.providerId === 'vscode-lm') {
-        return { provider: new LanguageModelProvider({ justification: 'Credit Meter sends your prompt to this model.' }), config: { id: 'vscode-lm', kind: 'vscode-lm', models: [], headers: {} } };
+        return { provider: new LanguageModelProvider({ justification: vscode.l10n.t('Credit Meter sends your prompt to this model.') }), config: { id: 'vscode-lm', kind: 'vscode-lm', models: [], headers: {} } };
       }
-      throw new UserFacingError(`No provider "${ref.providerId}" is configured. Pick a model with "Credit Meter: Select Model".`, { title: 'Select Model', command: 'creditMeter.selectModel' });
+      throw new UserFacingError(vscode.l10n.t('No provider "{0}" is configured. Pick a model with "Credit Meter: Select Model".', ref.providerId), { title: vscode.l10n.t('Select Model'), command: 'creditMeter.selectModel' });
     }
     if (config.kind === 'vscode-lm') {
-      return { provider: new LanguageModelProvider({ justification: 'Credit Meter sends your prompt to this model.' }), config };
+      return { provider: new LanguageModelProvider({ justification: vscode.l10n.t('Credit Meter sends your prompt to this model.') }), config };
     }
     const baseUrl = config.baseUrl ?? '';
-    const setKey = { title: 'Set API Key', command: 'creditMeter.setApiKey', args: [config.id] };
+    const setKey = { title: vscode.l10n.t('Set API Key'), command: 'creditMeter.setApiKey', args: [config.id] };
     const lookup = await this.apiKeys.keyFor(config.id, baseUrl, { confirm: (question) => this.confirmKeyOrigin(question) });
     if (lookup.kind === 'declined') {
-      const belongs = lookup.storedForHost ? `belongs to ${lookup.storedForHost}` : 'is not bound to any server';
-      const again = lookup.remembered ? ` You chose never to send it there; set the key again for ${lookup.host} to change that.` : '';
-      throw new UserFacingError(`Not sent: your API key for "${config.id}" ${belongs}, and "${config.id}" now points at ${lookup.host}.${again}`, setKey);
+      const notSent = lookup.storedForHost
+        ? vscode.l10n.t('Not sent: your API key for "{0}" belongs to {1}, and "{0}" now points at {2}.', config.id, lookup.storedForHost, lookup.host)
+        : vscode.l10n.t('Not sent: your API key for "{0}" is not bound to any server, and "{0}" now points at {1}.', config.id, lookup.host);
+      const again = lookup.remembered ? ` ${vscode.l10n.t('You chose never to send it there; set the key again for {0} to change that.', lookup.host)}` : '';
+      throw new UserFacingError(`${notSent}${again}`, setKey);
     }
     const apiKey = lookup.kind === 'key' ? lookup.key : undefined;
     if (!apiKey && !isLocal(baseUrl)) {
-      throw new UserFacingError(`No API key for "${config.id}". Set one with "Credit Meter: Set API Key".`, setKey);
+      throw new UserFacingError(vscode.l10n.t('No API key for "{0}". Set one with "Credit Meter: Set API Key".', config.id), setKey);
     }
     const options = {
       baseUrl,
@@ -237,15 +239,15 @@ export class Services extends Disposable {
   async send(draft: Draft, options: SendOptions = {}): Promise<SendOutcome> {
     const ref = parseModelRef(draft.modelRef);
     if (!ref) {
-      throw new UserFacingError(`"${draft.modelRef}" is not a model reference like "openai:gpt-4.1". Pick one with "Credit Meter: Select Model".`, { title: 'Select Model', command: 'creditMeter.selectModel' });
+      throw new UserFacingError(vscode.l10n.t('"{0}" is not a model reference like "openai:gpt-4.1". Pick one with "Credit Meter: Select Model".', draft.modelRef), { title: vscode.l10n.t('Select Model'), command: 'creditMeter.selectModel' });
     }
     await this.ledger();
     const estimate = this.liveEstimate.estimateDraft(draft);
     const overWindow = contextWindowWarning(estimate.summary);
     if (overWindow && !options.windowConfirmed) {
-      const send = 'Send Anyway';
+      const send = vscode.l10n.t('Send Anyway');
       const picked = await vscode.window.showWarningMessage(
-        `${overWindow}: the provider will most likely refuse this request.`,
+        vscode.l10n.t('{0}: the provider will most likely refuse this request.', overWindow),
         { modal: true, detail: contextWindowFix(estimate.summary) },
         send,
       );
@@ -284,7 +286,7 @@ export class Services extends Disposable {
       this.learnFrom(result, estimate);
       if (result.ledgerError) {
         this.log.error('A usage record could not be written', result.ledgerError);
-        void vscode.window.showErrorMessage(`Credit Meter could not record this request's cost: ${result.ledgerError.message}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t("Credit Meter could not record this request's cost: {0}", result.ledgerError.message));
       }
       this.log.info(`Turn ${result.turnId}: ${result.status}, ${result.records.length} attempt(s), ${result.credits ?? '?'} cr`);
       return { estimate, result, ...(conversation ? { conversation: { cacheRequest: conversation.send.cacheRequest } } : {}) };
@@ -306,15 +308,15 @@ export class Services extends Disposable {
       if (error.errorClass === 'cancelled') {
         return;
       }
-      const fix = error.errorClass === 'auth' ? 'Set API Key' : undefined;
+      const fix = error.errorClass === 'auth' ? vscode.l10n.t('Set API Key') : undefined;
       const picked = fix ? await vscode.window.showErrorMessage(error.message, fix) : await vscode.window.showErrorMessage(error.message);
-      if (picked === 'Set API Key') {
+      if (fix !== undefined && picked === fix) {
         await vscode.commands.executeCommand('creditMeter.setApiKey');
       }
       return;
     }
     this.log.error('Request failed', error);
-    void vscode.window.showErrorMessage(`Credit Meter: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Credit Meter: {0}', error instanceof Error ? error.message : String(error)));
   }
 
   private async openLedger(): Promise<Ledger> {
@@ -328,8 +330,8 @@ export class Services extends Disposable {
       this.log.warn(`Ledger: ${report.damaged} unreadable line(s) left in place, ${report.newer} record(s) of a newer Credit Meter not counted`);
     }
     if (report.quarantined > 0) {
-      const message = `Credit Meter moved ${report.quarantined} unreadable usage line(s) to ${report.quarantineFile}.`;
-      this.log.warn(message);
+      this.log.warn(`Credit Meter moved ${report.quarantined} unreadable usage line(s) to ${report.quarantineFile}.`);
+      const message = vscode.l10n.t('Credit Meter moved {0} unreadable usage line(s) to {1}.', report.quarantined, report.quarantineFile);
       void vscode.window.showWarningMessage(message);
     }
     // Records changed or left without an append (index rebuilt, segments deleted): sums kept on append are recounted.
@@ -361,9 +363,9 @@ export class Services extends Disposable {
         this.profileChanged.fire(profile);
       }
     } catch (error) {
-      const message = `Credit profile not loaded, using the built-in one: ${error instanceof Error ? error.message : String(error)}`;
-      this.log.warn(message);
-      void vscode.window.showWarningMessage(message);
+      const reason = error instanceof Error ? error.message : String(error);
+      this.log.warn(`Credit profile not loaded, using the built-in one: ${reason}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Credit profile not loaded, using the built-in one: {0}', reason));
       this.creditProfile = DEFAULT_PROFILE;
     }
   }
