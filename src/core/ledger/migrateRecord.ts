@@ -19,8 +19,8 @@ export class InvalidRecordError extends Error {
 
 /** Thrown for a record written by a newer version of Credit Meter: left in place, not quarantined. */
 export class NewerSchemaError extends Error {
-  constructor(readonly schemaVersion: number) {
-    super(`schemaVersion ${schemaVersion} is newer than this version understands (${SCHEMA_VERSION})`);
+  constructor(readonly schemaVersion: number, understood: number = SCHEMA_VERSION) {
+    super(`schemaVersion ${schemaVersion} is newer than this version understands (${understood})`);
     this.name = 'NewerSchemaError';
   }
 }
