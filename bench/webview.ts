@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { Ledger } from '../src/core/ledger/ledger';
 import { SEGMENTS_DIR } from '../src/core/ledger/segmentFiles';
-import { HistoryModel } from '../src/extension/history/historyModel';
+import { HistoryModel } from '../src/views/historyModel';
 import type { ToWebview } from '../src/protocol/history';
 import { DEFAULT_FILTER } from '../src/protocol/historyFilter';
 import { generateRecords } from '../test/support/ledgerFixtures';

@@ -10,9 +10,9 @@ import { contextWindowWarning } from '../core/format/statusView';
 import type { ComposeViewProvider } from './compose/composeViewProvider';
 import type { Services } from './services';
 import { selectionContext } from './statusBar';
-import { cacheDialectFor } from './send/conversationDraft';
-import type { TurnResult } from './send/turnRunner';
-import type { DraftContext } from './send/turnTypes';
+import { cacheDialectFor } from '../send/conversationDraft';
+import type { TurnResult } from '../send/turnRunner';
+import type { DraftContext } from '../send/turnTypes';
 
 export interface AskArgs {
   /** Skips the input box (keybindings, tests). */

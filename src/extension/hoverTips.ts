@@ -7,10 +7,9 @@ import * as vscode from 'vscode';
 import { classifyKind } from '../core/estimate/requestKind';
 import { escapeMarkdown, formatCreditRange, formatCredits } from '../core/format/credits';
 import { formatSaving, type Tip } from '../core/tips';
-import { draftTipsFor } from './compose/draftTips';
 import type { Services } from './services';
-import type { DraftEstimate } from './send/draftEstimator';
-import type { Draft } from './send/turnTypes';
+import type { DraftEstimate } from '../send/draftEstimator';
+import type { Draft } from '../send/turnTypes';
 import { selectionContext } from './statusBar';
 
 export const PROMPT_FILE_SUFFIX = '.prompt.md';
@@ -62,7 +61,7 @@ class TipsHoverProvider implements vscode.HoverProvider {
     }
     const draft: Draft = { prompt: '', contexts: [context], modelRef: this.services.config.settings.defaultModel, kind: 'explain', source: 'hover' };
     const estimate = this.services.liveEstimate.estimateDraft(draft);
-    const tips = draftTipsFor(this.services).forDraft(draft, estimate).filter((tip) => tip.span?.in === 'context');
+    const tips = this.services.tips.forDraft(draft, estimate).filter((tip) => tip.span?.in === 'context');
     if (tips.length === 0) {
       return undefined;
     }
@@ -87,7 +86,7 @@ class TipsHoverProvider implements vscode.HoverProvider {
       const prompt = document.getText();
       const draft: Draft = { prompt, contexts: [], modelRef, kind: classifyKind(prompt), source: 'hover' };
       const estimate = this.services.liveEstimate.estimateDraft(draft);
-      this.promptCache = { key, estimate, tips: draftTipsFor(this.services).forDraft(draft, estimate) };
+      this.promptCache = { key, estimate, tips: this.services.tips.forDraft(draft, estimate) };
     }
     const { estimate, tips } = this.promptCache;
     const offset = document.offsetAt(position);

@@ -5,10 +5,10 @@
 import * as vscode from 'vscode';
 import type { RequestKind } from '../core/ledger/usageRecord';
 import { parseModelRef } from '../core/settings/modelRef';
-import type { DraftConversation } from './send/conversationDraft';
-import type { DraftEstimate, DraftEstimator } from './send/draftEstimator';
-import type { Draft, DraftContext, DraftSource } from './send/turnTypes';
-import { FrameDebouncer } from './frameDebouncer';
+import type { DraftConversation } from '../send/conversationDraft';
+import type { DraftEstimate, DraftEstimator } from '../send/draftEstimator';
+import type { Draft, DraftContext, DraftSource } from '../send/turnTypes';
+import { FrameDebouncer } from '../core/frameDebouncer';
 import { Disposable } from './lifecycle';
 
 

@@ -23,15 +23,17 @@ import { LanguageModelProvider } from './languageModelProvider';
 import { LedgerRefresher } from './ledgerRefresher';
 import { Disposable } from './lifecycle';
 import { LiveEstimate } from './liveEstimate';
+import { DraftTips } from '../core/tips/draftTips';
+import { tipText } from './compose/composeText';
 import { ApiKeys, askBeforeSendingKey, type ConfirmKeyOrigin } from './secrets';
 import type { CacheRequest } from '../core/cache';
-import { cacheDialectOf, conversationRequest } from './send/conversationDraft';
-import { DraftEstimator, type DraftEstimate } from './send/draftEstimator';
-import { learnCalibration } from './send/learnCalibration';
+import { cacheDialectOf, conversationRequest } from '../send/conversationDraft';
+import { DraftEstimator, type DraftEstimate } from '../send/draftEstimator';
+import { learnCalibration } from '../core/estimate/learnCalibration';
 import { ModelLists } from './selectModel';
-import { profileCharges } from './send/profileCharges';
-import { TurnRunner, type TurnResult } from './send/turnRunner';
-import type { Draft } from './send/turnTypes';
+import { profileCharges } from '../send/profileCharges';
+import { TurnRunner, type TurnResult } from '../send/turnRunner';
+import type { Draft } from '../send/turnTypes';
 
 const CALIBRATION_KEY = 'creditMeter.calibration';
 const HISTORY_LIMIT = 2000;
@@ -74,6 +76,8 @@ export class Services extends Disposable {
   readonly estimator: DraftEstimator;
   readonly liveEstimate: LiveEstimate;
   readonly budgets: Budgets;
+  /** Tips for drafts, with what this window has sent (the Compose view, the status bar and the hovers share it). */
+  readonly tips: DraftTips;
   readonly turns: TurnRunner;
   /** Each provider's models endpoint list, cached for a day. */
   readonly modelLists: ModelLists;
@@ -106,6 +110,18 @@ export class Services extends Disposable {
       system: () => this.config.settings.systemPrompt,
       log: this.log,
     }));
+    let models: { settings: unknown; list: readonly string[] } | undefined;
+    this.tips = new DraftTips({
+      profile: () => this.creditProfile,
+      models: () => {
+        const settings = this.config.settings;
+        if (models?.settings !== settings) {
+          models = { settings, list: settings.providers.flatMap((provider) => provider.models) };
+        }
+        return models.list;
+      },
+      longThreadText: tipText.longThread,
+    });
     this.budgets = this._register(new Budgets({
       limits: () => this.config.settings.budget,
       workspaceState: context.workspaceState,

@@ -7,12 +7,11 @@ import * as vscode from 'vscode';
 import { statusText, statusTooltip, statusWarns, type StatusMode, type StatusSnapshot, type TipSummary } from '../core/format/statusView';
 import { cacheText, threadText } from './compose/composeText';
 import type { ComposeThreads } from './compose/composeThreads';
-import { draftTipsFor } from './compose/draftTips';
-import { FrameDebouncer } from './frameDebouncer';
+import { FrameDebouncer } from '../core/frameDebouncer';
 import { Disposable } from './lifecycle';
 import type { Services } from './services';
-import type { DraftEstimate } from './send/draftEstimator';
-import type { Draft, DraftContext } from './send/turnTypes';
+import type { DraftEstimate } from '../send/draftEstimator';
+import type { Draft, DraftContext } from '../send/turnTypes';
 
 export const STATUS_ITEM_ID = 'creditMeter.status';
 const TOP_TIPS = 3;
@@ -155,7 +154,7 @@ export class StatusBar extends Disposable {
   /** The same tips, priced the same way, as the Compose view and the hovers show. */
   private tips(draft: Draft, estimate: DraftEstimate): TipSummary[] {
     try {
-      return draftTipsFor(this.services).forDraft(draft, estimate, TOP_TIPS)
+      return this.services.tips.forDraft(draft, estimate, TOP_TIPS)
         .map((tip) => ({ title: tip.title, savedTokens: tip.savingTokens, savedCredits: tip.savingCredits ?? null }));
     } catch (error) {
       this.services.log.warn(`Tips failed: ${error instanceof Error ? error.message : String(error)}`);

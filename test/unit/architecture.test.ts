@@ -36,7 +36,7 @@ describe('architecture', () => {
     assert.deepEqual(importedModules(sample), ['vscode', 'vscode', 'vscode', 'vscode', '../extension/y']);
   });
 
-  for (const layer of ['core', 'providers', 'protocol', 'cli', 'gateway']) {
+  for (const layer of ['core', 'providers', 'protocol', 'cli', 'gateway', 'send', 'views', 'telemetry']) {
     it(`src/${layer} never imports vscode`, () => {
       const offenders = sourceFiles(path.join(root, 'src', layer))
         .filter((file) => importedModules(fs.readFileSync(file, 'utf8')).includes('vscode'))
@@ -45,10 +45,44 @@ describe('architecture', () => {
     });
   }
 
-  it('src/core depends on nothing above it', () => {
-    const offenders = sourceFiles(path.join(root, 'src', 'core')).filter((file) =>
-      importedModules(fs.readFileSync(file, 'utf8')).some((spec) => /(^|\/)(extension|providers|webview|cli)(\/|$)/.test(spec)),
-    );
-    assert.deepEqual(offenders.map((file) => path.relative(root, file)), []);
+  /** Which of our layers each layer may import: dependencies point down only. */
+  const allowed: Readonly<Record<string, readonly string[]>> = {
+    core: [],
+    providers: ['core'],
+    protocol: ['core'],
+    gateway: ['providers', 'core'],
+    telemetry: ['core'],
+    send: ['providers', 'core'],
+    views: ['send', 'protocol', 'core'],
+    cli: ['gateway', 'telemetry', 'send', 'providers', 'protocol', 'core'],
+  };
+  const layers = ['core', 'providers', 'protocol', 'gateway', 'telemetry', 'send', 'views', 'cli', 'extension', 'webview'];
+
+  for (const [layer, uses] of Object.entries(allowed)) {
+    it(`src/${layer} imports ${uses.length > 0 ? `only ${uses.join(', ')}` : 'nothing of ours'}`, () => {
+      const layerDir = path.join(root, 'src', layer);
+      const offenders: string[] = [];
+      for (const file of sourceFiles(layerDir)) {
+        for (const spec of importedModules(fs.readFileSync(file, 'utf8'))) {
+          if (!spec.startsWith('.')) {
+            continue;
+          }
+          const target = path.relative(path.join(root, 'src'), path.resolve(path.dirname(file), spec)).split(path.sep)[0];
+          if (target !== layer && layers.includes(target) && !uses.includes(target)) {
+            offenders.push(`${path.relative(root, file)} -> ${spec}`);
+          }
+        }
+      }
+      assert.deepEqual(offenders, []);
+    });
+  }
+
+  it('src/extension holds adapters only: every file talks to vscode', () => {
+    // The surface's own wording stays with the surface (the core hands over numbers and ids, never words).
+    const wording = new Set(['src/extension/compose/composeText.ts']);
+    const offenders = sourceFiles(path.join(root, 'src', 'extension'))
+      .map((file) => path.relative(root, file))
+      .filter((file) => !wording.has(file) && !importedModules(fs.readFileSync(path.join(root, file), 'utf8')).includes('vscode'));
+    assert.deepEqual(offenders, []);
   });
 });

@@ -14,6 +14,7 @@ import * as vscode from 'vscode';
 import { type CacheRequest, type CacheState, recordSend } from '../../core/cache';
 import { contextWindowFix, contextWindowWarning, longContextNote } from '../../core/format/statusView';
 import { codeBlocks, parseMarkdown } from '../../core/markdown';
+import { formatSaving, type Tip } from '../../core/tips';
 import { formatModelRef, parseModelRef } from '../../core/settings/modelRef';
 import { type Thread, turnInHistory } from '../../core/threads';
 import {
@@ -25,23 +26,23 @@ import {
   type FromWebview,
   type ModelOption,
   type ThreadsView,
+  type TipView,
   type ToWebview,
   type TurnView,
 } from '../../protocol/compose';
-import { FrameDebouncer } from '../frameDebouncer';
+import { FrameDebouncer } from '../../core/frameDebouncer';
 import { Disposable } from '../lifecycle';
 import { UserFacingError, type Services } from '../services';
-import { cacheDialectFor, type DraftConversation } from '../send/conversationDraft';
-import type { DraftEstimate } from '../send/draftEstimator';
-import type { TurnResult } from '../send/turnRunner';
-import type { Draft, DraftContext } from '../send/turnTypes';
+import { cacheDialectFor, type DraftConversation } from '../../send/conversationDraft';
+import type { DraftEstimate } from '../../send/draftEstimator';
+import type { TurnResult } from '../../send/turnRunner';
+import type { Draft, DraftContext } from '../../send/turnTypes';
 import { selectionContext } from '../statusBar';
-import { renderWebviewHtml, webviewResourceRoots } from '../webview/webviewHtml';
+import { renderWebviewHtml, WEBVIEW_COMMAND_LINKS, webviewResourceRoots } from '../webview/webviewHtml';
 import { type ApplyMode, type ApplyResult, CodeApplier } from './applyCode';
-import { ComposeDraft } from './composeDraft';
-import { applyText, cacheText, summaryText, threadText } from './composeText';
+import { ComposeDraft } from '../../views/composeDraft';
+import { applyText, cacheText, summaryText, threadText, tipText } from './composeText';
 import type { ComposeThreads } from './composeThreads';
-import { draftTipsFor, tipView } from './draftTips';
 import { pickWorkspaceFiles, readWorkspaceFile } from './workspaceFiles';
 
 const TOP_TIPS = 3;
@@ -140,7 +141,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
     this.disposeView();
     this.view = view;
     this.ready = false;
-    view.webview.options = { enableScripts: true, localResourceRoots: webviewResourceRoots(this.extensionUri) };
+    view.webview.options = { enableScripts: true, enableCommandUris: WEBVIEW_COMMAND_LINKS, localResourceRoots: webviewResourceRoots(this.extensionUri) };
     view.webview.html = renderWebviewHtml(view.webview, this.extensionUri, {
       title: 'Compose',
       script: 'compose.js',
@@ -606,7 +607,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
     };
     this.contextTokens = estimate.contextTokens;
     try {
-      this.tips = draftTipsFor(this.services).forDraft(draft, estimate, TOP_TIPS).map(tipView);
+      this.tips = this.services.tips.forDraft(draft, estimate, TOP_TIPS).map(tipView);
     } catch (error) {
       this.services.log.warn(`Tips failed: ${error instanceof Error ? error.message : String(error)}`);
       this.tips = [];
@@ -782,7 +783,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
       if (outcome.conversation && history) {
         await this.recordCache(history.id, outcome.conversation.cacheRequest, result);
       }
-      draftTipsFor(this.services).recordSend(draft, outcome.estimate, result.credits);
+      this.services.tips.recordSend(draft, outcome.estimate, result.credits);
       this.setTurn({
         turnId,
         status: result.status,
@@ -853,4 +854,14 @@ function chargeSourceOf(result: TurnResult): TurnView['chargeSource'] {
     return 'estimated';
   }
   return 'computed';
+}
+
+function tipView(tip: Tip): TipView {
+  return {
+    id: tip.id,
+    title: tip.title,
+    message: tip.message,
+    saving: formatSaving(tip),
+    ...(tip.action === 'newThreadFromSummary' ? { action: { id: tip.action, label: tipText.newThreadFromSummary } } : {}),
+  };
 }

@@ -17,8 +17,8 @@ import { IsoDay, RANGE_LABELS, RANGE_PRESETS, formatLocalDay, type RangePreset }
 import {
   defaultFileName, describeWriteError, EXPORT_FORMATS, filterOf, formatOfPath, ledgerFilterOf, parseExportOptions,
   type ExportFormat, type ExportUsageOptions, type ExportUsageResult,
-} from './exportOptions';
-import { EmptyExportError, writeUsageExport } from './writeUsageExport';
+} from '../../views/exportOptions';
+import { EmptyExportError, writeUsageExport } from '../../core/export/writeUsageExport';
 
 export interface ExportUsageHost {
   readonly log: vscode.LogOutputChannel;

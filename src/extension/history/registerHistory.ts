@@ -5,7 +5,7 @@ import { threadText } from '../compose/composeText';
 import type { ComposeThreads } from '../compose/composeThreads';
 import type { Services } from '../services';
 import { HistoryPanel, HistorySerializer, type HistoryHost } from './historyPanel';
-import { ledgerNotesOf } from './historyModel';
+import { ledgerNotesOf } from '../../views/historyModel';
 
 function historyHost(services: Services, threads?: ComposeThreads): HistoryHost {
   return {

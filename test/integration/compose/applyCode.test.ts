@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { ApplyResult } from '../../../src/extension/compose/applyCode';
 import type { ComposeSnapshot } from '../../../src/extension/compose/composeViewProvider';
-import type { TurnResult } from '../../../src/extension/send/turnRunner';
+import type { TurnResult } from '../../../src/send/turnRunner';
 import { type CachingUpstream, startCachingUpstream } from '../../support/cachingUpstream';
 import { clearCompose, creditMeter, setUserSetting, until } from '../extension/creditMeterApi';
 

@@ -13,7 +13,7 @@ import { type CreditProfile, modelPricing } from '../../../src/core/pricing';
 import { CalibrationTable } from '../../../src/core/tokens';
 import { summaryText } from '../../../src/extension/compose/composeText';
 import type { ComposeSnapshot } from '../../../src/extension/compose/composeViewProvider';
-import type { TurnResult } from '../../../src/extension/send/turnRunner';
+import type { TurnResult } from '../../../src/send/turnRunner';
 import { type CachingUpstream, startCachingUpstream } from '../../support/cachingUpstream';
 import { activeExtension } from '../support/extension';
 import { clearCompose, creditMeter, setUserSetting, until } from '../extension/creditMeterApi';

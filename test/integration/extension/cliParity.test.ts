@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { CliIo } from '../../../src/cli/io';
 import { main } from '../../../src/cli/main';
 import { classifyKind } from '../../../src/core/estimate/requestKind';
-import type { Draft } from '../../../src/extension/send/turnTypes';
+import type { Draft } from '../../../src/send/turnTypes';
 import { selectionContext } from '../../../src/extension/statusBar';
 import { creditMeter, setUserSetting, until } from './creditMeterApi';
 

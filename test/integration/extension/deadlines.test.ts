@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import type { TurnResult } from '../../../src/extension/send/turnRunner';
+import type { TurnResult } from '../../../src/send/turnRunner';
 import { everyNBytes, startProtocolServer, type ProtocolServer } from '../../support/protocolServer';
 import { clearCompose, creditMeter, setUserSetting, until } from './creditMeterApi';
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { UsageRecord } from '../../../src/core/ledger/usageRecord';
-import type { TurnResult } from '../../../src/extension/send/turnRunner';
+import type { TurnResult } from '../../../src/send/turnRunner';
 import { readStreamFixture, startProtocolServer, type ProtocolServer } from '../../support/protocolServer';
 import { activeExtension } from '../support/extension';
 import { clearCompose, creditMeter, setUserSetting, until } from './creditMeterApi';

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { compileFilter } from '../../../src/core/ledger/ledgerFilter';
 import type { UsageRecord } from '../../../src/core/ledger/usageRecord';
-import type { ExportUsageResult } from '../../../src/extension/exportUsage/exportOptions';
+import type { ExportUsageResult } from '../../../src/views/exportOptions';
 import type { HistoryPanel } from '../../../src/extension/history/historyPanel';
 import { DEFAULT_FILTER, toLedgerFilter } from '../../../src/protocol/historyFilter';
 import { makeRecords } from '../../support/ledgerFixtures';

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { totalInput } from '../../../src/core/ledger/usageRecord';
 import { spanIdOf, traceIdOf } from '../../../src/core/telemetry/spanIds';
-import type { TurnResult } from '../../../src/extension/send/turnRunner';
+import type { TurnResult } from '../../../src/send/turnRunner';
 import { startOtlpReceiver, type OtlpReceiver } from '../../support/otlpReceiver';
 import { readStreamFixture, startProtocolServer, type ProtocolServer } from '../../support/protocolServer';
 import { clearCompose, creditMeter, setUserSetting, until } from '../extension/creditMeterApi';

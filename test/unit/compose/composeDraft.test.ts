@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ComposeDraft, SELECTION_CHIP_ID } from '../../../src/extension/compose/composeDraft';
+import { ComposeDraft, SELECTION_CHIP_ID } from '../../../src/views/composeDraft';
 
 const selection = (text: string, label = 'src/a.ts:3-9') => ({ kind: 'selection' as const, label, text });
 

@@ -11,8 +11,8 @@ import { type Estimate, EstimateSession, MESSAGE_FORMATS, blockCounting, cacheAw
 import { DEFAULT_PROFILE } from '../../../src/core/pricing';
 import { type Thread, ThreadStore, buildThreadRequest, memoryThreadStorage } from '../../../src/core/threads';
 import { type EncodingName, type TokenCounter, loadCounter } from '../../../src/core/tokens';
-import { type DraftConversation, PLACEHOLDER_PROMPT, conversationRequest, promptPartTokens } from '../../../src/extension/send/conversationDraft';
-import { DraftEstimator } from '../../../src/extension/send/draftEstimator';
+import { type DraftConversation, PLACEHOLDER_PROMPT, conversationRequest, promptPartTokens } from '../../../src/send/conversationDraft';
+import { DraftEstimator } from '../../../src/send/draftEstimator';
 import { CalibrationTable } from '../../../src/core/tokens';
 
 const root = path.resolve(__dirname, '..', '..', '..');

@@ -4,9 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { Ledger } from '../../../src/core/ledger/ledger';
-import { defaultFileName, describeWriteError, filterOf, formatOfPath, ledgerFilterOf, parseExportOptions } from '../../../src/extension/exportUsage/exportOptions';
-import { EmptyExportError, writeUsageExport } from '../../../src/extension/exportUsage/writeUsageExport';
-import { HistoryModel } from '../../../src/extension/history/historyModel';
+import { defaultFileName, describeWriteError, filterOf, formatOfPath, ledgerFilterOf, parseExportOptions } from '../../../src/views/exportOptions';
+import { EmptyExportError, writeUsageExport } from '../../../src/core/export/writeUsageExport';
+import { HistoryModel } from '../../../src/views/historyModel';
 import { makeRecords } from '../../support/ledgerFixtures';
 
 describe('export usage', () => {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Ledger, SEGMENTS_DIR, SNAPSHOT_FILE } from '../../../src/core/ledger';
-import { ledgerNotesOf } from '../../../src/extension/history/historyModel';
+import { ledgerNotesOf } from '../../../src/views/historyModel';
 import { ToWebview } from '../../../src/protocol/history';
 import { ledgerNoteLines } from '../../../src/webview/history/viewModel';
 import { makeRecords, writeLedger } from '../../support/ledgerFixtures';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ModelCodes, toColumns } from '../../../src/extension/history/historyColumns';
+import { ModelCodes, toColumns } from '../../../src/views/historyColumns';
 import { startOfLocalDay } from '../../../src/protocol/historyFilter';
 import { HistoryRows } from '../../../src/webview/history/historyRows';
 import { creditsPerDayByModel, estimateVsCharged, scrollToReveal, SORT_COLUMNS, sortKey, sortRows, stack, tokensPerDay, virtualWindow } from '../../../src/webview/history/viewModel';

@@ -5,9 +5,9 @@ import { get_encoding, type Tiktoken } from 'tiktoken';
 import { MESSAGE_FORMATS, estimateRequest, messageOverhead, sentRequest, userMessageParts } from '../../../src/core/estimate';
 import { DEFAULT_PROFILE, quoteCredits } from '../../../src/core/pricing';
 import { CalibrationTable, loadCounter } from '../../../src/core/tokens';
-import { DraftEstimator } from '../../../src/extension/send/draftEstimator';
-import { TurnRunner } from '../../../src/extension/send/turnRunner';
-import type { Draft, DraftContext, DraftSource } from '../../../src/extension/send/turnTypes';
+import { DraftEstimator } from '../../../src/send/draftEstimator';
+import { TurnRunner } from '../../../src/send/turnRunner';
+import type { Draft, DraftContext, DraftSource } from '../../../src/send/turnTypes';
 import type { ChatProvider, ChatRequest } from '../../../src/providers/types';
 
 function estimator(calibration = new CalibrationTable()): DraftEstimator {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { SCHEMA_VERSION, type UsageRecord } from '../../../src/core/ledger/usageRecord';
 import { CalibrationTable } from '../../../src/core/tokens';
-import { learnCalibration } from '../../../src/extension/send/learnCalibration';
+import { learnCalibration } from '../../../src/core/estimate/learnCalibration';
 
 function record(overrides: { status?: UsageRecord['outcome']['status']; usageSource?: UsageRecord['usageSource']; input: number; cacheRead?: number }): UsageRecord {
   return {

@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import { Ledger } from '../../../src/core/ledger/ledger';
 import type { UsageRecord } from '../../../src/core/ledger/usageRecord';
 import { creditsFor, DEFAULT_PROFILE, quoteCredits } from '../../../src/core/pricing';
-import { profileCharges } from '../../../src/extension/send/profileCharges';
-import { TurnRunner } from '../../../src/extension/send/turnRunner';
-import type { Draft, SendTimeEstimate } from '../../../src/extension/send/turnTypes';
+import { profileCharges } from '../../../src/send/profileCharges';
+import { TurnRunner } from '../../../src/send/turnRunner';
+import type { Draft, SendTimeEstimate } from '../../../src/send/turnTypes';
 import { createAnthropicProvider, createOpenAiCompatibleProvider } from '../../../src/providers';
 import { readStreamFixture, startProtocolServer, type ProtocolServer, type ScriptedResponse } from '../../support/protocolServer';
 

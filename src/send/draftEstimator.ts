@@ -1,5 +1,5 @@
 /**
- * The extension's adapter over the core estimator: one incremental `EstimateSession` per draft
+ * Drafts over the core estimator: one incremental `EstimateSession` per draft
  * source (Compose, the input box, the status bar's selection, the hover), fed by diffs, so switching
  * between them never re-diffs unrelated text; the core estimate is mapped to what the status bar,
  * Compose, hovers and the send path show. No `vscode` here, and no estimating of its own.
@@ -9,12 +9,12 @@
  * contexts, the system prompt or the model (with a placeholder prompt), and a keystroke only resizes
  * the prompt's block.
  */
-import type { BlockCounting } from '../../core/cache';
-import { EstimateSession, blockCounting, type ContextItem, type DraftCache, type Estimate, type HistoryRecord, type ResentHistoryInput } from '../../core/estimate';
-import { estimateSummary, type EstimateSummary } from '../../core/format/statusView';
-import type { CreditProfile, ProviderHints } from '../../core/pricing';
-import type { RequestKind } from '../../core/requestKind';
-import { tokenizerForModel, type CalibrationTable } from '../../core/tokens';
+import type { BlockCounting } from '../core/cache';
+import { EstimateSession, blockCounting, type ContextItem, type DraftCache, type Estimate, type HistoryRecord, type ResentHistoryInput } from '../core/estimate';
+import { estimateSummary, type EstimateSummary } from '../core/format/statusView';
+import type { CreditProfile, ProviderHints } from '../core/pricing';
+import type { RequestKind } from '../core/requestKind';
+import { tokenizerForModel, type CalibrationTable } from '../core/tokens';
 import { type DraftConversation, PLACEHOLDER_PROMPT, conversationRequest, promptPartTokens } from './conversationDraft';
 import type { DraftContext, DraftSource, SendTimeEstimate } from './turnTypes';
 

@@ -1,9 +1,9 @@
 /**
  * The plain values a turn is made of. No `vscode` here: the turn runner is unit-tested in plain Node.
  */
-import type { ContextKind } from '../../core/contextKind';
-import type { RecordEstimate, RequestKind } from '../../core/ledger/usageRecord';
-import type { TokenUsage } from '../../core/usage';
+import type { ContextKind } from '../core/contextKind';
+import type { RecordEstimate, RequestKind } from '../core/ledger/usageRecord';
+import type { TokenUsage } from '../core/usage';
 import type { DraftConversation } from './conversationDraft';
 
 /** One piece of context sent with the prompt. `text` is sent, never stored: the ledger keeps the label and size. */

@@ -1,10 +1,10 @@
 /**
- * The Compose view's draft in the extension: prompt, kind, and the context items with their texts.
+ * The Compose view's draft: prompt, kind, and the context items with their texts.
  * The selection chip follows the editor's selection; files are added and removed by the user.
  */
-import { classifyKind } from '../../core/estimate/requestKind';
-import type { RequestKind } from '../../core/ledger/usageRecord';
-import type { ComposeKind, ContextChip } from '../../protocol/compose';
+import { classifyKind } from '../core/estimate/requestKind';
+import type { RequestKind } from '../core/ledger/usageRecord';
+import type { ComposeKind, ContextChip } from '../protocol/compose';
 import type { Draft, DraftContext } from '../send/turnTypes';
 
 export interface ComposeContext extends DraftContext {

@@ -2,8 +2,8 @@
  * Turns ledger records into the compact columns the history view receives (see src/protocol/history.ts).
  * Pure: no vscode, unit-tested in Node.
  */
-import { OUTCOME_STATUSES, REQUEST_KINDS, type UsageRecord } from '../../core/ledger/usageRecord';
-import type { HistoryColumns, TaskRef } from '../../protocol/history';
+import { OUTCOME_STATUSES, REQUEST_KINDS, type UsageRecord } from '../core/ledger/usageRecord';
+import type { HistoryColumns, TaskRef } from '../protocol/history';
 
 /** Keeps the model → code table stable across appends, so earlier rows keep their codes. */
 export class ModelCodes {

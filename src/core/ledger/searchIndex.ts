@@ -5,7 +5,7 @@
  * memory. A row whose text was cut and whose kept part does not match is checked against the full
  * record, so the answer is always exactly the core's (and an export's). No vscode: unit-tested in Node.
  */
-import type { UsageRecord } from '../../core/ledger/usageRecord';
+import type { UsageRecord } from './usageRecord';
 
 /**
  * Characters kept per row (ids, models, labels and a short prompt fit; 100k rows stay under ~100 MB even

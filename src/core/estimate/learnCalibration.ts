@@ -3,8 +3,8 @@
  * own (uncalibrated) count of what was sent. Only successful attempts with provider-reported usage
  * count; estimated or counted usage would teach the table its own guess.
  */
-import { totalInput, type UsageRecord } from '../../core/ledger/usageRecord';
-import type { CalibrationTable, ModelFamily } from '../../core/tokens';
+import { totalInput, type UsageRecord } from '../ledger/usageRecord';
+import type { CalibrationTable, ModelFamily } from '../tokens';
 
 export interface CountedInput {
   /** Tokenizer family of the model the estimate was made for. */

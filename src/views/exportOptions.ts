@@ -4,10 +4,10 @@
  */
 import * as path from 'node:path';
 import { z } from 'zod';
-import { EXPORT_FORMATS, type ExportFormat } from '../../core/export/writeExport';
-import type { LedgerFilter } from '../../core/ledger/ledgerFilter';
-import { OUTCOME_STATUSES, REQUEST_KINDS } from '../../core/ledger/usageRecord';
-import { formatLocalDay, HistoryFilter, IsoDay, RANGE_PRESETS, toLedgerFilter } from '../../protocol/historyFilter';
+import { EXPORT_FORMATS, type ExportFormat } from '../core/export/writeExport';
+import type { LedgerFilter } from '../core/ledger/ledgerFilter';
+import { OUTCOME_STATUSES, REQUEST_KINDS } from '../core/ledger/usageRecord';
+import { formatLocalDay, HistoryFilter, IsoDay, RANGE_PRESETS, toLedgerFilter } from '../protocol/historyFilter';
 
 export { EXPORT_FORMATS, type ExportFormat };
 

@@ -2,9 +2,9 @@
  * The `ChargeCalculator` over a credit profile: usage priced from the catalogue, a provider's USD cost
  * converted, or the service's own credit figure taken as is.
  */
-import { creditsFor, quoteCredits, type ProviderHints } from '../../core/pricing';
-import type { CreditProfile } from '../../core/pricing/profileSchema';
-import type { TokenUsage } from '../../core/usage';
+import { creditsFor, quoteCredits, type ProviderHints } from '../core/pricing';
+import type { CreditProfile } from '../core/pricing/profileSchema';
+import type { TokenUsage } from '../core/usage';
 import type { Charge, ChargeCalculator } from './turnTypes';
 
 export function profileCharges(profile: CreditProfile, hints: ProviderHints = {}): ChargeCalculator {

@@ -5,10 +5,10 @@
  * provider's request builder (`conversationSend`), for the estimate and for the send alike. No
  * `vscode` here.
  */
-import type { BlockCounting } from '../../core/cache';
-import { messageParts } from '../../core/estimate/sentRequest';
-import { type ResentHistory, type Thread, buildThreadRequest } from '../../core/threads';
-import { type CacheDialect, type ConversationSend, conversationSend } from '../../providers/conversationRequest';
+import type { BlockCounting } from '../core/cache';
+import { messageParts } from '../core/estimate/sentRequest';
+import { type ResentHistory, type Thread, buildThreadRequest } from '../core/threads';
+import { type CacheDialect, type ConversationSend, conversationSend } from '../providers/conversationRequest';
 import type { DraftContext } from './turnTypes';
 
 /** The conversation a draft belongs to. */

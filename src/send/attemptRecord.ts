@@ -3,11 +3,11 @@
  * text only when the user allows it; error text only after `redactSecrets`.
  */
 import { randomUUID } from 'node:crypto';
-import { redactSecrets } from '../../core/redact';
-import { recordTokensFromUsage } from '../../core/ledger/recordTokens';
-import { hostOf, SCHEMA_VERSION, type ContextItem, type RecordSource, type RequestKind, type UsageRecord } from '../../core/ledger/usageRecord';
-import { ZERO_USAGE } from '../../core/usage';
-import type { AttemptOutcome } from '../../providers/types';
+import { redactSecrets } from '../core/redact';
+import { recordTokensFromUsage } from '../core/ledger/recordTokens';
+import { hostOf, SCHEMA_VERSION, type ContextItem, type RecordSource, type RequestKind, type UsageRecord } from '../core/ledger/usageRecord';
+import { ZERO_USAGE } from '../core/usage';
+import type { AttemptOutcome } from '../providers/types';
 import type { Charge, ChargeCalculator, DraftContext, SendTimeEstimate } from './turnTypes';
 
 export interface TurnIdentity {

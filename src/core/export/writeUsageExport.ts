@@ -7,10 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { EmptyExportError, exportToFile, type ExportFormat, skippedLines, type SkippedLines } from '../../core/export';
-import { type Ledger, LedgerChangedError } from '../../core/ledger/ledger';
-import type { LedgerFilter } from '../../core/ledger/ledgerFilter';
-import type { UsageRecord } from '../../core/ledger/usageRecord';
+import { EmptyExportError, exportToFile, type ExportFormat, skippedLines, type SkippedLines } from './';
+import { type Ledger, LedgerChangedError } from '../ledger/ledger';
+import type { LedgerFilter } from '../ledger/ledgerFilter';
+import type { UsageRecord } from '../ledger/usageRecord';
 
 export { EmptyExportError };
 

@@ -4,10 +4,10 @@
  * A failed or cancelled request is recorded too. No `vscode` import: unit-tested in plain Node.
  */
 import { randomUUID } from 'node:crypto';
-import { sentRequest } from '../../core/estimate/sentRequest';
-import type { RecordSource, UsageRecord } from '../../core/ledger/usageRecord';
-import { ProviderError } from '../../providers/providerError';
-import type { AttemptOutcome, AttemptStatus, ChatMessage, ChatProvider, ChatTextBlock } from '../../providers/types';
+import { sentRequest } from '../core/estimate/sentRequest';
+import type { RecordSource, UsageRecord } from '../core/ledger/usageRecord';
+import { ProviderError } from '../providers/providerError';
+import type { AttemptOutcome, AttemptStatus, ChatMessage, ChatProvider, ChatTextBlock } from '../providers/types';
 import { attemptRecord, type TurnIdentity } from './attemptRecord';
 import type { ChargeCalculator, Draft, SendTimeEstimate } from './turnTypes';
 

@@ -1,5 +1,5 @@
 /**
- * The extension's side of one history view: which ledger record each row of the view is (rows are
+ * The model behind one history view: which ledger record each row of the view is (rows are
  * numbered in the order they were sent), and what a filter selects among them. No vscode: unit-tested
  * in Node against a real ledger.
  *
@@ -8,15 +8,15 @@
  * and credits always equal an export of the same filter. Only the text search is answered here, from
  * a search index kept in memory (see searchIndex.ts), with the core's answer for every row.
  */
-import { totalsOf, type Totals } from '../../core/ledger/aggregate';
-import type { Ledger, LedgerHealth } from '../../core/ledger/ledger';
-import { compileFilter } from '../../core/ledger/ledgerFilter';
-import type { RecordSummary } from '../../core/ledger/recordSummary';
-import type { UsageRecord } from '../../core/ledger/usageRecord';
-import { encodeBits, type HistoryColumns, type LedgerNotes, type Selection, type SelectionTotals, type TaskRef } from '../../protocol/history';
-import { startOfLocalDay, startOfLocalMonth, startOfLocalWeek, toLedgerFilter, type HistoryFilter } from '../../protocol/historyFilter';
+import { totalsOf, type Totals } from '../core/ledger/aggregate';
+import type { Ledger, LedgerHealth } from '../core/ledger/ledger';
+import { compileFilter } from '../core/ledger/ledgerFilter';
+import type { RecordSummary } from '../core/ledger/recordSummary';
+import type { UsageRecord } from '../core/ledger/usageRecord';
+import { encodeBits, type HistoryColumns, type LedgerNotes, type Selection, type SelectionTotals, type TaskRef } from '../protocol/history';
+import { startOfLocalDay, startOfLocalMonth, startOfLocalWeek, toLedgerFilter, type HistoryFilter } from '../protocol/historyFilter';
 import { ModelCodes, TaskCodes, toColumns } from './historyColumns';
-import { SearchIndex } from './searchIndex';
+import { SearchIndex } from '../core/ledger/searchIndex';
 
 /** What the view needs of the ledger. */
 export type HistoryLedger = Pick<Ledger, 'records' | 'summaries' | 'get'>;
