@@ -20,7 +20,7 @@
  *   change of the record shape takes the next free number.
  */
 import * as z from 'zod';
-import { InvalidRecordError, NewerSchemaError } from './migrateRecord';
+import { NewerSchemaError, parseLine } from './migrateRecord';
 import { type RecordSource } from './usageRecord';
 
 export const NOTE_SCHEMA_VERSION = 4;
@@ -57,13 +57,7 @@ export function parseNote(raw: unknown): TurnNote {
   if (typeof declared === 'number' && Number.isInteger(declared) && declared > NOTE_SCHEMA_VERSION) {
     throw new NewerSchemaError(declared, NOTE_SCHEMA_VERSION);
   }
-  const result = TurnNote.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue.path.length > 0 ? issue.path.join('.') : '(note)';
-    throw new InvalidRecordError(`${where}: ${issue.message}`);
-  }
-  return result.data;
+  return parseLine(TurnNote, raw, '(note)');
 }
 
 /**
