@@ -92,6 +92,14 @@ function compile(schema: z.ZodType): Redactor {
 
 const redactUsageRecord = compile(UsageRecord);
 
+/**
+ * The same walk for another line schema of the ledger (a note): every free-text field of `schema`
+ * through `redactSecrets`, cut to the field's maximum. Fields the value lacks are left as they are.
+ */
+export function schemaRedactor(schema: z.ZodObject): (value: Record<string, unknown>) => Record<string, unknown> {
+  return compile(schema) as (value: Record<string, unknown>) => Record<string, unknown>;
+}
+
 /** The record with every free-text field redacted; the same object when there was nothing to redact. */
 export function redactRecord(record: UsageRecord): UsageRecord {
   return redactUsageRecord(record) as UsageRecord;

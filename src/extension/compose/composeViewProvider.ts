@@ -335,7 +335,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
     return result;
   }
 
-  /** Applies code block `block` of a turn's answer to the editor; the thread counts it once applied. */
+  /** Applies code block `block` of a turn's answer to the editor; once applied, the ledger notes it with the turn's request. */
   async applyCode(turnId: string, block: number, mode: ApplyMode): Promise<ApplyResult> {
     const answer = this.answerOf(turnId);
     const code = answer === undefined ? undefined : codeBlocks(parseMarkdown(answer))[block];
@@ -708,12 +708,29 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
 
   private noteApplied(turnId: string, block: number): void {
     const key = `${turnId}#${block}`;
-    const owner = this.threads.findTurn(turnId)?.thread.id;
-    if (this.applied.has(key) || owner === undefined) {
+    if (this.applied.has(key)) {
       return;
     }
     this.applied.add(key);
-    this.threads.noteApplied(owner, turnId).catch((error: unknown) => this.services.log.error('The applied block could not be counted', error));
+    void this.recordApplied(turnId, block);
+  }
+
+  /**
+   * The ledger notes the block with the request its answer came from (the record of the count:
+   * history and exports read it there); the thread counts it too, for this view, only when the
+   * ledger had not noted that block yet, so both say the same after a reload or in another window.
+   */
+  private async recordApplied(turnId: string, block: number): Promise<void> {
+    let fresh = true;
+    try {
+      fresh = (await (await this.services.ledger()).noteApplied({ turnId, appliedBlock: block })) !== undefined;
+    } catch (error) {
+      this.services.log.error('The applied code block could not be recorded in the ledger', error);
+    }
+    const owner = this.threads.findTurn(turnId)?.thread.id;
+    if (fresh && owner !== undefined) {
+      await this.threads.noteApplied(owner, turnId).catch((error: unknown) => this.services.log.error('The applied block could not be counted', error));
+    }
   }
 
   /**

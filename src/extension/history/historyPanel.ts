@@ -22,8 +22,8 @@ export interface HistoryHost {
   readonly onDidChangeBudget: vscode.Event<unknown>;
   /** What the sums leave out of the ledger (unreadable, newer-schema and quarantined lines; a rebuilt index), shown in the view's summary. */
   ledgerNotes(): Promise<LedgerNotes>;
-  /** The Compose thread a record belongs to, worded, and the code blocks of its answer applied (from the thread store). */
-  threadOf?(record: UsageRecord): Promise<{ readonly label: string; readonly appliedBlocks: number | null } | undefined>;
+  /** The Compose thread a record belongs to, worded. */
+  threadOf?(record: UsageRecord): Promise<{ readonly label: string } | undefined>;
 }
 
 export interface PanelStats {
@@ -169,7 +169,7 @@ export class HistoryPanel extends Disposable {
           return undefined;
         }) : undefined;
         this.post(record
-          ? { type: 'record', requestId: message.requestId, record, ...(thread ? { thread } : {}) }
+          ? { type: 'record', requestId: message.requestId, record, ...(thread ? { thread } : {}), appliedBlocks: record.appliedBlocks }
           : { type: 'record', requestId: message.requestId, error: vscode.l10n.t('This record could not be read from the ledger.') });
         return;
       }
