@@ -5,7 +5,7 @@
  * saying plainly that a subscription login switches to API billing.
  */
 import * as vscode from 'vscode';
-import { ASSISTANTS, type AssistantId, type AssistantSetup, SUBSCRIPTION_WARNING, TERMINAL_ASSISTANTS, assistantSetup, terminalVariables } from '../../gateway/assistants';
+import { ASSISTANTS, type AssistantId, type AssistantSetup, TERMINAL_ASSISTANTS, subscriptionWarning, assistantSetup, terminalVariables } from '../../gateway/assistants';
 import type { GatewayProvider } from '../../gateway';
 import type { Services } from '../services';
 import { type GatewayHost, gatewayProviders } from './gatewayHost';
@@ -118,7 +118,7 @@ async function offerTerminal(services: Services, assistant: AssistantId, label: 
     const set = vscode.l10n.t('Set in New Terminals');
     const picked = await vscode.window.showWarningMessage(
       vscode.l10n.t("Also route {0} through the gateway in VS Code's integrated terminal?", label),
-      { modal: true, detail: vscode.l10n.t('New terminals get its base URL and the gateway token. {0} You can undo this in the setting creditMeter.gateway.terminalEnvironment.', SUBSCRIPTION_WARNING) },
+      { modal: true, detail: vscode.l10n.t('New terminals get its base URL and the gateway token. {0} You can undo this in the setting creditMeter.gateway.terminalEnvironment.', subscriptionWarning()) },
       set,
     );
     yes = picked === set;
