@@ -17,7 +17,7 @@ import {
 import { h, replaceChildren } from './dom';
 import { chargeSummary, estimateHeadline, formatTokens, statusLabel } from './format';
 import { type CodeActions, renderBlocks } from './renderMarkdown';
-import { withParts } from '../l10n';
+import { withParts } from '../placeholders';
 import { kindLabel, viewText } from './text';
 
 export interface ComposeHost {

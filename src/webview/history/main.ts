@@ -14,7 +14,8 @@ import { HistoryRows } from './historyRows';
 import { renderSummary } from './summary';
 import { VirtualTable } from './table';
 import { historyText } from './text';
-import { configureL10n, withParts } from '../l10n';
+import { configureL10n } from '../l10n';
+import { withParts } from '../placeholders';
 import { groupByTask, isSortColumn, sortRows, type SortColumn } from './viewModel';
 
 const vscode = acquireVsCodeApi<HistoryViewState>();

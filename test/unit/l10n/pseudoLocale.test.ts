@@ -19,7 +19,7 @@ import { describeWriteError } from '../../../src/views/exportOptions';
 import { chargeSummary, estimateHeadline, statusLabel } from '../../../src/webview/compose/format';
 import { kindLabel, viewText } from '../../../src/webview/compose/text';
 import { formatLatency } from '../../../src/webview/history/format';
-import { columns } from '../../../src/webview/history/table';
+import { columns } from '../../../src/webview/history/columns';
 import { filterText, historyText, summaryText } from '../../../src/webview/history/text';
 import { ledgerNoteLines } from '../../../src/webview/history/viewModel';
 import { draft, environment } from '../tips/tipFixtures';

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { L10N_ELEMENT_ID, l10nBundleElement, parseL10nBundle, scriptSafeJson } from '../../../src/protocol/l10nBundle';
-import { withParts } from '../../../src/webview/l10n';
+import { withParts } from '../../../src/webview/placeholders';
 
 const HOSTILE = {
   'Cut the cost': '</script><script>alert(1)</script>',
@@ -52,7 +52,7 @@ describe('localisation: the bundle in the webview page', () => {
 });
 
 describe('localisation: elements inside a translated message', () => {
-  const link = { link: true } as unknown as Node;
+  const link = { link: true };
 
   it('puts each part where the translation placed its placeholder', () => {
     assert.deepEqual(withParts('New? {0}: set a key.', link), ['New? ', link, ': set a key.']);
