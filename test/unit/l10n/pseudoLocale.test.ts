@@ -5,10 +5,7 @@
  * configured after the modules loaded, so this also proves the words are looked up at use, not at load.
  */
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
-import { getL10nJson, getL10nPseudoLocalized } from '@vscode/l10n-dev';
 import { estimateRequest } from '../../../src/core/estimate';
 import { refusalMessage } from '../../../src/core/budget/taskBudget';
 import { contextWindowFix, contextWindowWarning, statusText, statusTooltip, type EstimateSummary } from '../../../src/core/format/statusView';
@@ -23,15 +20,8 @@ import { columns } from '../../../src/webview/history/columns';
 import { filterText, historyText, summaryText } from '../../../src/webview/history/text';
 import { ledgerNoteLines } from '../../../src/webview/history/viewModel';
 import { draft, environment } from '../tips/tipFixtures';
+import { pseudoBundle } from './pseudoBundle';
 
-const root = path.resolve(__dirname, '..', '..', '..');
-
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    return entry.isDirectory() ? sourceFiles(full) : entry.name.endsWith('.ts') ? [full] : [];
-  });
-}
 
 /** `{0}`-style formatting, as `l10n.t` does it. */
 function format(template: string, args: readonly (string | number)[]): string {
@@ -57,9 +47,7 @@ function assertNoEnglish(text: string, ...english: string[]): void {
 
 describe('localisation: a pseudo-locale bundle reaches webview and core text', function () {
   before(async () => {
-    const files = sourceFiles(path.join(root, 'src')).map((file) => ({ extension: '.ts', contents: fs.readFileSync(file, 'utf8') }));
-    const bundle = await getL10nJson(files);
-    pseudo = Object.fromEntries(Object.entries(getL10nPseudoLocalized(bundle)).map(([key, value]) => [key, typeof value === 'string' ? value : value.message]));
+    pseudo = await pseudoBundle();
     l10n.config({ contents: pseudo });
   });
 
