@@ -19,9 +19,12 @@ export function scriptSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** The element the page carries: the bundle (empty for English) as script-safe JSON. */
-export function l10nBundleElement(bundle: L10nBundle | undefined): string {
-  return `<script type="application/json" id="${L10N_ELEMENT_ID}">${scriptSafeJson(bundle ?? {})}</script>`;
+/**
+ * The element the page carries: the bundle (empty for English) as script-safe JSON. It carries the
+ * page's nonce like every script element of the page, though a JSON script never runs.
+ */
+export function l10nBundleElement(bundle: L10nBundle | undefined, nonce: string): string {
+  return `<script type="application/json" id="${L10N_ELEMENT_ID}" nonce="${nonce}">${scriptSafeJson(bundle ?? {})}</script>`;
 }
 
 /**

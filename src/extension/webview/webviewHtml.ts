@@ -57,7 +57,7 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
     <title>${escapeHtml(page.title)}</title>
   </head>
   <body>
-    ${l10nBundleElement(page.l10n)}
+    ${l10nBundleElement(page.l10n, nonce)}
     ${page.body ?? ''}
     <script nonce="${nonce}" src="${asset('dist', 'webview', page.script)}"></script>
   </body>

@@ -6,6 +6,8 @@ import { strict as assert } from 'node:assert';
 import { L10N_ELEMENT_ID, l10nBundleElement, parseL10nBundle, scriptSafeJson } from '../../../src/protocol/l10nBundle';
 import { withParts } from '../../../src/webview/placeholders';
 
+const NONCE = 'bm9uY2Utb2YtdGhlLXBhZ2U=';
+
 const HOSTILE = {
   'Cut the cost': '</script><script>alert(1)</script>',
   'Send': '<!-- <script> --> & &amp; </SCRIPT >',
@@ -15,7 +17,7 @@ const HOSTILE = {
 
 /** The element's text as a browser would read it: everything up to the first `</script` (any case). */
 function elementText(html: string): string {
-  const open = `<script type="application/json" id="${L10N_ELEMENT_ID}">`;
+  const open = `<script type="application/json" id="${L10N_ELEMENT_ID}" nonce="${NONCE}">`;
   assert.ok(html.startsWith(open), html);
   const end = html.toLowerCase().indexOf('</script', open.length);
   return html.slice(open.length, end);
@@ -23,7 +25,7 @@ function elementText(html: string): string {
 
 describe('localisation: the bundle in the webview page', () => {
   it('carries a hostile bundle without a single character that could end the element or start markup', () => {
-    const html = l10nBundleElement(HOSTILE);
+    const html = l10nBundleElement(HOSTILE, NONCE);
     const text = elementText(html);
     assert.doesNotMatch(text, /[<>&\u2028\u2029]/);
     assert.equal(html.toLowerCase().split('</script').length - 1, 1, 'exactly one closing tag: its own');
@@ -32,8 +34,8 @@ describe('localisation: the bundle in the webview page', () => {
   });
 
   it('carries an empty bundle for English, and no bundle as empty', () => {
-    assert.deepEqual(parseL10nBundle(elementText(l10nBundleElement({}))), {});
-    assert.deepEqual(parseL10nBundle(elementText(l10nBundleElement(undefined))), {});
+    assert.deepEqual(parseL10nBundle(elementText(l10nBundleElement({}, NONCE))), {});
+    assert.deepEqual(parseL10nBundle(elementText(l10nBundleElement(undefined, NONCE))), {});
   });
 
   it('writes JSON that parses to the same value', () => {

@@ -36,7 +36,7 @@ const SHIM = 'window.__posted = []; let state; window.acquireVsCodeApi = () => (
 function html(script: string, l10n: L10nBundle, body = ''): string {
   const csp = `default-src 'none'; style-src ${ORIGIN}; img-src ${ORIGIN} data:; font-src ${ORIGIN}; script-src 'nonce-${NONCE}'`;
   return `<!DOCTYPE html><html lang="qps-ploc"><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}"></head>
-<body>${l10nBundleElement(l10n)}${body}<script nonce="${NONCE}" src="${ORIGIN}/shim.js"></script><script nonce="${NONCE}" src="${ORIGIN}/${script}"></script></body></html>`;
+<body>${l10nBundleElement(l10n, NONCE)}${body}<script nonce="${NONCE}" src="${ORIGIN}/shim.js"></script><script nonce="${NONCE}" src="${ORIGIN}/${script}"></script></body></html>`;
 }
 
 describe('localisation: the webviews in Chromium', function () {
