@@ -3,6 +3,7 @@
  * ledger filter, so the rows and credits the view shows equal what an export of the same filter writes.
  * Day boundaries are the user's local days (the webview and the extension host run on the same machine).
  */
+import * as l10n from '@vscode/l10n';
 import * as z from 'zod';
 import type { LedgerFilter } from '../core/ledger/ledgerFilter';
 import { OUTCOME_STATUSES, REQUEST_KINDS } from '../core/ledger/usageRecord';
@@ -10,13 +11,14 @@ import { OUTCOME_STATUSES, REQUEST_KINDS } from '../core/ledger/usageRecord';
 export const RANGE_PRESETS = ['today', 'last7', 'last30', 'thisMonth', 'all', 'custom'] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
 
+/** The presets' names, looked up in the localisation bundle each time one is read. */
 export const RANGE_LABELS: Readonly<Record<RangePreset, string>> = {
-  today: 'Today',
-  last7: 'Last 7 days',
-  last30: 'Last 30 days',
-  thisMonth: 'This month',
-  all: 'All time',
-  custom: 'Custom dates',
+  get today() { return l10n.t('Today'); },
+  get last7() { return l10n.t('Last 7 days'); },
+  get last30() { return l10n.t('Last 30 days'); },
+  get thisMonth() { return l10n.t('This month'); },
+  get all() { return l10n.t('All time'); },
+  get custom() { return l10n.t('Custom dates'); },
 };
 
 /** A calendar day, `YYYY-MM-DD`, that really exists. */

@@ -3,6 +3,7 @@
  * record per attempt (same `turnId`, attempt numbers, retries) with the estimate made at send time.
  * A failed or cancelled request is recorded too. No `vscode` import: unit-tested in plain Node.
  */
+import * as l10n from '@vscode/l10n';
 import { randomUUID } from 'node:crypto';
 import { sentRequest } from '../core/estimate/sentRequest';
 import type { RecordSource, UsageRecord } from '../core/ledger/usageRecord';
@@ -156,7 +157,7 @@ export class TurnRunner {
       // A programming error in an adapter: the request may have gone out, so it is still recorded.
       const failure = new ProviderError({
         errorClass: 'protocol',
-        message: `Credit Meter could not complete the request: ${error instanceof Error ? error.message : String(error)}`,
+        message: l10n.t('Credit Meter could not complete the request: {0}', error instanceof Error ? error.message : String(error)),
         retryable: false,
       });
       recordAttempt({

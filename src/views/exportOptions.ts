@@ -2,6 +2,7 @@
  * The options object "Export Usage" accepts from keybindings, tests and the history view, and how it
  * is completed with defaults when no dialog is shown. Pure (no vscode).
  */
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { EXPORT_FORMATS, type ExportFormat } from '../core/export/writeExport';
@@ -90,16 +91,16 @@ export function describeWriteError(error: unknown, file: string): string {
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':
-      return `Could not write ${where}: the folder is read-only or you do not have permission to write there. Choose another folder.`;
+      return l10n.t('Could not write {0}: the folder is read-only or you do not have permission to write there. Choose another folder.', where);
     case 'ENOSPC':
     case 'EDQUOT':
-      return `Could not write ${where}: the disk is full. Free some space or choose another drive.`;
+      return l10n.t('Could not write {0}: the disk is full. Free some space or choose another drive.', where);
     case 'ENOENT':
     case 'ENOTDIR':
-      return `Could not write ${where}: the folder ${path.dirname(file)} does not exist.`;
+      return l10n.t('Could not write {0}: the folder {1} does not exist.', where, path.dirname(file));
     case 'EISDIR':
-      return `Could not write ${where}: a folder with that name already exists.`;
+      return l10n.t('Could not write {0}: a folder with that name already exists.', where);
     default:
-      return `Could not write ${where}: ${error instanceof Error ? error.message : String(error)}`;
+      return l10n.t('Could not write {0}: {1}', where, error instanceof Error ? error.message : String(error));
   }
 }

@@ -4,6 +4,7 @@
  * charged and what requests still in flight may cost. The metering gateway refuses a request that
  * would cross one, and says so in words the assistant shows its user.
  */
+import * as l10n from '@vscode/l10n';
 import { formatCredits } from '../format/credits';
 import { type BudgetLimits, type Spend, budgetsCrossedBy } from './budget';
 
@@ -33,7 +34,6 @@ export function budgetBreaches(spend: Spend, taskSpent: number, limits: GatewayB
   return breaches;
 }
 
-const SCOPE_NAME: Readonly<Record<BudgetScope, string>> = { daily: 'daily budget', monthly: 'monthly budget', task: 'per-task cap' };
 const SETTING: Readonly<Record<BudgetScope, string>> = { daily: 'creditMeter.budget.daily', monthly: 'creditMeter.budget.monthly', task: 'creditMeter.budget.perTask' };
 
 /**
@@ -43,12 +43,25 @@ const SETTING: Readonly<Record<BudgetScope, string>> = { daily: 'creditMeter.bud
  */
 export function refusalMessage(breaches: readonly ScopedBreach[], estimate: { expected: number; high: number }): string {
   const crossed = breaches.map((breach) => {
-    const left = Math.max(0, breach.limit - breach.spent);
-    return `the ${SCOPE_NAME[breach.scope]} has ${formatCredits(left)} of ${formatCredits(breach.limit)} cr left`;
-  });
-  const settings = breaches.map((breach) => SETTING[breach.scope]);
-  const later = breaches.some((breach) => breach.scope === 'task')
-    ? 'or start a new task'
-    : breaches.some((breach) => breach.scope === 'daily') ? 'or wait for the next day' : 'or wait for the next month';
-  return `Credit Meter refused this request: it may cost up to ${formatCredits(estimate.high)} cr (expected ${formatCredits(estimate.expected)} cr) and ${crossed.join(' and ')}. Raise ${settings.join(' / ')}, ${later}.`;
+    const left = formatCredits(Math.max(0, breach.limit - breach.spent));
+    const limit = formatCredits(breach.limit);
+    switch (breach.scope) {
+      case 'daily': return l10n.t('the daily budget has {0} of {1} cr left', left, limit);
+      case 'monthly': return l10n.t('the monthly budget has {0} of {1} cr left', left, limit);
+      case 'task': return l10n.t('the per-task cap has {0} of {1} cr left', left, limit);
+      default: {
+        const unknown: never = breach.scope;
+        throw new Error(`unknown budget scope ${String(unknown)}`);
+      }
+    }
+  }).reduce((all, clause) => l10n.t('{0} and {1}', all, clause));
+  const settings = breaches.map((breach) => SETTING[breach.scope]).join(' / ');
+  const high = formatCredits(estimate.high);
+  const expected = formatCredits(estimate.expected);
+  if (breaches.some((breach) => breach.scope === 'task')) {
+    return l10n.t('Credit Meter refused this request: it may cost up to {0} cr (expected {1} cr) and {2}. Raise {3}, or start a new task.', high, expected, crossed, settings);
+  }
+  return breaches.some((breach) => breach.scope === 'daily')
+    ? l10n.t('Credit Meter refused this request: it may cost up to {0} cr (expected {1} cr) and {2}. Raise {3}, or wait for the next day.', high, expected, crossed, settings)
+    : l10n.t('Credit Meter refused this request: it may cost up to {0} cr (expected {1} cr) and {2}. Raise {3}, or wait for the next month.', high, expected, crossed, settings);
 }

@@ -16,6 +16,7 @@
  * before: the prompt cache's split (read, written, fresh) and its price come from `cacheAwareCost`,
  * the same function the gateway calls; per keystroke only the prompt's block changes size.
  */
+import * as l10n from '@vscode/l10n';
 import type { CacheRequest, CacheState, PromptBlock } from '../cache';
 import { type CreditProfile, DEFAULT_PROFILE, type ModelPricing, type ProviderHints, modelPricing } from '../pricing';
 import {
@@ -278,10 +279,10 @@ export class EstimateSession {
     const { tokenizer } = this;
     const kind = this.givenKind ?? this.classified();
     const promptRaw = this.prompt.tokens - (this.promptLead ? this.junctionRaw : 0);
-    const promptPart: EstimatePart = { kind: 'prompt', label: 'prompt', tokens: this.scaled(promptRaw), exact: tokenizer.exact };
+    const promptPart: EstimatePart = { kind: 'prompt', label: l10n.t('prompt'), tokens: this.scaled(promptRaw), exact: tokenizer.exact };
     const overheadPart: EstimatePart = {
       kind: 'overhead',
-      label: 'message overhead',
+      label: l10n.t('message overhead'),
       tokens: messageOverhead(this.format, messageCount(this.systemTexts) + (this.history?.messages ?? 0)),
       exact: tokenizer.exact && this.format.exact,
     };
@@ -415,10 +416,10 @@ export class EstimateSession {
     const exact = this.tokenizer.exact;
     const before: EstimatePart[] = [];
     if (systemText(this.systemTexts)) {
-      before.push({ kind: 'system', label: 'system', tokens: this.scaled(this.systemRaw), exact });
+      before.push({ kind: 'system', label: l10n.t('system'), tokens: this.scaled(this.systemRaw), exact });
     }
     if (this.history) {
-      before.push({ kind: 'history', label: 'resent history', tokens: this.scaled(this.historyRaw), exact });
+      before.push({ kind: 'history', label: l10n.t('resent history'), tokens: this.scaled(this.historyRaw), exact });
     }
     // A context part carries the junction that closes its block (its `>` and the blank line after it).
     const closing = this.context.length > 0 ? this.junctionRaw : 0;
@@ -430,7 +431,7 @@ export class EstimateSession {
     }));
     if (this.tools.length > 0) {
       // Providers render tool schemas in their own internal format; the JSON we count is close, not exact.
-      after.push({ kind: 'tools', label: `tools (${this.tools.length})`, tokens: this.scaled(this.toolsRaw), exact: false });
+      after.push({ kind: 'tools', label: l10n.t('tools ({0})', this.tools.length), tokens: this.scaled(this.toolsRaw), exact: false });
     }
     this.fixedBefore = before;
     this.fixedAfter = after;

@@ -6,6 +6,7 @@
  * catalogue, so an id of theirs the catalogue does not know (`gpt4o`, `gpt-4.1-mni`) is a typo; it
  * is refused with the closest known ids, never counted as some unknown family.
  */
+import * as l10n from '@vscode/l10n';
 import { findProvider } from '@pydantic/genai-prices';
 import { type CreditProfile, type ProviderHints, findCatalogueModel, findModelRule } from '../pricing';
 import { bareModelName, tokenizerForModel } from '../tokens';
@@ -45,8 +46,8 @@ export function checkModel(modelId: string, profile: CreditProfile, options: { r
 /** `unknown model 'gpt4o' (did you mean gpt-4o?)`, with how to add one when nothing is close. */
 export function unknownModelMessage(modelId: string, suggestions: readonly string[]): string {
   return suggestions.length > 0
-    ? `unknown model '${modelId}' (did you mean ${suggestions.join(', ')}?)`
-    : `unknown model '${modelId}': not in the price catalogue and no known tokenizer family (give it a price in a credit profile to use it)`;
+    ? l10n.t("unknown model '{0}' (did you mean {1}?)", modelId, suggestions.join(', '))
+    : l10n.t("unknown model '{0}': not in the price catalogue and no known tokenizer family (give it a price in a credit profile to use it)", modelId);
 }
 
 /** The candidates closest to `modelId` (lower-cased, routing prefix removed), nearest first. */

@@ -35,6 +35,7 @@
  *
  * One request is one round: the gateway prices every round of a task as its own request.
  */
+import * as l10n from '@vscode/l10n';
 import { createHash } from 'node:crypto';
 import { DEFAULT_PROFILE, modelPricing } from '../pricing';
 import { CalibrationTable, type EncodingName, type ModelTokenizer, type TokenCounter, loadCounter, tokenizerForModel } from '../tokens';
@@ -645,14 +646,14 @@ export function estimateRawRequest(request: unknown, options: RawRequestOptions 
     addPart({ kind, label, tokens, exact: tokenizer.exact && value.approxTexts.length === 0 });
     return tokens;
   };
-  const systemTokens = textPart(parsed.system, 'system', 'system');
+  const systemTokens = textPart(parsed.system, 'system', l10n.t('system'));
   const historyCount = parsed.messages - 1;
-  textPart(parsed.history, 'context', `conversation (${historyCount} ${historyCount === 1 ? 'message' : 'messages'})`);
-  textPart(parsed.last, 'prompt', 'last message');
+  textPart(parsed.history, 'context', historyCount === 1 ? l10n.t('conversation (1 message)') : l10n.t('conversation ({0} messages)', historyCount));
+  textPart(parsed.last, 'prompt', l10n.t('last message'));
   const images = parsed.system.images + parsed.history.images + parsed.last.images;
   addPart({
     kind: 'context',
-    label: `images (${images})`,
+    label: l10n.t('images ({0})', images),
     tokens: parsed.system.imageTokens + parsed.history.imageTokens + parsed.last.imageTokens,
     exact: false,
   });
@@ -661,11 +662,11 @@ export function estimateRawRequest(request: unknown, options: RawRequestOptions 
     toolsTokens = openAi
       ? scale(openAiToolTokens(parsed.tools, counting, tokenizer.encoding === 'cl100k_base'))
       : scale(counting.count(JSON.stringify(parsed.tools.map((tool) => ({ ...tool, cache_control: undefined }))))) + anthropicToolPrompt(parsed.model, parsed.toolChoice);
-    addPart({ kind: 'tools', label: `tools (${parsed.tools.length})`, tokens: toolsTokens, exact: false });
+    addPart({ kind: 'tools', label: l10n.t('tools ({0})', parsed.tools.length), tokens: toolsTokens, exact: false });
   }
   const names = parsed.history.names + parsed.last.names;
   // Framing tokens are the provider's own: never scaled by a calibration factor (as the draft estimator counts them).
-  addPart({ kind: 'overhead', label: 'message overhead', tokens: messageOverhead(framing, parsed.framed) + scale(names), exact: framingExact });
+  addPart({ kind: 'overhead', label: l10n.t('message overhead'), tokens: messageOverhead(framing, parsed.framed) + scale(names), exact: framingExact });
 
   const inputTokens = parts.reduce((sum, part) => sum + part.tokens, 0);
   const countedInputTokens = parts.reduce((sum, part) => sum + (part.kind === 'overhead' || tokenizer.exact ? part.tokens : Math.round(part.tokens / tokenizer.calibration)), 0);

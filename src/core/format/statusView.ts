@@ -2,6 +2,7 @@
  * What the status-bar item says: its text, whether it warns, and its Markdown tooltip, from plain
  * values (the extension turns editors, the draft and the ledger into a `StatusSnapshot` first).
  */
+import * as l10n from '@vscode/l10n';
 import { budgetsCrossedBy, budgetsLeft, type BudgetLimits, type Spend } from '../budget/budget';
 import type { CreditRange, Estimate, EstimatePart } from '../estimate';
 import { escapeMarkdown, formatCreditRange, formatCredits, formatTokens } from './credits';
@@ -43,7 +44,7 @@ export function contextWindowWarning(estimate: EstimateSummary): string | undefi
   if (!estimate.exceedsContextWindow || estimate.contextWindow === undefined) {
     return undefined;
   }
-  return `${formatTokens(estimate.inputTokens)} tokens: over ${estimate.model}'s ${formatTokens(estimate.contextWindow)} window`;
+  return l10n.t("{0} tokens: over {1}'s {2} window", formatTokens(estimate.inputTokens), estimate.model, formatTokens(estimate.contextWindow));
 }
 
 /** How to make a request fit: what to cut (its largest part), or another model. */
@@ -52,13 +53,18 @@ export function contextWindowFix(estimate: EstimateSummary): string {
     .filter((part) => part.kind !== 'overhead')
     .reduce<EstimatePart | undefined>((best, part) => (part.tokens > (best?.tokens ?? 0) ? part : best), undefined);
   const excess = estimate.contextWindow === undefined ? 0 : estimate.inputTokens - estimate.contextWindow;
-  const cut = largest ? `Remove or narrow ${largest.kind === 'prompt' ? 'the prompt' : `"${largest.label}"`} (${formatTokens(largest.tokens)} tokens)` : 'Send less';
-  return `${cut}, at least ${formatTokens(Math.max(1, excess))} tokens, or pick a model with a larger context window.`;
+  const atLeast = formatTokens(Math.max(1, excess));
+  if (!largest) {
+    return l10n.t('Send less, at least {0} tokens, or pick a model with a larger context window.', atLeast);
+  }
+  return largest.kind === 'prompt'
+    ? l10n.t('Remove or narrow the prompt ({0} tokens), at least {1} tokens, or pick a model with a larger context window.', formatTokens(largest.tokens), atLeast)
+    : l10n.t('Remove or narrow "{0}" ({1} tokens), at least {2} tokens, or pick a model with a larger context window.', largest.label, formatTokens(largest.tokens), atLeast);
 }
 
 /** `Input over 200k tokens: priced at the long-context tier.` when that tier applies. */
 export function longContextNote(estimate: EstimateSummary): string | undefined {
-  return estimate.longContextTier === undefined ? undefined : `Input over ${formatTokens(estimate.longContextTier)} tokens: priced at the long-context tier.`;
+  return estimate.longContextTier === undefined ? undefined : l10n.t('Input over {0} tokens: priced at the long-context tier.', formatTokens(estimate.longContextTier));
 }
 
 export interface TipSummary {
@@ -86,12 +92,12 @@ export function statusText(snapshot: StatusSnapshot): string {
   const estimate = snapshot.estimate;
   const icon = estimate?.exceedsContextWindow && snapshot.mode !== 'idle' ? `${ICON} $(warning)` : ICON;
   if (snapshot.mode === 'draft' && estimate) {
-    return `${icon} ≈ ${formatCredits(estimate.credits?.expected ?? null)} cr`;
+    return l10n.t('{0} ≈ {1} cr', icon, formatCredits(estimate.credits?.expected ?? null));
   }
   if (snapshot.mode === 'selection' && estimate) {
-    return `${icon} sel ≈ ${formatCredits(estimate.credits?.expected ?? null)} cr`;
+    return l10n.t('{0} sel ≈ {1} cr', icon, formatCredits(estimate.credits?.expected ?? null));
   }
-  return `${ICON} ${formatCredits(snapshot.spend.today)} cr today`;
+  return l10n.t('{0} {1} cr today', ICON, formatCredits(snapshot.spend.today));
 }
 
 /** Warn when the request cannot fit its model's window, or its high estimate would take a budget past its limit (or, when idle, it already is). */
@@ -108,7 +114,7 @@ export function statusWarns(snapshot: StatusSnapshot): boolean {
 
 function partRow(part: EstimatePart): string {
   // Only text is counted through a calibrated proxy; the framing and tool schemas are approximations.
-  const count = part.exact ? 'exact' : part.kind === 'overhead' || part.kind === 'tools' ? 'approximate' : 'calibrated';
+  const count = part.exact ? l10n.t('exact') : part.kind === 'overhead' || part.kind === 'tools' ? l10n.t('approximate') : l10n.t('calibrated');
   return `| ${escapeMarkdown(part.label)} | ${formatTokens(part.tokens)} | ${count} |`;
 }
 
@@ -116,22 +122,22 @@ export function statusTooltip(snapshot: StatusSnapshot): string {
   const lines: string[] = [];
   const estimate = snapshot.estimate;
   if (estimate && snapshot.mode !== 'idle') {
-    const heading = snapshot.mode === 'draft' ? 'Draft' : 'Selection as context';
+    const heading = snapshot.mode === 'draft' ? l10n.t('Draft') : l10n.t('Selection as context');
     const credits = estimate.credits;
     lines.push(`**${heading}** · ${escapeMarkdown(estimate.model)}`, '');
     lines.push(credits
-      ? `≈ **${formatCredits(credits.expected)} cr** (range ${formatCreditRange(credits.low, credits.high)} cr)`
-      : '**No price known for this model**: tokens only.');
+      ? l10n.t('≈ **{0} cr** (range {1} cr)', formatCredits(credits.expected), formatCreditRange(credits.low, credits.high))
+      : l10n.t('**No price known for this model**: tokens only.'));
     const over = contextWindowWarning(estimate);
     if (over) {
-      lines.push('', `$(warning) **${escapeMarkdown(over)}**: the provider will refuse it as it is. ${escapeMarkdown(contextWindowFix(estimate))}`);
+      lines.push('', l10n.t('$(warning) **{0}**: the provider will refuse it as it is. {1}', escapeMarkdown(over), escapeMarkdown(contextWindowFix(estimate))));
     }
-    lines.push('', '| Part | Tokens | Count |', '|:--|--:|:--|');
+    lines.push('', `| ${l10n.t('Part')} | ${l10n.t('Tokens')} | ${l10n.t('Count')} |`, '|:--|--:|:--|');
     for (const part of estimate.parts) {
       lines.push(partRow(part));
     }
-    lines.push(`| expected output | ${formatTokens(estimate.outputTokens.p50)}–${formatTokens(estimate.outputTokens.p90)} | estimate |`);
-    lines.push('', estimate.exact ? 'Token counts are exact.' : 'Token counts are calibrated from a proxy tokenizer.');
+    lines.push(`| ${l10n.t('expected output')} | ${formatTokens(estimate.outputTokens.p50)}–${formatTokens(estimate.outputTokens.p90)} | ${l10n.t('estimate')} |`);
+    lines.push('', estimate.exact ? l10n.t('Token counts are exact.') : l10n.t('Token counts are calibrated from a proxy tokenizer.'));
     const tier = longContextNote(estimate);
     if (tier) {
       lines.push('', escapeMarkdown(tier));
@@ -142,24 +148,31 @@ export function statusTooltip(snapshot: StatusSnapshot): string {
 
     lines.push('', '---', '');
   }
-  lines.push(`Today: **${formatCredits(snapshot.spend.today)} cr** · this month: **${formatCredits(snapshot.spend.month)} cr**`);
+  lines.push(l10n.t('Today: **{0} cr** · this month: **{1} cr**', formatCredits(snapshot.spend.today), formatCredits(snapshot.spend.month)));
   for (const entry of budgetsLeft(snapshot.spend, snapshot.limits)) {
-    const name = entry.period === 'daily' ? 'Daily' : 'Monthly';
-    lines.push('', `${name} budget: ${formatCredits(entry.left)} of ${formatCredits(entry.limit)} cr left`);
+    const left = formatCredits(entry.left);
+    const limit = formatCredits(entry.limit);
+    lines.push('', entry.period === 'daily' ? l10n.t('Daily budget: {0} of {1} cr left', left, limit) : l10n.t('Monthly budget: {0} of {1} cr left', left, limit));
   }
   const breaches = estimate && snapshot.mode !== 'idle' && estimate.credits
     ? budgetsCrossedBy(snapshot.spend, snapshot.limits, estimate.credits.high)
     : [];
   for (const breach of breaches) {
-    lines.push('', `$(warning) Could exceed the ${breach.period} budget (${formatCredits(breach.after)} of ${formatCredits(breach.limit)} cr).`);
+    const after = formatCredits(breach.after);
+    const limit = formatCredits(breach.limit);
+    lines.push('', breach.period === 'daily'
+      ? l10n.t('$(warning) Could exceed the daily budget ({0} of {1} cr).', after, limit)
+      : l10n.t('$(warning) Could exceed the monthly budget ({0} of {1} cr).', after, limit));
   }
   if (snapshot.tips.length > 0) {
-    lines.push('', '**Ways to cut the cost**', '');
+    lines.push('', l10n.t('**Ways to cut the cost**'), '');
     for (const tip of snapshot.tips) {
-      const saving = tip.savedCredits !== null ? `${formatCredits(tip.savedCredits)} cr` : `${formatTokens(tip.savedTokens)} tokens`;
-      lines.push(`- ${escapeMarkdown(tip.title)} (saves ≈ ${saving})`);
+      const title = escapeMarkdown(tip.title);
+      lines.push(tip.savedCredits !== null
+        ? l10n.t('- {0} (saves ≈ {1} cr)', title, formatCredits(tip.savedCredits))
+        : l10n.t('- {0} (saves ≈ {1} tokens)', title, formatTokens(tip.savedTokens)));
     }
   }
-  lines.push('', 'Click to open Compose.');
+  lines.push('', l10n.t('Click to open Compose.'));
   return lines.join('\n');
 }

@@ -147,6 +147,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
       script: 'compose.js',
       styles: ['webview.css', 'compose.css'],
       body: '<main id="compose"></main>',
+      l10n: vscode.l10n.bundle ?? {},
     });
     this.viewDisposables.push(
       view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),

@@ -88,6 +88,7 @@ export class HistoryPanel extends Disposable {
       title: vscode.l10n.t('Credit Usage'),
       script: 'history.js',
       styles: ['vendor/codicon.css', 'vendor/uPlot.min.css', 'webview.css', 'history.css'],
+      l10n: vscode.l10n.bundle ?? {},
     });
     this._register(panel.onDidDispose(() => this.dispose()));
     this._register(panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { l10nBundleElement, type L10nBundle } from '../../protocol/l10nBundle';
 
 /** A fresh, unguessable nonce per render; the CSP only runs scripts that carry it. */
 export function createNonce(): string {
@@ -25,11 +26,15 @@ export interface WebviewPage {
   readonly styles: readonly string[];
   /** Static markup for the body; the script builds the rest. Must not contain inline scripts or styles. */
   readonly body?: string;
+  /** The localisation bundle the webview's strings are looked up in: `vscode.l10n.bundle ?? {}` (empty for English). */
+  readonly l10n: L10nBundle;
 }
 
 /**
  * The HTML shell of every Credit Meter webview, with the strict CSP of the official samples:
  * nothing loads unless it comes from the extension's own roots, and only the nonce'd bundle runs.
+ * It speaks VS Code's display language: `lang` is set from it, and the page carries the bundle
+ * (as inert, script-safe JSON) that the webview configures `@vscode/l10n` with before rendering.
  */
 export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: WebviewPage): string {
   const nonce = createNonce();
@@ -43,7 +48,7 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
   ].join('; ');
   const styles = page.styles.map((name) => `<link rel="stylesheet" href="${asset('media', name)}">`).join('\n    ');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(vscode.env.language || 'en')}">
   <head>
     <meta charset="UTF-8">
     <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -52,6 +57,7 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
     <title>${escapeHtml(page.title)}</title>
   </head>
   <body>
+    ${l10nBundleElement(page.l10n, nonce)}
     ${page.body ?? ''}
     <script nonce="${nonce}" src="${asset('dist', 'webview', page.script)}"></script>
   </body>

@@ -15,9 +15,10 @@ import {
   type TurnView,
 } from '../../protocol/compose';
 import { h, replaceChildren } from './dom';
-import { STATUS_LABELS, chargeSummary, estimateHeadline, formatTokens } from './format';
+import { chargeSummary, estimateHeadline, formatTokens, statusLabel } from './format';
 import { type CodeActions, renderBlocks } from './renderMarkdown';
-import { viewText } from './text';
+import { withParts } from '../placeholders';
+import { kindLabel, viewText } from './text';
 
 export interface ComposeHost {
   post(message: FromWebview): void;
@@ -25,31 +26,20 @@ export interface ComposeHost {
   save(prompt: string, turn: TurnView | null): void;
 }
 
-const KIND_LABELS: Record<ComposeKind, string> = {
-  auto: 'Auto',
-  explain: 'Explain',
-  edit: 'Edit',
-  fix: 'Fix',
-  refactor: 'Refactor',
-  generate: 'Generate',
-  plan: 'Plan',
-  other: 'Other',
-};
-
 /** The Compose view: builds its DOM once, then applies the extension's messages to it. */
 export class ComposeView {
   private readonly prompt: HTMLTextAreaElement;
-  private readonly chips = h('ul', { class: 'chips', 'aria-label': 'Context sent with the prompt' });
-  private readonly model = h('select', { 'aria-label': 'Model', class: 'model' });
-  private readonly kind = h('select', { 'aria-label': 'Request kind', class: 'kind' });
-  private readonly send = h('button', { type: 'button', class: 'primary send', title: 'Send (Ctrl+Enter)' }, 'Send');
-  private readonly stop = h('button', { type: 'button', class: 'secondary stop', title: 'Stop the answer' }, 'Stop');
-  private readonly estimate = h('section', { class: 'estimate', 'aria-label': 'Estimate' });
+  private readonly chips = h('ul', { class: 'chips', 'aria-label': viewText.contextLabel });
+  private readonly model = h('select', { 'aria-label': viewText.model, class: 'model' });
+  private readonly kind = h('select', { 'aria-label': viewText.kind, class: 'kind' });
+  private readonly send = h('button', { type: 'button', class: 'primary send', title: viewText.sendTitle }, viewText.send);
+  private readonly stop = h('button', { type: 'button', class: 'secondary stop', title: viewText.stopTitle }, viewText.stop);
+  private readonly estimate = h('section', { class: 'estimate', 'aria-label': viewText.estimate });
   /** What a screen reader announces: the headline only, once typing pauses, not every frame's table. */
   private readonly announcer = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
   private announceTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly tips = h('section', { class: 'tips', 'aria-label': 'Ways to cut the cost' });
-  private readonly answer = h('section', { class: 'answer', 'aria-label': 'Answer', hidden: true });
+  private readonly tips = h('section', { class: 'tips', 'aria-label': viewText.tipsLabel });
+  private readonly answer = h('section', { class: 'answer', 'aria-label': viewText.answer, hidden: true });
   private readonly error = h('p', { class: 'error', role: 'alert', hidden: true });
   private readonly threadSelect = h('select', { class: 'thread-select', 'aria-label': viewText.threadsLabel });
   private readonly renameThread = h('button', { type: 'button', class: 'link rename-thread', title: viewText.renameTitle }, viewText.rename);
@@ -59,9 +49,8 @@ export class ComposeView {
   private threads: ThreadsView = { items: [], activeId: null };
   private thread: ConversationView | null = null;
   /** Until there is an answer to show: a link to the Getting Started walkthrough (a command link the view allows). */
-  private readonly gettingStarted = h('p', { class: 'empty-state getting-started' }, viewText.newHere,
-    h('a', { href: 'command:creditMeter.openWalkthrough', title: viewText.gettingStartedTitle }, viewText.gettingStarted),
-    viewText.gettingStartedSteps);
+  private readonly gettingStarted = h('p', { class: 'empty-state getting-started' }, ...withParts(viewText.newHere,
+    h('a', { href: 'command:creditMeter.openWalkthrough', title: viewText.gettingStartedTitle }, viewText.gettingStarted)));
 
   private seq = 0;
   private appliedSeq = 0;
@@ -76,17 +65,17 @@ export class ComposeView {
     this.prompt = h('textarea', {
       class: 'prompt',
       rows: '5',
-      'aria-label': 'Prompt',
-      placeholder: 'Ask about your code. Ctrl+Enter sends.',
+      'aria-label': viewText.prompt,
+      placeholder: viewText.promptPlaceholder,
       spellcheck: 'true',
     });
     this.prompt.value = restoredPrompt;
     this.turn = restoredTurn;
     for (const kind of COMPOSE_KINDS) {
-      this.kind.append(h('option', { value: kind }, KIND_LABELS[kind]));
+      this.kind.append(h('option', { value: kind }, kindLabel(kind)));
     }
-    const addActive = h('button', { type: 'button', class: 'link', title: 'Attach the file open in the editor' }, '+ Active file');
-    const pick = h('button', { type: 'button', class: 'link', title: 'Pick files from the workspace' }, '+ Files…');
+    const addActive = h('button', { type: 'button', class: 'link', title: viewText.addActiveTitle }, viewText.addActive);
+    const pick = h('button', { type: 'button', class: 'link', title: viewText.pickFilesTitle }, viewText.pickFiles);
     addActive.addEventListener('click', () => this.host.post({ type: 'addActiveFile' }));
     pick.addEventListener('click', () => this.host.post({ type: 'pickFiles' }));
 
@@ -271,7 +260,7 @@ export class ComposeView {
       return;
     }
     if (this.prompt.value.trim() === '') {
-      this.showError('Write a prompt first.');
+      this.showError(viewText.writePrompt);
       return;
     }
     this.showError(undefined);
@@ -305,10 +294,10 @@ export class ComposeView {
 
   private renderChips(contexts: readonly ContextChip[]): void {
     const items = contexts.map((chip) => {
-      const remove = h('button', { type: 'button', class: 'remove', 'aria-label': `Remove ${chip.label}`, title: 'Remove' }, '×');
+      const remove = h('button', { type: 'button', class: 'remove', 'aria-label': viewText.removeChip(chip.label), title: viewText.remove }, '×');
       remove.addEventListener('click', () => this.host.post({ type: 'removeContext', id: chip.id }));
       const tokens = chip.tokens === null ? '' : formatTokens(chip.tokens);
-      return h('li', { class: `chip ${chip.kind}`, title: chip.auto ? 'The editor selection, attached automatically' : chip.label },
+      return h('li', { class: `chip ${chip.kind}`, title: chip.auto ? viewText.autoSelection : chip.label },
         h('span', { class: 'chip-label' }, chip.label),
         tokens ? h('span', { class: 'chip-tokens' }, tokens) : null,
         remove);
@@ -328,36 +317,37 @@ export class ComposeView {
 
   private renderEstimate(estimate: EstimateView | null): void {
     if (!estimate) {
-      replaceChildren(this.estimate, h('p', { class: 'muted' }, 'Type a prompt to see what it will cost.'));
+      replaceChildren(this.estimate, h('p', { class: 'muted' }, viewText.noEstimate));
       return;
     }
     const headline = estimateHeadline(estimate);
-    this.announce(`Estimate ${headline.main}, range ${headline.range}`);
+    this.announce(viewText.announce(headline.main, headline.range));
     const marker = estimate.exact ? 'exact' : 'calibrated';
-    const markerTitle = estimate.exact ? 'Token counts are exact for this model' : 'Token counts come from a proxy tokenizer, calibrated for this model';
+    const markerText = estimate.exact ? viewText.exact : viewText.calibrated;
+    const markerTitle = estimate.exact ? viewText.exactTitle : viewText.calibratedTitle;
     const summary = h('div', { class: 'estimate-summary' },
       h('span', { class: `credits${estimate.credits ? '' : ' no-price'}` }, headline.main),
       h('span', { class: 'range' }, headline.range),
-      h('span', { class: `marker ${marker}`, title: markerTitle }, marker),
-      h('span', { class: 'kind-used', title: 'Request kind used for the answer length' }, estimate.kind));
+      h('span', { class: `marker ${marker}`, title: markerTitle }, markerText),
+      h('span', { class: 'kind-used', title: viewText.kindUsedTitle }, estimate.kind));
     const rows = estimate.parts.map((part) => {
       const label = part.kind === 'history' ? viewText.history(estimate.historyTurns ?? 0) : part.label;
       return h('tr', { class: `${part.kind}${part.label === estimate.dominant ? ' dominant' : ''}` },
         h('th', { scope: 'row', title: label }, label),
         h('td', {}, formatTokens(part.tokens)),
-        h('td', { class: 'muted' }, part.exact ? 'exact' : '≈'));
+        h('td', { class: 'muted' }, part.exact ? viewText.exact : '≈'));
     });
     rows.push(h('tr', { class: 'output' },
-      h('th', { scope: 'row' }, 'answer'),
+      h('th', { scope: 'row' }, viewText.answerRow),
       h('td', {}, `${formatTokens(estimate.output.p50)}–${formatTokens(estimate.output.p90)}`),
-      h('td', { class: 'muted' }, 'p50–p90')));
+      h('td', { class: 'muted' }, viewText.outputRange)));
     const table = h('table', { class: 'parts' },
-      h('caption', { class: 'visually-hidden' }, 'Tokens by part'),
+      h('caption', { class: 'visually-hidden' }, viewText.partsCaption),
       h('tbody', {}, ...rows));
     const children: Node[] = [summary];
     if (estimate.windowWarning) {
       children.push(h('p', { class: 'window-warning', role: 'alert', title: estimate.windowFix ?? '' },
-        h('strong', {}, estimate.windowWarning), ` — the provider will refuse it as it is. ${estimate.windowFix ?? ''}`));
+        ...withParts(viewText.windowRefusal, h('strong', {}, estimate.windowWarning), estimate.windowFix ?? '')));
     }
     if (!estimate.credits && estimate.noPriceReason) {
       children.push(h('p', { class: 'muted' }, estimate.noPriceReason));
@@ -396,7 +386,7 @@ export class ComposeView {
     }
     this.tips.hidden = false;
     replaceChildren(this.tips,
-      h('h2', {}, 'Cut the cost'),
+      h('h2', {}, viewText.tipsHeading),
       h('ul', {}, ...tips.map((tip) => {
         const item = h('li', { class: 'tip', 'data-tip': tip.id },
           h('div', {}, h('strong', {}, tip.title), ' ', h('span', { class: 'saving' }, tip.saving)),
@@ -433,7 +423,7 @@ export class ComposeView {
     }
     this.answer.hidden = false;
     const header = h('div', { class: `answer-header ${turn.status}` },
-      h('span', { class: 'status' }, STATUS_LABELS[turn.status]),
+      h('span', { class: 'status' }, statusLabel(turn.status)),
       h('span', { class: 'charge' }, chargeSummary(turn)));
     const actions: CodeActions = {
       copy: (text) => this.copy(text),

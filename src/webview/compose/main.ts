@@ -1,5 +1,9 @@
 import { ComposeViewState, parseToComposeView, type FromWebview, type TurnView } from '../../protocol/compose';
+import { configureL10n } from '../l10n';
 import { ComposeView } from './composeView';
+
+// Before anything is rendered: every string of the view is looked up in this bundle.
+configureL10n();
 
 const vscode = acquireVsCodeApi<ComposeViewState>();
 

@@ -86,8 +86,9 @@ function actionButton(className: string, label: string, title: string, done: str
 }
 
 function renderCode(text: string, lang: string, index: number, actions: CodeActions): Node {
-  const copy = actionButton('copy', viewText.copy, lang ? `Copy ${lang} code` : 'Copy code', viewText.copied, () => actions.copy(text));
-  copy.setAttribute('aria-label', lang ? `Copy ${lang} code` : 'Copy code');
+  const copyTitle = lang ? viewText.copyLanguageCode(lang) : viewText.copyCode;
+  const copy = actionButton('copy', viewText.copy, copyTitle, viewText.copied, () => actions.copy(text));
+  copy.setAttribute('aria-label', copyTitle);
   const buttons: HTMLButtonElement[] = [copy];
   const apply = actions.apply;
   if (apply) {

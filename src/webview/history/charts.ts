@@ -6,6 +6,7 @@
 import uPlot from 'uplot';
 import { h } from './dom';
 import type { HistoryRows } from './historyRows';
+import { chartText as text } from './text';
 import { creditsPerDayByModel, estimateVsCharged, stack, tokensPerDay, type DailySeries } from './viewModel';
 
 const PALETTE = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
@@ -76,8 +77,8 @@ export class Charts {
       const plotArea = h('div', { className: 'chart-plot' });
       return { element: h('figure', { className: 'chart' }, [h('figcaption', { text: title }), plotArea]), plotArea, plot: null };
     };
-    this.slots = [slot('Credits per day, by model'), slot('Estimated vs charged credits, recent requests'), slot('Tokens per day, by part')];
-    this.element = h('section', { className: 'charts', attrs: { 'aria-label': 'Charts' } }, this.slots.map((s) => s.element));
+    this.slots = [slot(text.creditsPerDay), slot(text.estimatedVsCharged), slot(text.tokensPerDay)];
+    this.element = h('section', { className: 'charts', attrs: { 'aria-label': text.charts } }, this.slots.map((s) => s.element));
     // The body's class names the theme kind (vscode-light / vscode-dark / vscode-high-contrast).
     new MutationObserver(() => {
       this.theme = readTheme();
@@ -107,8 +108,8 @@ export class Charts {
       series: [
         {},
         // A line needs two points: with only a few requests the estimates are drawn as dots too.
-        { label: 'estimated', stroke: estimateColor, width: 1, points: { show: estimates.times.length <= 30, size: 5, stroke: estimateColor } },
-        { label: 'charged', stroke: chargeColor, width: 1, points: { show: true, size: 3, fill: chargeColor } },
+        { label: text.estimated, stroke: estimateColor, width: 1, points: { show: estimates.times.length <= 30, size: 5, stroke: estimateColor } },
+        { label: text.charged, stroke: chargeColor, width: 1, points: { show: true, size: 3, fill: chargeColor } },
       ],
     }, [estimates.times.map((ms) => ms / 1000), estimates.estimated, estimates.charged], 0);
     const tokens = tokensPerDay(rows, this.lastSelection);

@@ -2,6 +2,7 @@
 import { OUTCOME_STATUSES, REQUEST_KINDS } from '../../core/ledger/usageRecord';
 import { HistoryFilter, IsoDay, RANGE_LABELS, RANGE_PRESETS, type RangePreset } from '../../protocol/historyFilter';
 import { h, icon } from './dom';
+import { filterText as text } from './text';
 
 const SEARCH_DELAY_MS = 250;
 
@@ -14,7 +15,7 @@ class MultiSelect {
   private chosen = new Set<string>();
 
   constructor(private readonly label: string, testId: string, private readonly onChange: () => void) {
-    this.summary = h('summary', { text: `${label}: all` });
+    this.summary = h('summary', { text: text.all(label) });
     this.list = h('div', { className: 'multi-list', attrs: { role: 'group', 'aria-label': label } });
     this.element = h('details', { className: 'multi', attrs: { 'data-testid': testId } }, [this.summary, this.list]);
     this.list.addEventListener('change', (event) => {
@@ -58,7 +59,7 @@ class MultiSelect {
 
   private updateSummary(): void {
     const count = this.chosen.size;
-    this.summary.textContent = count === 0 ? `${this.label}: all` : count === 1 ? `${this.label}: ${[...this.chosen][0]}` : `${this.label}: ${count}`;
+    this.summary.textContent = count === 0 ? text.all(this.label) : text.one(this.label, count === 1 ? [...this.chosen][0] : String(count));
   }
 }
 
@@ -86,31 +87,31 @@ export class FilterBar {
 
   constructor(private readonly events: FilterBarEvents) {
     const changed = () => this.emit();
-    this.range = h('select', { attrs: { 'aria-label': 'Date range', 'data-testid': 'filter-range' } }, RANGE_PRESETS.map((preset) => h('option', { text: RANGE_LABELS[preset], attrs: { value: preset } })));
-    this.since = h('input', { attrs: { type: 'date', 'aria-label': 'From', 'data-testid': 'filter-since' } });
-    this.until = h('input', { attrs: { type: 'date', 'aria-label': 'To', 'data-testid': 'filter-until' } });
+    this.range = h('select', { attrs: { 'aria-label': text.dateRange, 'data-testid': 'filter-range' } }, RANGE_PRESETS.map((preset) => h('option', { text: RANGE_LABELS[preset], attrs: { value: preset } })));
+    this.since = h('input', { attrs: { type: 'date', 'aria-label': text.from, 'data-testid': 'filter-since' } });
+    this.until = h('input', { attrs: { type: 'date', 'aria-label': text.to, 'data-testid': 'filter-until' } });
     this.range.addEventListener('change', changed);
     this.since.addEventListener('change', changed);
     this.until.addEventListener('change', changed);
-    this.models = new MultiSelect('Models', 'filter-models', changed);
-    this.kinds = new MultiSelect('Kinds', 'filter-kinds', changed);
-    this.statuses = new MultiSelect('Status', 'filter-statuses', changed);
+    this.models = new MultiSelect(text.models, 'filter-models', changed);
+    this.kinds = new MultiSelect(text.kinds, 'filter-kinds', changed);
+    this.statuses = new MultiSelect(text.status, 'filter-statuses', changed);
     this.kinds.setOptions(REQUEST_KINDS, []);
     this.statuses.setOptions(OUTCOME_STATUSES, []);
-    this.search = h('input', { attrs: { type: 'search', placeholder: 'Search prompts and context', 'aria-label': 'Search prompts and context labels', 'data-testid': 'filter-search', maxlength: '500' } });
+    this.search = h('input', { attrs: { type: 'search', placeholder: text.searchPlaceholder, 'aria-label': text.searchLabel, 'data-testid': 'filter-search', maxlength: '500' } });
     this.search.addEventListener('input', () => {
       clearTimeout(this.searchTimer);
       this.searchTimer = setTimeout(changed, SEARCH_DELAY_MS);
     });
     this.problem = h('span', { className: 'filter-problem', attrs: { role: 'status' } });
-    this.taskChip = h('button', { className: 'button task-chip', attrs: { title: 'Showing one task: click to show every request again', 'data-testid': 'filter-task' } });
+    this.taskChip = h('button', { className: 'button task-chip', attrs: { title: text.taskChipTitle, 'data-testid': 'filter-task' } });
     this.taskChip.hidden = true;
     this.taskChip.addEventListener('click', () => {
       this.task = undefined;
       this.taskChip.hidden = true;
       changed();
     });
-    const exportButton = h('button', { className: 'button', attrs: { title: 'Export the filtered requests (CSV, JSON or JSONL)', 'data-testid': 'export' } }, [icon('export'), h('span', { text: ' Export…' })]);
+    const exportButton = h('button', { className: 'button', attrs: { title: text.exportTitle, 'data-testid': 'export' } }, [icon('export'), h('span', { text: ` ${text.export}` })]);
     exportButton.addEventListener('click', () => this.events.onExport());
     this.element = h('header', { className: 'filter-bar', attrs: { role: 'search' } }, [
       h('span', { className: 'filter-icon' }, [icon('filter')]),
@@ -156,7 +157,7 @@ export class FilterBar {
       ...(this.task !== undefined ? { task: this.task } : {}),
     };
     const parsed = HistoryFilter.safeParse(candidate);
-    this.problem.textContent = parsed.success ? '' : parsed.error.issues[0]?.message ?? 'invalid filter';
+    this.problem.textContent = parsed.success ? '' : parsed.error.issues[0]?.message ?? text.invalid;
     return parsed.success ? parsed.data : null;
   }
 

@@ -1,8 +1,10 @@
 /** Number and time formats of the history view (pure, no DOM). */
+import { historyText } from './text';
 
 const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 const credits = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 3 });
 const dollars = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 4 });
+const tenths = new Intl.NumberFormat(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1 });
 
 export function formatTokens(value: number): string {
@@ -37,7 +39,7 @@ export function formatPercentValue(value: number | null): string {
 }
 
 export function formatLatency(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+  return ms < 1000 ? historyText.milliseconds(integer.format(Math.round(ms))) : historyText.seconds(tenths.format(ms / 1000));
 }
 
 const pad = (value: number) => String(value).padStart(2, '0');

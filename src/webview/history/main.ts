@@ -13,9 +13,14 @@ import { formatTokens } from './format';
 import { HistoryRows } from './historyRows';
 import { renderSummary } from './summary';
 import { VirtualTable } from './table';
+import { historyText } from './text';
+import { configureL10n } from '../l10n';
+import { withParts } from '../placeholders';
 import { groupByTask, isSortColumn, sortRows, type SortColumn } from './viewModel';
 
 const vscode = acquireVsCodeApi<HistoryViewState>();
+// Before anything is rendered: every string of the view is looked up in this bundle.
+configureL10n();
 
 function restoredState(): HistoryViewState {
   const parsed = HistoryViewState.safeParse(vscode.getState());
@@ -36,16 +41,15 @@ class HistoryView {
   /** What the sums leave out of the ledger, from the last snapshot. */
   private ledgerNotes: LedgerNotes | null = null;
   private readonly filterBar: FilterBar;
-  private readonly summary = h('section', { className: 'summary', attrs: { 'aria-label': 'Summary', 'aria-live': 'polite' } });
+  private readonly summary = h('section', { className: 'summary', attrs: { 'aria-label': historyText.summary, 'aria-live': 'polite' } });
   private readonly charts = new Charts();
   private readonly table: VirtualTable;
   private readonly drawer: DetailsDrawer;
   private readonly statusLine = h('footer', { className: 'status-line', attrs: { role: 'status', 'data-testid': 'status-line' } });
   /** Shown while the ledger holds no request at all: how to make the first one (a command link the panel allows). */
-  private readonly emptyState = h('p', { className: 'empty-state', attrs: { 'data-testid': 'history-empty', hidden: '' } }, [
-    document.createTextNode('No requests recorded in this workspace yet. Send one from Compose, or connect an assistant to the metering gateway. '),
-    h('a', { text: 'Get started with Credit Meter', attrs: { href: 'command:creditMeter.openWalkthrough', title: 'Open the Getting Started walkthrough' } }),
-  ]);
+  private readonly emptyState = h('p', { className: 'empty-state', attrs: { 'data-testid': 'history-empty', hidden: '' } }, withParts(historyText.empty,
+    h('a', { text: historyText.getStarted, attrs: { href: 'command:creditMeter.openWalkthrough', title: historyText.getStartedTitle } }),
+  ).map((part) => (typeof part === 'string' ? document.createTextNode(part) : part)));
 
   constructor() {
     this.filterBar = new FilterBar({
@@ -70,7 +74,7 @@ class HistoryView {
     this.drawer = new DetailsDrawer(() => this.closeDetails());
     const main = h('div', { className: 'main' }, [this.table.element, this.drawer.element]);
     document.body.append(this.filterBar.element, this.summary, this.emptyState, this.charts.element, main, this.statusLine);
-    this.statusLine.textContent = 'Loading usage…';
+    this.statusLine.textContent = historyText.loading;
     window.addEventListener('message', (event: MessageEvent<unknown>) => {
       // The bench reads these marks: first paint counts from here (event.data is deserialised on first read).
       performance.mark('history:message');
@@ -125,7 +129,7 @@ class HistoryView {
         if (message.record) {
           this.drawer.show(message.record, message.thread, message.appliedBlocks);
         } else {
-          this.drawer.showError(message.error ?? 'The record could not be read.');
+          this.drawer.showError(message.error ?? historyText.recordUnreadable);
         }
         break;
       default: {
@@ -145,7 +149,7 @@ class HistoryView {
     this.reorder();
     renderSummary(this.summary, selection, this.budget, this.ledgerNotes, () => this.post({ type: 'openBudgetSettings' }));
     const tasks = this.taskCount;
-    this.statusLine.textContent = `${formatTokens(this.selected.length)} of ${formatTokens(this.rows.length)} requests${tasks > 0 ? ` · ${formatTokens(tasks)} assistant ${tasks === 1 ? 'task' : 'tasks'}` : ''}`;
+    this.statusLine.textContent = historyText.rowCount(formatTokens(this.selected.length), formatTokens(this.rows.length), tasks, formatTokens(tasks));
     document.body.dataset.rows = String(this.selected.length);
     this.emptyState.hidden = this.rows.length > 0;
     const rendered = { type: 'rendered', generation: this.rows.generation, rows: this.selected.length } as const;
@@ -197,7 +201,11 @@ class HistoryView {
 
   private taskLabel(id: string): string {
     const task = this.rows.tasks.find((candidate) => candidate.id === id);
-    return task ? `${clientLabel(task.client) || 'assistant'} task` : 'one task';
+    if (!task) {
+      return historyText.oneTask;
+    }
+    const client = clientLabel(task.client);
+    return client ? historyText.taskOf(client) : historyText.assistantTask;
   }
 
   private restoreView(): void {

@@ -2,6 +2,7 @@
 import type { Budget, LedgerNotes, Selection, SelectionTotals } from '../../protocol/history';
 import { h } from './dom';
 import { formatCredits, formatPercentValue, formatShare, formatTokens, formatUsd } from './format';
+import { summaryText as text } from './text';
 import { budgetUse, type BudgetUse, ledgerNoteLines } from './viewModel';
 
 function card(title: string, lines: readonly [string, string][], testId: string): HTMLElement {
@@ -13,17 +14,17 @@ function card(title: string, lines: readonly [string, string][], testId: string)
 
 function totalsCard(title: string, totals: SelectionTotals, testId: string): HTMLElement {
   return card(title, [
-    ['Credits', formatCredits(totals.credits)],
-    ['USD', formatUsd(totals.usd)],
-    ['Requests', formatTokens(totals.requests)],
+    [text.credits, formatCredits(totals.credits)],
+    [text.usd, formatUsd(totals.usd)],
+    [text.requests, formatTokens(totals.requests)],
   ], testId);
 }
 
 function budgetLine(label: string, use: BudgetUse | null): HTMLElement {
   if (use === null) {
-    return h('div', { className: 'card-line' }, [h('span', { className: 'card-label', text: label }), h('span', { className: 'card-value muted', text: 'no budget' })]);
+    return h('div', { className: 'card-line' }, [h('span', { className: 'card-label', text: label }), h('span', { className: 'card-value muted', text: text.noBudget })]);
   }
-  const meter = h('meter', { attrs: { min: '0', max: '1', low: '0.8', high: '0.99', optimum: '0', value: String(Math.min(1, use.share)), 'aria-label': `${label} budget used` } });
+  const meter = h('meter', { attrs: { min: '0', max: '1', low: '0.8', high: '0.99', optimum: '0', value: String(Math.min(1, use.share)), 'aria-label': text.budgetUsed(label) } });
   return h('div', { className: 'card-line budget' + (use.share >= 1 ? ' exceeded' : use.share >= 0.8 ? ' warning' : '') }, [
     h('span', { className: 'card-label', text: label }),
     meter,
@@ -37,8 +38,8 @@ function ledgerNote(notes: LedgerNotes | null): HTMLElement[] {
   if (lines.length === 0) {
     return [];
   }
-  return [h('div', { className: 'card ledger-note', attrs: { 'data-testid': 'summary-ledger-note', role: 'note', title: 'See "Credit Meter: Show Log" for details' } }, [
-    h('h3', { text: 'Not in these totals' }),
+  return [h('div', { className: 'card ledger-note', attrs: { 'data-testid': 'summary-ledger-note', role: 'note', title: text.notCountedTitle } }, [
+    h('h3', { text: text.notCounted }),
     ...lines.map((line) => h('div', { className: 'card-line', text: line })),
   ])];
 }
@@ -47,27 +48,28 @@ export function renderSummary(target: HTMLElement, selection: Selection, budget:
   const { totals, periods } = selection;
   const accuracy = totals.accuracy;
   const budgetCard = h('div', { className: 'card', attrs: { 'data-testid': 'summary-budget' } }, [
-    h('h3', { text: 'Budget' }),
-    budgetLine('Today', budgetUse(periods.today.credits, budget.daily)),
-    budgetLine('Month', budgetUse(periods.month.credits, budget.monthly)),
+    h('h3', { text: text.budget }),
+    budgetLine(text.today, budgetUse(periods.today.credits, budget.daily)),
+    budgetLine(text.month, budgetUse(periods.month.credits, budget.monthly)),
   ]);
-  const settings = h('button', { className: 'link-button', text: budget.daily === null && budget.monthly === null ? 'Set a budget…' : 'Change…', attrs: { title: 'Open the creditMeter.budget settings' } });
+  const settings = h('button', { className: 'link-button', text: budget.daily === null && budget.monthly === null ? text.setBudget : text.changeBudget, attrs: { title: text.budgetSettingsTitle } });
   settings.addEventListener('click', onBudgetSettings);
   budgetCard.append(settings);
-  const filtered = card('Filtered range', [
-    ['Credits', formatCredits(totals.credits)],
-    ['USD', formatUsd(totals.usd)],
-    ['Requests', formatTokens(totals.requests) + (totals.unpricedRequests > 0 ? ` (${formatTokens(totals.unpricedRequests)} unpriced)` : '')],
+  const requests = formatTokens(totals.requests);
+  const filtered = card(text.filteredRange, [
+    [text.credits, formatCredits(totals.credits)],
+    [text.usd, formatUsd(totals.usd)],
+    [text.requests, totals.unpricedRequests > 0 ? text.withUnpriced(requests, formatTokens(totals.unpricedRequests)) : requests],
   ], 'summary-filtered');
-  const accuracyCard = card('Estimate accuracy', [
-    ['Median error', formatPercentValue(accuracy.medianAbsPctError)],
-    ['Inside range', formatShare(accuracy.withinRangeShare)],
-    ['Compared', formatTokens(accuracy.samples)],
+  const accuracyCard = card(text.accuracy, [
+    [text.medianError, formatPercentValue(accuracy.medianAbsPctError)],
+    [text.insideRange, formatShare(accuracy.withinRangeShare)],
+    [text.compared, formatTokens(accuracy.samples)],
   ], 'summary-accuracy');
   target.replaceChildren(
-    totalsCard('Today', periods.today, 'summary-today'),
-    totalsCard('This week', periods.week, 'summary-week'),
-    totalsCard('This month', periods.month, 'summary-month'),
+    totalsCard(text.today, periods.today, 'summary-today'),
+    totalsCard(text.thisWeek, periods.week, 'summary-week'),
+    totalsCard(text.thisMonth, periods.month, 'summary-month'),
     filtered,
     accuracyCard,
     budgetCard,

@@ -2,60 +2,14 @@
  * The request table: a virtualised grid. Only the rows in view (plus a few either side) exist in the
  * DOM, recycled as it scrolls, so 100,000 rows scroll like 50. Cells are filled with textContent.
  */
-import { clientLabel } from '../../core/tasks/clientName';
+import * as l10n from '@vscode/l10n';
+import { columns, taskCell } from './columns';
 import { h } from './dom';
-import { formatCredits, formatDifference, formatLatency, formatTime, formatTokens } from './format';
 import type { HistoryRows } from './historyRows';
 import { isTaskRow, scrollToReveal, TASK_ROW, virtualWindow, type SortColumn, type TaskSummary } from './viewModel';
 
 export const ROW_HEIGHT = 24;
 const OVERSCAN = 8;
-
-interface TableColumn {
-  readonly id: SortColumn;
-  readonly title: string;
-  readonly tooltip: string;
-  readonly numeric: boolean;
-  text(rows: HistoryRows, index: number): string;
-}
-
-const columns: readonly TableColumn[] = [
-  { id: 'time', title: 'Time', tooltip: 'When the request started (local time)', numeric: false, text: (r, i) => formatTime(r.columns.startedAt[i]) },
-  { id: 'kind', title: 'Kind', tooltip: 'Request kind', numeric: false, text: (r, i) => r.kindAt(i) },
-  { id: 'model', title: 'Model', tooltip: 'Model requested', numeric: false, text: (r, i) => r.modelAt(i) },
-  { id: 'input', title: 'Input', tooltip: 'Input tokens billed at the input price (uncached, incl. cache writes)', numeric: true, text: (r, i) => formatTokens(r.columns.inputTokens[i]) },
-  { id: 'cached', title: 'Cached', tooltip: 'Input tokens read from the prompt cache', numeric: true, text: (r, i) => formatTokens(r.columns.cachedTokens[i]) },
-  { id: 'output', title: 'Output', tooltip: 'Output tokens, reasoning included', numeric: true, text: (r, i) => formatTokens(r.columns.outputTokens[i]) },
-  { id: 'estimated', title: 'Estimated', tooltip: 'Credits expected when it was sent', numeric: true, text: (r, i) => formatCredits(r.columns.estimated[i]) },
-  { id: 'charged', title: 'Charged', tooltip: 'Credits charged', numeric: true, text: (r, i) => formatCredits(r.columns.charged[i]) },
-  { id: 'difference', title: 'Diff.', tooltip: 'Charged minus estimated credits', numeric: true, text: (r, i) => formatDifference(r.differenceAt(i)) },
-  { id: 'status', title: 'Status', tooltip: 'Outcome', numeric: false, text: (r, i) => r.statusAt(i) },
-  { id: 'latency', title: 'Latency', tooltip: 'Time to the last token', numeric: true, text: (r, i) => formatLatency(r.columns.latencyMs[i]) },
-  { id: 'retries', title: 'Retries/round', tooltip: 'Retries of this attempt / tool round of the request', numeric: true, text: (r, i) => `${r.columns.retries[i]} / ${r.columns.round[i] + 1}` },
-];
-
-/** What a task row shows in each column: its requests summed, its latest request's model and status. */
-function taskCell(column: SortColumn, rows: HistoryRows, task: TaskSummary, expanded: boolean): string {
-  const difference = task.charged === null || task.estimated === null ? null : task.charged - task.estimated;
-  switch (column) {
-    case 'time': return `${expanded ? '▾' : '▸'} ${formatTime(task.firstAt)}`;
-    case 'kind': return rows.kindAt(task.members[0]);
-    case 'model': return `${clientLabel(rows.tasks[task.code]?.client ?? '') || 'task'} · ${rows.modelAt(task.latest)}`;
-    case 'input': return formatTokens(task.inputTokens);
-    case 'cached': return formatTokens(task.cachedTokens);
-    case 'output': return formatTokens(task.outputTokens);
-    case 'estimated': return formatCredits(task.estimated);
-    case 'charged': return formatCredits(task.charged);
-    case 'difference': return formatDifference(difference);
-    case 'status': return rows.statusAt(task.latest);
-    case 'latency': return formatLatency(task.latencyMs);
-    case 'retries': return `${task.rounds} ${task.rounds === 1 ? 'round' : 'rounds'}`;
-    default: {
-      const unknown: never = column;
-      throw new Error(`unknown column ${String(unknown)}`);
-    }
-  }
-}
 
 export interface TableEvents {
   onSort(column: SortColumn): void;
@@ -93,7 +47,7 @@ export class VirtualTable {
     });
     this.spacer = h('div', { className: 'table-spacer', attrs: { role: 'rowgroup' } });
     // The header sits inside the scrolled area (sticky), so it scrolls sideways with the columns.
-    this.viewport = h('div', { className: 'table-viewport', attrs: { tabindex: '0', 'aria-label': 'Requests' } }, [this.head, this.spacer]);
+    this.viewport = h('div', { className: 'table-viewport', attrs: { tabindex: '0', 'aria-label': l10n.t('Requests') } }, [this.head, this.spacer]);
     this.viewport.addEventListener('scroll', () => this.schedule(true));
     this.viewport.addEventListener('keydown', (event) => this.onKey(event));
     this.spacer.addEventListener('click', (event) => {

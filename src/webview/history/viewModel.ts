@@ -2,10 +2,12 @@
  * What the history view shows, computed from its rows and the selection the extension sent: in which
  * order, which of them are on screen, and the chart series. Pure functions over `HistoryRows`, no DOM.
  */
+import * as l10n from '@vscode/l10n';
 import type { LedgerNotes } from '../../protocol/history';
 import { addLocalDays, startOfLocalDay } from '../../protocol/historyFilter';
 import { formatTokens } from './format';
 import type { HistoryRows } from './historyRows';
+import { chartText } from './text';
 
 export const SORT_COLUMNS = [
   'time', 'kind', 'model', 'input', 'cached', 'output', 'estimated', 'charged', 'difference', 'status', 'latency', 'retries',
@@ -192,7 +194,7 @@ export function tokensPerDay(rows: HistoryRows, indices: Uint32Array): DailySeri
     values[1][day] += cachedTokens[index];
     values[2][day] += outputTokens[index];
   }
-  return { days, names: ['input', 'cached', 'output'], values };
+  return { days, names: [chartText.input, chartText.cached, chartText.output], values };
 }
 
 /** Running sums from the last series up, for a stacked chart: `stacked[s][d]` = Σ values[k][d] for k ≥ s. */
@@ -227,16 +229,16 @@ export function estimateVsCharged(rows: HistoryRows, indices: Uint32Array, limit
 export function ledgerNoteLines(notes: LedgerNotes): string[] {
   const lines: string[] = [];
   if (notes.damaged > 0) {
-    lines.push(`${formatTokens(notes.damaged)} unreadable ledger line(s) skipped, not counted`);
+    lines.push(l10n.t('{0} unreadable ledger line(s) skipped, not counted', formatTokens(notes.damaged)));
   }
   if (notes.newerSchema > 0) {
-    lines.push(`${formatTokens(notes.newerSchema)} record(s) from a newer Credit Meter, not counted`);
+    lines.push(l10n.t('{0} record(s) from a newer Credit Meter, not counted', formatTokens(notes.newerSchema)));
   }
   if (notes.quarantined > 0) {
-    lines.push(`${formatTokens(notes.quarantined)} unreadable line(s) set aside in quarantine.jsonl, not counted`);
+    lines.push(l10n.t('{0} unreadable line(s) set aside in quarantine.jsonl, not counted', formatTokens(notes.quarantined)));
   }
   if (notes.indexRebuilt !== null) {
-    lines.push(`Index rebuilt from the ledger files: ${notes.indexRebuilt}`);
+    lines.push(l10n.t('Index rebuilt from the ledger files: {0}', notes.indexRebuilt));
   }
   return lines;
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { draftInputTokens, draftUsage } from '../counterfactual';
 import { formatCredits } from '../../format/credits';
 import { findLogBlocks } from '../detectLog';
@@ -38,8 +39,8 @@ export function heavyModelTips(draft: TipDraft, env: TipEnvironment): Tip[] {
   }
   return [{
     id: 'heavyModel',
-    title: 'A lighter model is enough',
-    message: `This is a small request. ${best.model} would cost ${formatCredits(best.credits)} cr instead of ${formatCredits(current)} cr with ${draft.model}.`,
+    title: l10n.t('A lighter model is enough'),
+    message: l10n.t('This is a small request. {0} would cost {1} cr instead of {2} cr with {3}.', best.model, formatCredits(best.credits), formatCredits(current), draft.model),
     savingTokens: 0,
     savingCredits: current - best.credits,
   }];

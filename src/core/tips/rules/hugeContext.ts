@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { creditsSaved, draftUsage, withoutInput } from '../counterfactual';
 import { formatTokens } from '../../format/credits';
 import { TIP_THRESHOLDS } from '../thresholds';
@@ -11,11 +12,12 @@ export function hugeContextTips(draft: TipDraft, env: TipEnvironment): Tip[] {
       return [];
     }
     const saving = context.tokens - TIP_THRESHOLDS.focusedContextTokens;
-    const what = context.kind === 'selection' ? 'selection' : 'file';
     return [{
       id: 'hugeContext',
-      title: 'Send the function, not the file',
-      message: `${context.label} is ${formatTokens(context.tokens)} tokens. Select just the code the question is about (about ${formatTokens(TIP_THRESHOLDS.focusedContextTokens)} tokens for a function) instead of the whole ${what}.`,
+      title: l10n.t('Send the function, not the file'),
+      message: context.kind === 'selection'
+        ? l10n.t('{0} is {1} tokens. Select just the code the question is about (about {2} tokens for a function) instead of the whole selection.', context.label, formatTokens(context.tokens), formatTokens(TIP_THRESHOLDS.focusedContextTokens))
+        : l10n.t('{0} is {1} tokens. Select just the code the question is about (about {2} tokens for a function) instead of the whole file.', context.label, formatTokens(context.tokens), formatTokens(TIP_THRESHOLDS.focusedContextTokens)),
       savingTokens: saving,
       savingCredits: creditsSaved(env.price, draft.model, usage, withoutInput(usage, saving)),
       span: { in: 'context', index, start: 0, end: context.text?.length ?? 0 },

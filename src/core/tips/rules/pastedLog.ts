@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { creditsSaved, draftUsage, withoutInput } from '../counterfactual';
 import { condenseLog, findLogBlocks, type LogBlock } from '../detectLog';
 import { formatTokens } from '../../format/credits';
@@ -27,8 +28,8 @@ export function pastedLogTips(draft: TipDraft, env: TipEnvironment): Tip[] {
     }
     return [{
       id: 'pastedLog',
-      title: 'Trim the pasted log',
-      message: `This log or stack trace is ${block.lines.length} lines (${formatTokens(full)} tokens). Keep the first error and the last ${TIP_THRESHOLDS.logKeepLastLines} frames.`,
+      title: l10n.t('Trim the pasted log'),
+      message: l10n.t('This log or stack trace is {0} lines ({1} tokens). Keep the first error and the last {2} frames.', block.lines.length, formatTokens(full), TIP_THRESHOLDS.logKeepLastLines),
       savingTokens: saving,
       savingCredits: creditsSaved(env.price, draft.model, usage, withoutInput(usage, saving)),
       span,

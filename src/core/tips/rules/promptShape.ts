@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { creditsSaved, draftUsage, withoutInput } from '../counterfactual';
 import { formatTokens } from '../../format/credits';
 import { listItemOffsets, vaguenessReason } from '../promptClarity';
@@ -15,12 +16,12 @@ export function vaguePromptTips(draft: TipDraft, env: TipEnvironment): Tip[] {
   }
   const spread = Math.max(0, draft.output.p90 - draft.output.p50);
   const message = reason === 'sprawling'
-    ? 'A whole product in one request needs many rounds. Break it into steps: 1) a plan, 2) a skeleton, 3) one function at a time.'
-    : 'State the task clearly: name the function, the expected behaviour and what is wrong. A specific request gets a shorter, cheaper answer.';
+    ? l10n.t('A whole product in one request needs many rounds. Break it into steps: 1) a plan, 2) a skeleton, 3) one function at a time.')
+    : l10n.t('State the task clearly: name the function, the expected behaviour and what is wrong. A specific request gets a shorter, cheaper answer.');
   const start = draft.prompt.length - draft.prompt.trimStart().length;
   return [{
     id: 'vaguePrompt',
-    title: reason === 'sprawling' ? 'Split large tasks into steps' : 'State the task clearly',
+    title: reason === 'sprawling' ? l10n.t('Split large tasks into steps') : l10n.t('State the task clearly'),
     message,
     savingTokens: spread,
     savingCredits: creditsSaved(env.price, draft.model, draftUsage(draft, draft.output.p90), draftUsage(draft, draft.output.p50)),
@@ -43,11 +44,11 @@ export function longPromptTips(draft: TipDraft, env: TipEnvironment): Tip[] {
   if (items.length >= 3) {
     start = items[1];
     saving = env.countTokens(draft.prompt.slice(start));
-    message = `This prompt is ${formatTokens(draft.promptTokens)} tokens with ${items.length} steps. Send the first step, check the answer, then the next.`;
+    message = l10n.t('This prompt is {0} tokens with {1} steps. Send the first step, check the answer, then the next.', formatTokens(draft.promptTokens), items.length);
   } else {
     saving = draft.promptTokens - TIP_THRESHOLDS.longPromptTokens;
     start = Math.min(draft.prompt.length, Math.round(draft.prompt.length * (TIP_THRESHOLDS.longPromptTokens / draft.promptTokens)));
-    message = `This prompt is ${formatTokens(draft.promptTokens)} tokens. State the task in a few sentences and split large tasks into steps.`;
+    message = l10n.t('This prompt is {0} tokens. State the task in a few sentences and split large tasks into steps.', formatTokens(draft.promptTokens));
   }
   if (saving <= 0) {
     return [];
@@ -55,7 +56,7 @@ export function longPromptTips(draft: TipDraft, env: TipEnvironment): Tip[] {
   const usage = draftUsage(draft);
   return [{
     id: 'longPrompt',
-    title: 'Split large tasks into steps',
+    title: l10n.t('Split large tasks into steps'),
     message,
     savingTokens: saving,
     savingCredits: creditsSaved(env.price, draft.model, usage, withoutInput(usage, saving)),

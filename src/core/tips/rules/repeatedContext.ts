@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { creditsSaved, draftUsage, withoutInput } from '../counterfactual';
 import { formatCredits, formatTokens } from '../../format/credits';
 import { TIP_THRESHOLDS } from '../thresholds';
@@ -18,11 +19,12 @@ export function repeatedContextTips(draft: TipDraft, env: TipEnvironment): Tip[]
     if (!prior || prior.count === 0) {
       return [];
     }
-    const times = prior.count === 1 ? 'once' : `${prior.count} times`;
     return [{
       id: 'repeatedContext',
-      title: 'Context already sent',
-      message: `${context.label} was already sent ${times} in this session (${formatCredits(prior.credits)} cr). Send only what changed, or ask the follow-up questions together (${formatTokens(context.tokens)} tokens each time).`,
+      title: l10n.t('Context already sent'),
+      message: prior.count === 1
+        ? l10n.t('{0} was already sent once in this session ({1} cr). Send only what changed, or ask the follow-up questions together ({2} tokens each time).', context.label, formatCredits(prior.credits), formatTokens(context.tokens))
+        : l10n.t('{0} was already sent {1} times in this session ({2} cr). Send only what changed, or ask the follow-up questions together ({3} tokens each time).', context.label, prior.count, formatCredits(prior.credits), formatTokens(context.tokens)),
       savingTokens: context.tokens,
       savingCredits: creditsSaved(env.price, draft.model, usage, withoutInput(usage, context.tokens)),
       span: { in: 'context', index, start: 0, end: context.text.length },

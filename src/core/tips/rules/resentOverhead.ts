@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { creditsSaved, draftInputTokens, draftUsage, withoutInput } from '../counterfactual';
 import { formatTokens } from '../../format/credits';
 import { TIP_THRESHOLDS } from '../thresholds';
@@ -12,8 +13,8 @@ export function bigSystemPromptTips(draft: TipDraft, env: TipEnvironment): Tip[]
   const usage = draftUsage(draft);
   return [{
     id: 'bigSystemPrompt',
-    title: 'Trim the system prompt',
-    message: `The system prompt is ${formatTokens(draft.systemTokens)} tokens and is resent with every request. Keep it to about ${formatTokens(TIP_THRESHOLDS.leanSystemTokens)} tokens, or use a provider that caches it.`,
+    title: l10n.t('Trim the system prompt'),
+    message: l10n.t('The system prompt is {0} tokens and is resent with every request. Keep it to about {1} tokens, or use a provider that caches it.', formatTokens(draft.systemTokens), formatTokens(TIP_THRESHOLDS.leanSystemTokens)),
     savingTokens: saving,
     savingCredits: creditsSaved(env.price, draft.model, usage, withoutInput(usage, saving)),
   }];
@@ -37,8 +38,8 @@ export function toolDefinitionTips(draft: TipDraft, env: TipEnvironment): Tip[] 
   const usage = draftUsage(draft);
   return [{
     id: 'toolDefinitions',
-    title: 'Send only the tools this request needs',
-    message: `${tools.count} tool definitions take ${formatTokens(tools.tokens)} of ${formatTokens(input)} input tokens. Offering ${kept} would cut most of that.`,
+    title: l10n.t('Send only the tools this request needs'),
+    message: l10n.t('{0} tool definitions take {1} of {2} input tokens. Offering {3} would cut most of that.', tools.count, formatTokens(tools.tokens), formatTokens(input), kept),
     savingTokens: saving,
     savingCredits: creditsSaved(env.price, draft.model, usage, withoutInput(usage, saving)),
   }];
