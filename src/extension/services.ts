@@ -31,7 +31,6 @@ import { cacheDialectOf, conversationRequest } from '../send/conversationDraft';
 import { DraftEstimator, type DraftEstimate } from '../send/draftEstimator';
 import { learnCalibration } from '../core/estimate/learnCalibration';
 import { ModelLists } from './selectModel';
-import { profileCharges } from '../send/profileCharges';
 import { TurnRunner, type TurnResult } from '../send/turnRunner';
 import type { Draft } from '../send/turnTypes';
 
@@ -136,11 +135,7 @@ export class Services extends Disposable {
     });
     this.turns = new TurnRunner({
       ledger: { append: async (record) => (await this.ledger()).append(record) },
-      charges: {
-        fromUsage: (model, usage) => profileCharges(this.creditProfile).fromUsage(model, usage),
-        fromUsd: (model, usd) => profileCharges(this.creditProfile).fromUsd(model, usd),
-        fromCredits: (credits) => profileCharges(this.creditProfile).fromCredits(credits),
-      },
+      pricing: () => ({ profile: this.creditProfile }),
     });
     this._register(this.turns.onDidChangeRunning((running) => {
       void vscode.commands.executeCommand('setContext', 'creditMeter.requestRunning', running);
