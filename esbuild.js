@@ -1,5 +1,6 @@
 // Builds every bundle of Credit Meter: the extension host bundle, the CLI and the webviews.
-// `--production` minifies and drops source maps; `--watch` rebuilds on change.
+// `--production` minifies and drops source maps; `--watch` rebuilds on change and says when a build
+// starts and ends, with errors in a form the `watch` task's problem matcher reads (.vscode/tasks.json).
 const esbuild = require('esbuild');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -60,8 +61,10 @@ const builds = [
 ];
 
 /** Third-party webview assets (codicon font, uPlot styles), copied to git-ignored media/vendor so webviews can load them. */
+const vendorAssets = ['@vscode/codicons/dist/codicon.css', '@vscode/codicons/dist/codicon.ttf', 'uplot/dist/uPlot.min.css'];
+
 function copyVendorAssets() {
-  const assets = ['@vscode/codicons/dist/codicon.css', '@vscode/codicons/dist/codicon.ttf', 'uplot/dist/uPlot.min.css'];
+  const assets = vendorAssets;
   fs.mkdirSync(path.join(__dirname, 'media', 'vendor'), { recursive: true });
   for (const asset of assets) {
     fs.copyFileSync(require.resolve(asset), path.join(__dirname, 'media', 'vendor', path.basename(asset)));
@@ -83,6 +86,42 @@ function removeSourceMaps(dir) {
   }
 }
 
+/**
+ * In watch mode: one line when a rebuild starts and one when every bundle is done, each error and
+ * warning as `✘ [ERROR] message` (`▲ [WARNING] message`) then `    file:line:column:`, which the
+ * `watch` task's problem matcher reads. F5 waits for the first "build finished".
+ */
+function watchReporter(bundles) {
+  // Every bundle's first build is under way once the contexts start watching.
+  let active = bundles;
+  console.log('[watch] build started');
+  return {
+    name: 'watch-reporter',
+    setup(build) {
+      let first = true;
+      build.onStart(() => {
+        if (first) {
+          first = false;
+        } else if (active++ === 0) {
+          console.log('[watch] build started');
+        }
+      });
+      build.onEnd((result) => {
+        const messages = [...result.errors.map((message) => ['✘ [ERROR]', message]), ...result.warnings.map((message) => ['▲ [WARNING]', message])];
+        for (const [label, { text, location }] of messages) {
+          console.error(`${label} ${text}`);
+          if (location) {
+            console.error(`    ${location.file}:${location.line}:${location.column}:`);
+          }
+        }
+        if (--active === 0) {
+          console.log('[watch] build finished');
+        }
+      });
+    },
+  };
+}
+
 async function main() {
   if (production) {
     removeSourceMaps(path.join(__dirname, 'dist'));
@@ -96,8 +135,9 @@ async function main() {
   // The tokenizer's rank tables are generated once into dist/ranks (see scripts/buildRanks.js).
   require('./scripts/buildRanks.js').buildRanks(path.join(__dirname, 'dist', 'ranks'));
   if (watch) {
+    const reporter = watchReporter(builds.length);
     for (const options of builds) {
-      const context = await esbuild.context(options);
+      const context = await esbuild.context({ ...options, logLevel: 'silent', plugins: [reporter] });
       await context.watch();
     }
     return;
@@ -106,7 +146,12 @@ async function main() {
   fs.chmodSync('dist/cli.js', 0o755);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+/** The bundles' options and the copied assets, for tools that inspect them (test/system/package checks what they contain). */
+module.exports = { builds, vendorAssets };
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

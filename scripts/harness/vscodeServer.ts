@@ -16,7 +16,10 @@ export interface VscodeServerOptions {
   trust: TrustState;
   /** Extra environment for the server and the extension hosts it forks. */
   env?: Record<string, string>;
-  /** Settings written to the server's machine settings (they apply to the remote extension host). */
+  /**
+   * Settings written to the server's machine settings (they apply to the remote extension host), on
+   * top of `QUIET_MACHINE_SETTINGS`.
+   */
   machineSettings?: Record<string, unknown>;
   /** Print the server's output as it arrives (always kept in `output()`). */
   echo?: boolean;
@@ -46,6 +49,15 @@ export interface VscodeServer {
 }
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
+
+/**
+ * Every server starts with these: walkthroughs are not opened on install (VS Code's own setting,
+ * which Credit Meter honours on its first start), so a suite begins on the workbench it expects and
+ * no walkthrough takes the focus mid-test. The walkthrough's own suite turns it back on.
+ */
+export const QUIET_MACHINE_SETTINGS: Readonly<Record<string, unknown>> = {
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+};
 
 /** Workbench URL: folder plus the development payload VS Code reads on startup. */
 export function buildWorkbenchUrl(origin: string, options: WorkbenchUrlOptions): string {
@@ -93,7 +105,7 @@ export async function startVscodeServer(options: VscodeServerOptions): Promise<V
   const extensionsDir = path.join(dataRoot, 'extensions');
   fs.mkdirSync(path.join(serverDataDir, 'data', 'Machine'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
-  fs.writeFileSync(path.join(serverDataDir, 'data', 'Machine', 'settings.json'), JSON.stringify(options.machineSettings ?? {}, null, 2));
+  fs.writeFileSync(path.join(serverDataDir, 'data', 'Machine', 'settings.json'), JSON.stringify({ ...QUIET_MACHINE_SETTINGS, ...options.machineSettings }, null, 2));
 
   const args = [
     path.join(serverDir, 'out', 'server-main.js'),

@@ -15,6 +15,7 @@ import { clearApiKey, setApiKey } from './secrets';
 import type { Services } from './services';
 import type { TelemetryHeaders } from './telemetry/telemetryHeaders';
 import { setTelemetryHeader, type TelemetryHost } from './telemetry/telemetryHost';
+import { openWalkthrough } from './walkthrough';
 
 export type CommandHandler = (...args: never[]) => unknown;
 
@@ -52,6 +53,7 @@ export function commandTable({ services, compose, threads, applier, telemetry, t
     'creditMeter.connectAssistant': (args?: ConnectArgs) => connectAssistant(services, gateway, args),
     'creditMeter.rotateGatewayToken': (quiet?: boolean) => rotateGatewayToken(gateway, quiet === true),
     'creditMeter.stopGateway': () => stopGateway(gateway),
+    'creditMeter.openWalkthrough': () => openWalkthrough(services.context.extension.id),
   };
 }
 

@@ -15,6 +15,7 @@ import { Services } from './services';
 import { StatusBar, type StatusBarView } from './statusBar';
 import { TelemetryHeaders } from './telemetry/telemetryHeaders';
 import { TelemetryHost } from './telemetry/telemetryHost';
+import { registerWalkthrough, type WalkthroughProgressView } from './walkthrough';
 
 /** What tests (and other extensions) can reach through `getExtension(...).exports`. */
 export interface CreditMeterApi {
@@ -29,6 +30,8 @@ export interface CreditMeterApi {
   gatewayTask(): TaskStatusView;
   /** Resolves once the tokenizer is warm, the ledger open and the credit profile loaded. */
   ready(): Promise<void>;
+  /** What the Getting Started walkthrough's context keys were last set to. */
+  walkthrough(): WalkthroughProgressView;
 }
 
 export function activate(context: vscode.ExtensionContext): CreditMeterApi {
@@ -50,10 +53,11 @@ export function activate(context: vscode.ExtensionContext): CreditMeterApi {
     registerHoverTips(context, services);
     registerHistory(context, services, threads);
     const ready = startAfterActivation(services, gateway);
+    const walkthrough = registerWalkthrough(context, services, ready);
     // Telemetry (off by default) starts once the ledger is open; the SDK loads only when it is on.
     void ready.then(() => telemetry.reconcile());
     services.log.info(`Credit Meter activated in ${(performance.now() - started).toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
-    return exportedApi(services, threads, statusBar, gateway, ready);
+    return exportedApi(services, threads, statusBar, gateway, ready, () => walkthrough.progress);
   } catch (error) {
     services?.log.error('Activation failed', error);
     void vscode.window.showErrorMessage(`Credit Meter failed to activate: ${error instanceof Error ? error.message : String(error)}`);
@@ -87,7 +91,7 @@ function startAfterActivation(services: Services, gateway: GatewaySurfaces): Pro
     });
 }
 
-function exportedApi(services: Services, threads: ComposeThreads, statusBar: StatusBar, gateway: GatewaySurfaces, ready: Promise<void>): CreditMeterApi {
+function exportedApi(services: Services, threads: ComposeThreads, statusBar: StatusBar, gateway: GatewaySurfaces, ready: Promise<void>, walkthrough: () => WalkthroughProgressView): CreditMeterApi {
   return {
     services,
     threads,
@@ -96,5 +100,6 @@ function exportedApi(services: Services, threads: ComposeThreads, statusBar: Sta
     gateway: gateway.host,
     gatewayTask: () => gateway.taskItem.current(),
     ready: () => ready,
+    walkthrough,
   };
 }

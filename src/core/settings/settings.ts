@@ -42,6 +42,8 @@ const budget = z.number().nonnegative().nullable();
  * price catalogue and on no deprecation list; Sonnet 4.5, the earlier default, retires 2026-11-30).
  */
 export const DEFAULT_MODEL_REF = 'anthropic:claude-sonnet-5';
+/** `<provider id>:<model id>`; the manifest declares the same pattern for the setting (a test keeps them equal). */
+export const MODEL_REF_PATTERN = /^[A-Za-z0-9_.-]+:.+$/;
 /** Sent as the system message of every request, counted in every estimate (the CLI's default too). */
 export const DEFAULT_SYSTEM_PROMPT = 'You are a concise coding assistant. Answer with the code change and a short explanation.';
 
@@ -69,7 +71,7 @@ const fields = {
       { id: 'openai', kind: 'openai', baseUrl: 'https://api.openai.com/v1', models: ['gpt-5.5', 'gpt-5.4-mini', 'gpt-4.1'], headers: {} },
     ] as ProviderConfig[],
   },
-  defaultModel: { schema: z.string().regex(/^[A-Za-z0-9_.-]+:.+$/, 'expected "<provider id>:<model id>"'), fallback: DEFAULT_MODEL_REF },
+  defaultModel: { schema: z.string().regex(MODEL_REF_PATTERN, 'expected "<provider id>:<model id>"'), fallback: DEFAULT_MODEL_REF },
   systemPrompt: {
     schema: z.string().max(SYSTEM_PROMPT_MAX_CHARS, {
       error: (issue) => `at most ${SYSTEM_PROMPT_MAX_CHARS.toLocaleString('en-US')} characters, got ${typeof issue.input === 'string' ? issue.input.length.toLocaleString('en-US') : 'more'}`,

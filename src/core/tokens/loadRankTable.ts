@@ -1,14 +1,14 @@
 /**
- * Finds the rank table of an encoding: the prebuilt `dist/ranks/<encoding>.bin` when there is one
- * (milliseconds), else decoded in memory from js-tiktoken's rank data (half a second or more, but
- * correct, e.g. when running from sources before a build).
+ * Finds the rank table of an encoding: the prebuilt `dist/ranks/<encoding>.bin` that the build writes
+ * (scripts/buildRanks.js) and the package ships, read in milliseconds. There is no other source at
+ * run time: the extension and the CLI are bundles without dependencies, so a missing or damaged file
+ * is an error that says how to get it back.
  */
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { EncodingName } from './encodingName';
 import { deserializeRankTable } from './rankFile';
-import { buildRankTable, type RankTable } from './rankTable';
+import type { RankTable } from './rankTable';
 
 const PACKAGE_NAME = 'credit-meter';
 
@@ -54,23 +54,12 @@ export function readRankFile(file: string): RankTable | undefined {
   }
 }
 
-/** js-tiktoken's rank data, loaded only on this slow path (a computed require keeps it out of bundles). */
-export function jsTiktokenRanks(encoding: EncodingName): string {
-  const load = createRequire(__filename);
-  const moduleName = ['js-tiktoken', 'ranks', encoding].join('/');
-  const ranks = load(moduleName) as { bpe_ranks?: string; default?: { bpe_ranks: string } };
-  const text = ranks.bpe_ranks ?? ranks.default?.bpe_ranks;
-  if (text === undefined) {
-    throw new Error(`js-tiktoken has no rank data for ${encoding}`);
+/** `start`: where to look for Credit Meter's package root (this module's folder by default). */
+export function loadRankTable(encoding: EncodingName, start = __dirname): RankTable {
+  const file = rankFilePath(encoding, start);
+  const table = file === undefined ? undefined : readRankFile(file);
+  if (table === undefined) {
+    throw new Error(`The ${encoding} token table ${file ?? `dist/ranks/${encoding}.bin`} is missing or damaged: reinstall Credit Meter, or run "npm run build" in its sources.`);
   }
-  return text;
-}
-
-export function buildRankTableInMemory(encoding: EncodingName): RankTable {
-  return buildRankTable(jsTiktokenRanks(encoding));
-}
-
-export function loadRankTable(encoding: EncodingName): RankTable {
-  const file = rankFilePath(encoding);
-  return (file === undefined ? undefined : readRankFile(file)) ?? buildRankTableInMemory(encoding);
+  return table;
 }

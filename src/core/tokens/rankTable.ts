@@ -1,8 +1,9 @@
 /**
  * A BPE rank table that answers "which rank does this byte slice have?" without building a
  * 200k-entry Map: the token bytes live in one blob, and an open-addressing hash table maps the
- * FNV-1a hash of a slice to its rank. Everything is a typed array, so the table can be written to
- * disk once at build time and mapped back in a few milliseconds (see rankFile.ts).
+ * FNV-1a hash of a slice to its rank. Everything is a typed array, so the token bytes can be written
+ * to disk once at build time and mapped back without parsing (see rankFile.ts); the hash table is
+ * rebuilt from them on load.
  */
 export interface RankTable {
   /** Number of ranks (max rank + 1); ranks without a token have an empty slice. */
@@ -85,7 +86,11 @@ export function buildRankTable(bpeRanks: string): RankTable {
     }
   }
   offsets[rankCount] = cursor;
-  // Load factor below 0.4 keeps probe chains short.
+  return { rankCount, offsets, blob, slots: buildSlots(rankCount, offsets, blob) };
+}
+
+/** The open-addressing table from a token's bytes to its rank (load factor below 0.4 keeps probe chains short). */
+export function buildSlots(rankCount: number, offsets: Uint32Array, blob: Uint8Array): Int32Array {
   let slotCount = 1;
   while (slotCount < rankCount * 2.5) {
     slotCount *= 2;
@@ -104,5 +109,5 @@ export function buildRankTable(bpeRanks: string): RankTable {
     }
     slots[slot] = rank;
   }
-  return { rankCount, offsets, blob, slots };
+  return slots;
 }

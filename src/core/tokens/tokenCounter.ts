@@ -1,5 +1,5 @@
 /**
- * One memoised counter per encoding. Loading is synchronous (a few ms from the prebuilt rank file);
+ * One memoised counter per encoding. Loading is synchronous (tens of ms from the prebuilt rank file);
  * `warmUp` does it on a later tick so extension activation never waits for it.
  */
 import { BpeCounter, type TokenCounter } from './bpeCounter';

@@ -38,7 +38,7 @@ import type { DraftEstimate } from '../../send/draftEstimator';
 import type { TurnResult } from '../../send/turnRunner';
 import type { Draft, DraftContext } from '../../send/turnTypes';
 import { selectionContext } from '../statusBar';
-import { renderWebviewHtml, webviewResourceRoots } from '../webview/webviewHtml';
+import { renderWebviewHtml, WEBVIEW_COMMAND_LINKS, webviewResourceRoots } from '../webview/webviewHtml';
 import { type ApplyMode, type ApplyResult, CodeApplier } from './applyCode';
 import { ComposeDraft } from '../../views/composeDraft';
 import { applyText, cacheText, summaryText, threadText, tipText } from './composeText';
@@ -141,7 +141,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
     this.disposeView();
     this.view = view;
     this.ready = false;
-    view.webview.options = { enableScripts: true, localResourceRoots: webviewResourceRoots(this.extensionUri) };
+    view.webview.options = { enableScripts: true, enableCommandUris: WEBVIEW_COMMAND_LINKS, localResourceRoots: webviewResourceRoots(this.extensionUri) };
     view.webview.html = renderWebviewHtml(view.webview, this.extensionUri, {
       title: 'Compose',
       script: 'compose.js',

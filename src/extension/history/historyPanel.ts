@@ -9,7 +9,7 @@ import type { UsageRecord } from '../../core/ledger/usageRecord';
 import { HISTORY_VIEW_TYPE, parseFromWebview, type Budget, type FromWebview, type HistoryColumns, type LedgerNotes, type ToWebview } from '../../protocol/history';
 import { DEFAULT_FILTER, type HistoryFilter } from '../../protocol/historyFilter';
 import { Disposable } from '../lifecycle';
-import { renderWebviewHtml, webviewResourceRoots } from '../webview/webviewHtml';
+import { renderWebviewHtml, WEBVIEW_COMMAND_LINKS, webviewResourceRoots } from '../webview/webviewHtml';
 import { HistoryModel } from '../../views/historyModel';
 import type { ExportUsageOptions } from '../../views/exportOptions';
 
@@ -77,7 +77,7 @@ export class HistoryPanel extends Disposable {
   }
 
   private static options(host: HistoryHost): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return { enableScripts: true, localResourceRoots: webviewResourceRoots(host.extensionUri), enableFindWidget: false };
+    return { enableScripts: true, enableCommandUris: WEBVIEW_COMMAND_LINKS, localResourceRoots: webviewResourceRoots(host.extensionUri), enableFindWidget: false };
   }
 
   private constructor(readonly panel: vscode.WebviewPanel, private readonly host: HistoryHost) {

@@ -11,6 +11,12 @@ export function webviewResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
   return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
 }
 
+/**
+ * The only commands a webview may run from a `command:` link (`enableCommandUris`): the Getting
+ * Started walkthrough, which the empty Compose and History views point to.
+ */
+export const WEBVIEW_COMMAND_LINKS: readonly string[] = ['creditMeter.openWalkthrough'];
+
 export interface WebviewPage {
   readonly title: string;
   /** Bundle under dist/webview, e.g. `history.js`. */

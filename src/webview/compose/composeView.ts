@@ -58,6 +58,10 @@ export class ComposeView {
   private readonly conversation = h('section', { class: 'conversation', 'aria-label': viewText.conversation });
   private threads: ThreadsView = { items: [], activeId: null };
   private thread: ConversationView | null = null;
+  /** Until there is an answer to show: a link to the Getting Started walkthrough (a command link the view allows). */
+  private readonly gettingStarted = h('p', { class: 'empty-state getting-started' }, viewText.newHere,
+    h('a', { href: 'command:creditMeter.openWalkthrough', title: viewText.gettingStartedTitle }, viewText.gettingStarted),
+    viewText.gettingStartedSteps);
 
   private seq = 0;
   private appliedSeq = 0;
@@ -119,6 +123,7 @@ export class ComposeView {
     );
     this.renderThreads(this.threads, null);
     this.stop.hidden = true;
+    root.append(this.gettingStarted);
 
     this.prompt.addEventListener('input', () => this.schedulePromptPost());
     this.prompt.addEventListener('keydown', (event) => {
@@ -418,6 +423,7 @@ export class ComposeView {
   private renderTurn(): void {
     const turn = this.turn;
     const running = turn?.status === 'running';
+    this.gettingStarted.hidden = turn !== null || this.threads.items.length > 0;
     this.send.disabled = running;
     this.stop.hidden = !running;
     if (!turn) {

@@ -2,6 +2,10 @@
 import { formatCredits, formatTokens } from './format';
 
 export const viewText = {
+  newHere: 'New to Credit Meter? ',
+  gettingStarted: 'Get started',
+  gettingStartedTitle: 'Open the Getting Started walkthrough',
+  gettingStartedSteps: ': set an API key, pick a model, see an estimate, send.',
   threadsLabel: 'Thread',
   newThreadOption: 'New thread (next message starts it)',
   newThread: '+ New',

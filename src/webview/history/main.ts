@@ -41,6 +41,11 @@ class HistoryView {
   private readonly table: VirtualTable;
   private readonly drawer: DetailsDrawer;
   private readonly statusLine = h('footer', { className: 'status-line', attrs: { role: 'status', 'data-testid': 'status-line' } });
+  /** Shown while the ledger holds no request at all: how to make the first one (a command link the panel allows). */
+  private readonly emptyState = h('p', { className: 'empty-state', attrs: { 'data-testid': 'history-empty', hidden: '' } }, [
+    document.createTextNode('No requests recorded in this workspace yet. Send one from Compose, or connect an assistant to the metering gateway. '),
+    h('a', { text: 'Get started with Credit Meter', attrs: { href: 'command:creditMeter.openWalkthrough', title: 'Open the Getting Started walkthrough' } }),
+  ]);
 
   constructor() {
     this.filterBar = new FilterBar({
@@ -64,7 +69,7 @@ class HistoryView {
     });
     this.drawer = new DetailsDrawer(() => this.closeDetails());
     const main = h('div', { className: 'main' }, [this.table.element, this.drawer.element]);
-    document.body.append(this.filterBar.element, this.summary, this.charts.element, main, this.statusLine);
+    document.body.append(this.filterBar.element, this.summary, this.emptyState, this.charts.element, main, this.statusLine);
     this.statusLine.textContent = 'Loading usage…';
     window.addEventListener('message', (event: MessageEvent<unknown>) => {
       // The bench reads these marks: first paint counts from here (event.data is deserialised on first read).
@@ -93,6 +98,7 @@ class HistoryView {
       case 'append':
         if (this.rows.append(message.generation, message.startIndex, message.models, message.columns, message.tasks)) {
           this.filterBar.setModels(message.models);
+          this.emptyState.hidden = this.rows.length > 0;
         }
         break;
       case 'selection':
@@ -141,6 +147,7 @@ class HistoryView {
     const tasks = this.taskCount;
     this.statusLine.textContent = `${formatTokens(this.selected.length)} of ${formatTokens(this.rows.length)} requests${tasks > 0 ? ` · ${formatTokens(tasks)} assistant ${tasks === 1 ? 'task' : 'tasks'}` : ''}`;
     document.body.dataset.rows = String(this.selected.length);
+    this.emptyState.hidden = this.rows.length > 0;
     const rendered = { type: 'rendered', generation: this.rows.generation, rows: this.selected.length } as const;
     requestAnimationFrame(() => {
       // The bench and tests wait for this: the table is painted with its rows.

@@ -56,6 +56,8 @@ export interface OpenWorkbenchOptions {
   /** Open this existing folder instead of a fresh one (it is not deleted on close). */
   folder?: string;
   viewport?: { width: number; height: number };
+  /** A server of the suite's own (started with other machine settings), instead of the shared one of its trust state; the suite stops it. */
+  server?: VscodeServer;
 }
 
 export class Workbench {
@@ -70,8 +72,8 @@ export class Workbench {
 
   /** Opens the workbench on a folder with Credit Meter under development loaded. */
   static async open(options: OpenWorkbenchOptions = {}): Promise<Workbench> {
-    const trust = options.trust ?? 'trusted';
-    const [server, shared] = await Promise.all([sharedServer(trust), sharedBrowser()]);
+    const trust = options.server?.trust ?? options.trust ?? 'trusted';
+    const [server, shared] = await Promise.all([options.server ?? sharedServer(trust), sharedBrowser()]);
     const workspace = options.folder ? { folder: options.folder, dispose: () => undefined } : createWorkspace(options.files);
     const context = await shared.newContext({ viewport: options.viewport ?? { width: 1400, height: 900 } });
     // Every Playwright wait (locator.waitFor, click, fill) gets the same generous deadline as `until`.

@@ -1,11 +1,19 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import { PROFILE_RANGES, profileOverrideSchema } from '../../../src/core/pricing';
-import { PROFILE_SCHEMA_FILE, profileJsonSchema } from '../../../scripts/writeProfileSchema';
+import {
+  MANIFEST_FILE, PROFILE_SCHEMA_FILE, SETTING_ONLY_KEYS, profileJsonSchema, profileSettingDeclaration, profileSettingSchema,
+} from '../../../scripts/writeProfileSchema';
 
 type JsonSchema = Record<string, unknown>;
 
 const published = JSON.parse(fs.readFileSync(PROFILE_SCHEMA_FILE, 'utf8')) as JsonSchema;
+/** The `creditMeter.creditProfile` setting as package.json declares it. */
+const setting = profileSettingDeclaration(JSON.parse(fs.readFileSync(MANIFEST_FILE, 'utf8')) as Parameters<typeof profileSettingDeclaration>[0]).declaration;
+
+function without(schema: JsonSchema, keys: readonly string[]): JsonSchema {
+  return Object.fromEntries(Object.entries(schema).filter(([key]) => !keys.includes(key)));
+}
 
 /** Every sub-schema that describes a number, with its path. */
 function numberSchemas(schema: JsonSchema, at = ''): [string, JsonSchema][] {
@@ -73,25 +81,52 @@ describe('credit profile JSON schema for editors', () => {
     }
   });
 
-  it('accepts exactly what the zod schema accepts, at and around every bound and at the absurd values', () => {
-    const probes = new Set<number>([0, -0.5, 1e-320, 1e-7, 1e308, Number.MAX_VALUE, 0.04, 1]);
-    for (const range of Object.values(PROFILE_RANGES)) {
-      for (const bound of [range.min, range.max]) {
-        probes.add(bound);
-        probes.add(bound * (1 + 1e-9) + 1e-12);
-        probes.add(bound * (1 - 1e-9) - 1e-12);
-      }
-    }
-    let checked = 0;
-    for (const [name, document, schemaOf] of NUMBER_FIELDS) {
-      const schema = schemaOf(published);
-      assert.ok(schema, `${name} is in the JSON schema`);
-      for (const value of probes) {
-        const byZod = profileOverrideSchema.safeParse(document(value)).success;
-        assert.equal(numberAllowed(schema, value), byZod, `${name} = ${value}: JSON schema and zod disagree`);
-        checked++;
-      }
-    }
-    assert.ok(checked > 100);
+  for (const [where, schemaOf] of [['file', () => published], ['setting', () => setting]] as const) {
+    it(`(the ${where}) accepts exactly what the zod schema accepts, at and around every bound and at the absurd values`, () => {
+      assertSameNumbers(schemaOf());
+    });
+  }
+});
+
+describe('the creditMeter.creditProfile setting', () => {
+  it('is declared with the schema of profile files, since an override is a partial profile', () => {
+    assert.deepEqual(without(setting, SETTING_ONLY_KEYS), without(published, ['title', '$comment', '$schema']));
+    assert.deepEqual(setting, JSON.parse(JSON.stringify(profileSettingSchema(setting))), 'run: npx tsx scripts/writeProfileSchema.ts');
+  });
+
+  it('keeps its own scope, default and description, and its default is a valid override', () => {
+    assert.equal(setting.scope, 'machine-overridable');
+    assert.deepEqual(setting.default, {});
+    assert.match(String(setting.markdownDescription), /same schema as profile files/);
+    assert.ok(profileOverrideSchema.safeParse(setting.default).success);
+  });
+
+  it('refuses a misspelt key, as the runtime does, and allows every key the runtime reads', () => {
+    assert.equal(setting.additionalProperties, false);
+    assert.equal(profileOverrideSchema.safeParse({ usdPerCreidt: 0.05 }).success, false);
+    assert.deepEqual(Object.keys(setting.properties as JsonSchema).sort(), Object.keys(profileOverrideSchema.shape).sort());
   });
 });
+
+/** Every number of a profile is allowed by `document` (a JSON schema) exactly when zod allows it. */
+function assertSameNumbers(document: JsonSchema): void {
+  const probes = new Set<number>([0, -0.5, 1e-320, 1e-7, 1e308, Number.MAX_VALUE, 0.04, 1]);
+  for (const range of Object.values(PROFILE_RANGES)) {
+    for (const bound of [range.min, range.max]) {
+      probes.add(bound);
+      probes.add(bound * (1 + 1e-9) + 1e-12);
+      probes.add(bound * (1 - 1e-9) - 1e-12);
+    }
+  }
+  let checked = 0;
+  for (const [name, sample, schemaOf] of NUMBER_FIELDS) {
+    const schema = schemaOf(document);
+    assert.ok(schema, `${name} is in the JSON schema`);
+    for (const value of probes) {
+      const byZod = profileOverrideSchema.safeParse(sample(value)).success;
+      assert.equal(numberAllowed(schema, value), byZod, `${name} = ${value}: JSON schema and zod disagree`);
+      checked++;
+    }
+  }
+  assert.ok(checked > 100);
+}

@@ -5,7 +5,7 @@ import { effectiveValue, ignoredWorkspaceValue } from '../../../src/core/setting
 import { parseModelRef } from '../../../src/core/settings/modelRef';
 import { readSettings, userLevelSettings } from '../../../src/core/settings/readSettings';
 import {
-  defaultSettingValue, ERROR_BODY_TIMEOUT_SECONDS, parseSettings, parseSettingsStrict, REQUEST_TIMEOUT_SECONDS, RESTRICTED_SETTING_KEYS,
+  defaultSettingValue, ERROR_BODY_TIMEOUT_SECONDS, MODEL_REF_PATTERN, parseSettings, parseSettingsStrict, REQUEST_TIMEOUT_SECONDS, RESTRICTED_SETTING_KEYS,
   SETTING_KEYS, SettingsError, SYSTEM_PROMPT_MAX_CHARS,
 } from '../../../src/core/settings/settings';
 
@@ -34,6 +34,24 @@ describe('settings', () => {
         : manifestDefault;
       assert.deepEqual(defaultSettingValue(key), normalised, key);
     }
+  });
+
+  it('checks the default model with the pattern the manifest declares, so the Settings editor flags what the parser refuses', () => {
+    const pattern = (declared['creditMeter.defaultModel'] as { pattern?: string }).pattern;
+    assert.equal(pattern, MODEL_REF_PATTERN.source);
+    const values = ['openai:gpt-4.1', 'anthropic:claude-sonnet-5', 'ollama:llama3:8b', 'my.provider_1-x:m', 'vscode-lm:copilot/gpt-4o',
+      'gpt-4o', ':gpt-4o', 'openai:', 'open ai:gpt-4o', 'openai:\n', 'ü:model', ''];
+    let accepted = 0;
+    for (const value of values) {
+      const byParser = parseSettings({ defaultModel: value }).problems.length === 0;
+      assert.equal(new RegExp(pattern ?? '', 'u').test(value), byParser, JSON.stringify(value));
+      assert.equal(new RegExp(pattern ?? '').test(value), byParser, JSON.stringify(value));
+      if (byParser) {
+        accepted++;
+        assert.ok(parseModelRef(value), `${value} is accepted, so it must name a provider and a model`);
+      }
+    }
+    assert.equal(accepted, 5);
   });
 
   it('restricts the same keys as the manifest', () => {

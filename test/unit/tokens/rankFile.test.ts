@@ -1,6 +1,7 @@
 /**
- * The prebuilt rank files (scripts/buildRanks.js) and the in-memory fallback must be the same table,
- * and counters over either must agree.
+ * The prebuilt rank files (scripts/buildRanks.js) must hold the same table as js-tiktoken's rank data,
+ * counters over either must agree, and the runtime, which reads only these files, must say what to do
+ * when one is missing.
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -9,10 +10,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ENCODING_NAMES } from '../../../src/core/tokens';
 import { BpeCounter } from '../../../src/core/tokens/bpeCounter';
-import { buildRankTableInMemory, findPackageRoot, rankFilePath, readRankFile } from '../../../src/core/tokens/loadRankTable';
+import { findPackageRoot, loadRankTable, rankFilePath, readRankFile } from '../../../src/core/tokens/loadRankTable';
 import { deserializeRankTable } from '../../../src/core/tokens/rankFile';
 import { NO_RANK, rankOf } from '../../../src/core/tokens/rankTable';
 import { buildCorpus } from '../../support/corpus';
+import { buildRankTableInMemory } from '../../support/rankTables';
 
 const { buildRanks } = createRequire(__filename)('../../../scripts/buildRanks.js') as { buildRanks(outDir: string): string[] };
 
@@ -48,7 +50,7 @@ describe('rank files', function () {
   });
 
   for (const encoding of ENCODING_NAMES) {
-    it(`holds the same ${encoding} table as the in-memory fallback, and counts the same`, () => {
+    it(`holds the same ${encoding} table as js-tiktoken's rank data, and counts the same`, () => {
       const fromFile = readRankFile(path.join(outDir, `${encoding}.bin`));
       assert.ok(fromFile);
       const inMemory = buildRankTableInMemory(encoding);
@@ -76,5 +78,17 @@ describe('rank files', function () {
     assert.equal(findPackageRoot(path.join(root, 'dist')), root);
     assert.equal(rankFilePath('o200k_base', path.join(root, 'src', 'core', 'tokens')), path.join(root, 'dist', 'ranks', 'o200k_base.bin'));
     assert.equal(findPackageRoot(os.tmpdir()), undefined);
+  });
+
+  it('refuses to run without its rank file, naming the file and the fix', () => {
+    const root = path.join(outDir, 'installed');
+    fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'credit-meter' }));
+    const expected = path.join(root, 'dist', 'ranks', 'o200k_base.bin');
+    assert.throws(() => loadRankTable('o200k_base', path.join(root, 'dist')), (error: Error) =>
+      error.message.includes(expected) && /reinstall Credit Meter/.test(error.message));
+    fs.mkdirSync(path.dirname(expected));
+    fs.copyFileSync(path.join(outDir, 'o200k_base.bin'), expected);
+    assert.equal(loadRankTable('o200k_base', path.join(root, 'dist')).rankCount, readRankFile(expected)?.rankCount);
   });
 });
