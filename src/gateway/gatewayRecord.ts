@@ -14,7 +14,6 @@ import type { RawRequestEstimate } from '../core/estimate/rawRequest';
 import { type AttemptFacts, attemptRecord, parseChargedCredits } from '../core/ledger/attemptRecord';
 import type { OutcomeStatus, RecordEstimate, UsageRecord } from '../core/ledger/usageRecord';
 import type { CreditProfile } from '../core/pricing';
-import { redactSecrets } from '../core/redact';
 import { loadCounter, tokenizerForModel, type CalibrationTable } from '../core/tokens';
 import type { TokenUsage } from '../core/usage';
 import type { TapResult } from './usageTap';
@@ -47,10 +46,6 @@ export interface RecordInput {
   readonly storePrompts: boolean;
   /** Values to scrub from anything stored (the real key, the gateway token). */
   readonly secrets: readonly (string | undefined)[];
-}
-
-function clip(text: string, limit: number): string {
-  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
 }
 
 function header(headers: RecordInput['responseHeaders'], name: string | undefined): string | undefined {
@@ -130,9 +125,8 @@ export function gatewayFacts(input: RecordInput): AttemptFacts {
     tools: { names: tap?.toolNames ?? [], calls: tap?.toolCalls ?? 0, externalCalls: tap?.externalCalls ?? 0 },
     contexts: [],
     // The latest user text and the instructions, cut: an agent resends far more than a person reads.
-    // Redacted before the cut, so a key on the cut is never left half in place.
     texts: input.storePrompts && estimate
-      ? { prompt: clip(redactSecrets(estimate.userText, input.secrets), PROMPT_LIMIT), system: clip(redactSecrets(estimate.systemText, input.secrets), SYSTEM_LIMIT) }
+      ? { prompt: estimate.userText, system: estimate.systemText, limits: { prompt: PROMPT_LIMIT, system: SYSTEM_LIMIT } }
       : undefined,
     partTokens: { system: estimate?.systemTokens ?? 0, tools: estimate?.toolsTokens ?? 0 },
     estimate: estimateRecord(estimate),

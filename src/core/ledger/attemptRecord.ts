@@ -81,13 +81,21 @@ export interface AttemptFacts {
   /** What was attached, as labels and sizes (never the text). */
   readonly contexts: readonly ContextItem[];
   /** Prompt and system text, when the user keeps them. */
-  readonly texts: { readonly prompt: string; readonly system: string } | undefined;
+  readonly texts: AttemptTexts | undefined;
   /** Tokens of the system part and of the tool definitions, as counted at send time. */
   readonly partTokens: { readonly system: number; readonly tools: number };
   /** The estimate made at send time. */
   readonly estimate: RecordEstimate | null;
   /** Exact values to take out of every stored text (the request's API key, the gateway's token). */
   readonly secrets?: readonly (string | undefined)[];
+}
+
+/** Prompt and system text to keep, and how much of each (cut after redaction, so a key on the cut never stays half in place). */
+export interface AttemptTexts {
+  readonly prompt: string;
+  readonly system: string;
+  /** Characters kept of each; the whole text (up to the record's own limits) by default. */
+  readonly limits?: { readonly prompt: number; readonly system: number };
 }
 
 /** The price list a charge is computed with. */
@@ -169,7 +177,9 @@ export function attemptRecord(facts: AttemptFacts, pricing: AttemptPricing, id: 
     contexts,
     contextTokens: contexts.reduce((sum, item) => sum + item.tokens, 0),
     contextBytes: contexts.reduce((sum, item) => sum + item.bytes, 0),
-    ...(facts.texts ? { prompt: scrub(facts.texts.prompt), system: scrub(facts.texts.system) } : {}),
+    ...(facts.texts
+      ? { prompt: clip(scrub(facts.texts.prompt), facts.texts.limits?.prompt ?? Infinity), system: clip(scrub(facts.texts.system), facts.texts.limits?.system ?? Infinity) }
+      : {}),
     tools: { names: facts.tools.names.map((name) => clip(scrub(name), 256)), calls: nonNegative(facts.tools.calls), externalCalls: nonNegative(facts.tools.externalCalls) },
     cost: charge,
     estimate: facts.estimate,
@@ -182,6 +192,7 @@ export function attemptRecord(facts: AttemptFacts, pricing: AttemptPricing, id: 
       retries: attempt,
     },
   };
-  // Every other free-text field (ids, profile version, context labels) through the one redaction.
-  return redactRecord(record);
+  // Every other free-text field (ids, thread, provider, error class, context labels, profile version)
+  // through the one redaction, the exact secrets included.
+  return redactRecord(record, secrets);
 }
