@@ -86,8 +86,8 @@ function estimateRecord(estimate: RawRequestEstimate | undefined): RecordEstimat
     high: credits.high,
     inputTokens: estimate.inputTokens,
     outputTokens: Math.round(estimate.outputTokens.p50),
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
+    cacheReadTokens: estimate.cache?.readTokens ?? 0,
+    cacheWriteTokens: estimate.cache?.writeTokens ?? 0,
   };
 }
 

@@ -237,7 +237,7 @@ describe('attempt record', () => {
 
     const cases: ReadonlyArray<{ name: string; dialect: 'openai' | 'anthropic'; model: string; response: ScriptedResponse; chargeSource: string }> = [
       { name: 'usage × price (OpenAI, cached input and reasoning)', dialect: 'openai', model: 'o4-mini', response: { body: readStreamFixture('openai-chat-usage.sse') }, chargeSource: 'computed' },
-      { name: 'usage × price (Anthropic, cache reads and writes)', dialect: 'anthropic', model: 'claude-sonnet-4-5', response: { body: readStreamFixture('anthropic-messages-usage.sse') }, chargeSource: 'computed' },
+      { name: 'usage × price (Anthropic, cache reads and writes)', dialect: 'anthropic', model: 'claude-sonnet-4-6', response: { body: readStreamFixture('anthropic-messages-usage.sse') }, chargeSource: 'computed' },
       { name: 'a USD cost the provider reported (OpenRouter)', dialect: 'openai', model: 'anthropic/claude-3.5-haiku', response: { body: readStreamFixture('openrouter-chat-cost.sse') }, chargeSource: 'provider' },
       {
         name: "the service's credits header, with the region",
