@@ -1,0 +1,82 @@
+/**
+ * Which provider a model reference names, built with its settings and with its API key from secret
+ * storage when the key may go to that provider's origin (asking first when it was stored for another).
+ */
+import * as vscode from 'vscode';
+import type { CreditProfile } from '../core/pricing';
+import type { ModelRef } from '../core/settings/modelRef';
+import type { ProviderConfig } from '../core/settings/settings';
+import { type CalibrationTable, loadCounter, tokenizerForModel } from '../core/tokens';
+import { createAnthropicProvider, createOpenAiCompatibleProvider } from '../providers';
+import type { ChatProvider } from '../providers/types';
+import type { Config } from './config';
+import { UserFacingError } from './errorDisplay';
+import { LanguageModelProvider } from './languageModelProvider';
+import type { ApiKeys, ConfirmKeyOrigin } from './secrets';
+
+export interface ProviderRegistryOptions {
+  readonly config: Config;
+  readonly apiKeys: ApiKeys;
+  readonly profile: () => CreditProfile;
+  readonly calibration: () => CalibrationTable;
+  /** Asked before a key goes to an origin it was not stored for. */
+  readonly confirmKeyOrigin: () => ConfirmKeyOrigin;
+}
+
+export class ProviderRegistry {
+  constructor(private readonly options: ProviderRegistryOptions) {}
+
+  async providerFor(ref: ModelRef): Promise<{ provider: ChatProvider; config: ProviderConfig }> {
+    const settings = this.options.config.settings;
+    const config = settings.providers.find((provider) => provider.id === ref.providerId);
+    const justification = vscode.l10n.t('Credit Meter sends your prompt to this model.');
+    if (!config) {
+      if (ref.providerId === 'vscode-lm') {
+        return { provider: new LanguageModelProvider({ justification }), config: { id: 'vscode-lm', kind: 'vscode-lm', models: [], headers: {} } };
+      }
+      throw new UserFacingError(`No provider "${ref.providerId}" is configured. Pick a model with "Credit Meter: Select Model".`, { title: 'Select Model', command: 'creditMeter.selectModel' });
+    }
+    if (config.kind === 'vscode-lm') {
+      return { provider: new LanguageModelProvider({ justification }), config };
+    }
+    const baseUrl = config.baseUrl ?? '';
+    const setKey = { title: 'Set API Key', command: 'creditMeter.setApiKey', args: [config.id] };
+    const lookup = await this.options.apiKeys.keyFor(config.id, baseUrl, { confirm: (question) => this.options.confirmKeyOrigin()(question) });
+    if (lookup.kind === 'declined') {
+      const belongs = lookup.storedForHost ? `belongs to ${lookup.storedForHost}` : 'is not bound to any server';
+      const again = lookup.remembered ? ` You chose never to send it there; set the key again for ${lookup.host} to change that.` : '';
+      throw new UserFacingError(`Not sent: your API key for "${config.id}" ${belongs}, and "${config.id}" now points at ${lookup.host}.${again}`, setKey);
+    }
+    const apiKey = lookup.kind === 'key' ? lookup.key : undefined;
+    if (!apiKey && !isLocal(baseUrl)) {
+      throw new UserFacingError(`No API key for "${config.id}". Set one with "Credit Meter: Set API Key".`, setKey);
+    }
+    const profile = this.options.profile();
+    const options = {
+      baseUrl,
+      ...(apiKey ? { apiKey } : {}),
+      headers: config.headers,
+      maxAttempts: settings.maxRetries + 1,
+      requestTimeoutMs: settings.requestTimeoutSeconds * 1000,
+      errorBodyTimeoutMs: settings.errorBodyTimeoutSeconds * 1000,
+      ...(config.creditsHeader ?? profile.creditsHeader ? { chargedCreditsHeader: config.creditsHeader ?? profile.creditsHeader } : {}),
+      ...(config.regionHeader ? { regionHeaders: [config.regionHeader] } : {}),
+      // A stream cut before its usage chunk is billed on our own count of what was sent and received.
+      estimateTokens: (text: string) => {
+        const tokenizer = tokenizerForModel(ref.model, this.options.calibration());
+        return Math.round(loadCounter(tokenizer.encoding).count(text) * tokenizer.calibration);
+      },
+    };
+    const provider = config.kind === 'anthropic' ? createAnthropicProvider(options) : createOpenAiCompatibleProvider(options);
+    return { provider, config };
+  }
+}
+
+function isLocal(baseUrl: string): boolean {
+  try {
+    const host = new URL(baseUrl).hostname;
+    return host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host === '::1';
+  } catch {
+    return false;
+  }
+}
