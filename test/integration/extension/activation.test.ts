@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { requestedTrust } from '../support/extension';
+import { activeExtension, requestedTrust } from '../support/extension';
 import { creditMeter, setUserSetting, until } from './creditMeterApi';
 
 const OWN_COMMANDS = [
@@ -23,8 +23,7 @@ describe('extension: activation', () => {
 
   it('exports a versioned API, not its internals', async () => {
     const api = await creditMeter();
-    const extension = vscode.extensions.all.find((candidate) => candidate.exports && typeof (candidate.exports as { getApi?: unknown }).getApi === 'function' && candidate.id.endsWith('credit-meter'));
-    assert.ok(extension, 'the extension exports getApi');
+    const extension = await activeExtension();
     assert.deepEqual(Object.keys(extension.exports as object), ['getApi']);
     assert.equal(api.version, 1);
     assert.equal((api as unknown as { services?: unknown }).services, undefined, 'no internals');
