@@ -3,6 +3,7 @@
  * storage when the key may go to that provider's origin (asking first when it was stored for another).
  */
 import * as vscode from 'vscode';
+import { isLoopbackUrl } from '../core/loopback';
 import type { CreditProfile } from '../core/pricing';
 import type { ModelRef } from '../core/settings/modelRef';
 import type { ProviderConfig } from '../core/settings/settings';
@@ -48,7 +49,7 @@ export class ProviderRegistry {
       throw new UserFacingError(`Not sent: your API key for "${config.id}" ${belongs}, and "${config.id}" now points at ${lookup.host}.${again}`, setKey);
     }
     const apiKey = lookup.kind === 'key' ? lookup.key : undefined;
-    if (!apiKey && !isLocal(baseUrl)) {
+    if (!apiKey && !isLoopbackUrl(baseUrl)) {
       throw new UserFacingError(`No API key for "${config.id}". Set one with "Credit Meter: Set API Key".`, setKey);
     }
     const profile = this.options.profile();
@@ -69,14 +70,5 @@ export class ProviderRegistry {
     };
     const provider = config.kind === 'anthropic' ? createAnthropicProvider(options) : createOpenAiCompatibleProvider(options);
     return { provider, config };
-  }
-}
-
-function isLocal(baseUrl: string): boolean {
-  try {
-    const host = new URL(baseUrl).hostname;
-    return host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host === '::1';
-  } catch {
-    return false;
   }
 }

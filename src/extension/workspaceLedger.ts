@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { HistoryRecord } from '../core/estimate/outputModel';
-import { Ledger } from '../core/ledger/ledger';
+import { Ledger, type LedgerScanReport } from '../core/ledger/ledger';
 import { totalInput, type UsageRecord } from '../core/ledger/usageRecord';
 import { RetryingOpen } from '../core/lifecycle';
 import type { Budgets } from './budgets';
@@ -60,10 +60,21 @@ export class WorkspaceLedger extends Disposable {
   }
 
   private async open(): Promise<Ledger> {
-    const { log, budgets, dir } = this.options;
+    const { log, dir } = this.options;
     const { ledger, report } = await Ledger.open(dir, {
       onListenerError: (error, event) => log.error(`A ledger ${event} listener failed`, error),
     });
+    try {
+      return await this.follow(ledger, report);
+    } catch (error) {
+      // Not half open: the next use opens it again from the start.
+      await ledger.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async follow(ledger: Ledger, report: LedgerScanReport): Promise<Ledger> {
+    const { log, budgets, dir } = this.options;
     log.info(`Ledger ${dir}: ${report.records} records in ${report.segments} segment(s)`);
     if (report.rebuilt !== undefined) {
       log.warn(`Ledger index rebuilt from the segments: ${report.rebuilt}`);

@@ -28,6 +28,7 @@ import { RawRequestError, type RawRequestEstimate, RawRequestMemo, estimateRawRe
 import type { CacheState } from '../core/cache';
 import type { OutcomeStatus, UsageRecord } from '../core/ledger/usageRecord';
 import { identifyClient, messageFingerprints, type TaskAssignment, TaskTracker, type TaskSnapshot } from '../core/tasks';
+import { isLoopbackUrl } from '../core/loopback';
 import { classifyFailure } from '../providers/errorClassification';
 import { redactSecrets } from '../core/redact';
 import { hostAllowed, tokenDigest, tokenMatches } from './auth';
@@ -59,15 +60,6 @@ type RecordListener = (record: UsageRecord) => void;
 
 function dialectOf(provider: GatewayProvider | undefined): Dialect {
   return provider?.kind === 'anthropic' ? 'anthropic' : 'openai';
-}
-
-function isLoopback(baseUrl: string): boolean {
-  try {
-    const host = new URL(baseUrl).hostname;
-    return host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host === '::1';
-  } catch {
-    return false;
-  }
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {
@@ -242,7 +234,7 @@ export class Gateway {
       }
     }
     const key = await this.host.apiKey(route.provider.id);
-    if (!key && !isLoopback(route.provider.baseUrl)) {
+    if (!key && !isLoopbackUrl(route.provider.baseUrl)) {
       sendError(res, dialect, 'no_key', `Credit Meter has no API key for provider "${route.provider.id}". Run "Credit Meter: Set API Key" (or set CREDIT_METER_KEY_${route.provider.id.toUpperCase().replace(/[^A-Z0-9]/g, '_')} for the CLI).`);
       return;
     }
