@@ -135,6 +135,10 @@ async function main() {
   if (await require('./scripts/buildUnicodeClasses.js').buildUnicodeClasses()) {
     console.log('rewrote src/core/tokens/unicodeClassData.ts from the pinned Unicode database');
   }
+  // The localisation bundle follows the sources' vscode.l10n.t / l10n.t messages (scripts/l10n.js).
+  if (await require('./scripts/l10n.js').exportBundle()) {
+    console.log('rewrote l10n/bundle.l10n.json from the messages in src/');
+  }
   // The tokenizer's rank tables are generated once into dist/ranks (see scripts/buildRanks.js).
   require('./scripts/buildRanks.js').buildRanks(path.join(__dirname, 'dist', 'ranks'));
   if (watch) {

@@ -34,12 +34,13 @@ Options:
 
 Formats:
   csv    RFC 4180 with a header row and CRLF line ends; one row per request, fixed columns
-         (--columns lists them; new columns are only ever added at the end). Text that a
-         spreadsheet would run as a formula gets a leading '.
+         (--columns lists them; new columns are only ever added at the end, before prompt and
+         system). Text that a spreadsheet would run as a formula gets a leading '.
   json   one object: schemaVersion, generatedAt, filters, includePrompts, skipped (lines left
          out: damaged, newerSchema, quarantined), rowCount, totals, then "records": the usage
-         records as stored.
-  jsonl  one usage record per line, nothing else.
+         records as stored, each with appliedBlocks (code blocks of its answer applied to the
+         editor; null where unknown, e.g. through the gateway).
+  jsonl  one usage record per line (with appliedBlocks), nothing else.
 Keys and other credentials in any text field are replaced by [REDACTED]. Lines the export
 cannot include are counted on stderr.
 `;

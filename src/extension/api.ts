@@ -13,8 +13,10 @@ import type { ComposeThreads } from './compose/composeThreads';
 import type { Config } from './config';
 import type { GatewayHost } from './gateway/gatewayHost';
 import type { TaskStatusView } from './gateway/taskStatusItem';
+import type { Draft } from '../send/turnTypes';
 import type { LiveEstimate } from './liveEstimate';
 import type { ApiKeys, ConfirmKeyOrigin } from './secrets';
+import type { SendOutcome } from './sendPath';
 import type { StatusBarView } from './statusBar';
 import type { WalkthroughProgressView } from './walkthrough';
 
@@ -39,6 +41,11 @@ export interface CreditMeterApiV1 {
   readonly budgets: Pick<Budgets, 'spend' | 'recount'>;
   /** A request of the editor's is running. */
   requestRunning(): boolean;
+  /**
+   * Sends a draft as Compose does (estimate, questions, request, one record per attempt); rejects with
+   * the message the user would see when something must be fixed first.
+   */
+  send(draft: Draft): Promise<SendOutcome>;
   /** The question asked before a key goes to an origin it was not stored for (a test answers it instead of the modal). */
   confirmKeyOrigin: ConfirmKeyOrigin;
   /** Compose's conversations in this workspace. */

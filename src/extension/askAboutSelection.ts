@@ -23,20 +23,20 @@ export interface AskArgs {
 function titleFor(services: Services, where: string): string {
   const estimate = services.liveEstimate.state?.estimate.summary;
   if (!estimate) {
-    return `Ask about ${where}`;
+    return vscode.l10n.t('Ask about {0}', where);
   }
   const credits = estimate.credits;
-  const cost = credits ? `≈ ${formatCredits(credits.expected)} cr (${formatCreditRange(credits.low, credits.high)})` : 'no price known';
+  const cost = credits ? vscode.l10n.t('≈ {0} cr ({1})', formatCredits(credits.expected), formatCreditRange(credits.low, credits.high)) : vscode.l10n.t('no price known');
   const over = contextWindowWarning(estimate);
-  return `Ask about ${where} · ${cost} · ${over ? `⚠ ${over}` : `${estimate.inputTokens.toLocaleString('en-US')} tokens in`}`;
+  return vscode.l10n.t('Ask about {0} · {1} · {2}', where, cost, over ? `⚠ ${over}` : vscode.l10n.t('{0} tokens in', estimate.inputTokens.toLocaleString('en-US')));
 }
 
 /** Shows the input box; resolves the prompt, or undefined when dismissed. */
 function promptFor(services: Services, contexts: readonly DraftContext[], modelRef: string): Promise<string | undefined> {
-  const where = contexts[0]?.label ?? 'your code';
+  const where = contexts[0]?.label ?? vscode.l10n.t('your code');
   const box = vscode.window.createInputBox();
-  box.title = `Ask about ${where}`;
-  box.placeholder = 'What do you want to know? (Enter sends, Escape cancels)';
+  box.title = vscode.l10n.t('Ask about {0}', where);
+  box.placeholder = vscode.l10n.t('What do you want to know? (Enter sends, Escape cancels)');
   box.ignoreFocusOut = true;
   // The question starts a new thread: nothing earlier is resent, and the prompt cache is written as it will be.
   const conversation = { thread: undefined, threadId: undefined, dialect: cacheDialectFor(services.config.settings.providers, modelRef) };

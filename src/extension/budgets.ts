@@ -99,10 +99,12 @@ export class Budgets extends Disposable {
       return true;
     }
     const detail = breaches
-      .map((breach) => `${breach.period === 'daily' ? 'Daily' : 'Monthly'} budget: ${formatCredits(breach.spent)} of ${formatCredits(breach.limit)} cr spent; up to ${formatCredits(breach.after)} cr after this request.`)
+      .map((breach) => (breach.period === 'daily'
+        ? vscode.l10n.t('Daily budget: {0} of {1} cr spent; up to {2} cr after this request.', formatCredits(breach.spent), formatCredits(breach.limit), formatCredits(breach.after))
+        : vscode.l10n.t('Monthly budget: {0} of {1} cr spent; up to {2} cr after this request.', formatCredits(breach.spent), formatCredits(breach.limit), formatCredits(breach.after))))
       .join('\n');
-    const send = 'Send Anyway';
-    const answer = await vscode.window.showWarningMessage('This request could exceed your credit budget.', { modal: true, detail }, send);
+    const send = vscode.l10n.t('Send Anyway');
+    const answer = await vscode.window.showWarningMessage(vscode.l10n.t('This request could exceed your credit budget.'), { modal: true, detail }, send);
     return answer === send;
   }
 
@@ -114,10 +116,15 @@ export class Budgets extends Disposable {
     }
     await this.options.workspaceState.update(NOTICE_STATE_KEY, decision.state);
     for (const notice of decision.due) {
-      const period = notice.period === 'daily' ? 'daily' : 'monthly';
+      const [spent, limit] = [formatCredits(notice.spent), formatCredits(notice.limit)];
+      const daily = notice.period === 'daily';
       const message = notice.level >= 100
-        ? `Credit Meter: you have used your ${period} budget (${formatCredits(notice.spent)} of ${formatCredits(notice.limit)} cr).`
-        : `Credit Meter: ${notice.level} % of your ${period} budget used (${formatCredits(notice.spent)} of ${formatCredits(notice.limit)} cr).`;
+        ? daily
+          ? vscode.l10n.t('Credit Meter: you have used your daily budget ({0} of {1} cr).', spent, limit)
+          : vscode.l10n.t('Credit Meter: you have used your monthly budget ({0} of {1} cr).', spent, limit)
+        : daily
+          ? vscode.l10n.t('Credit Meter: {0} % of your daily budget used ({1} of {2} cr).', notice.level, spent, limit)
+          : vscode.l10n.t('Credit Meter: {0} % of your monthly budget used ({1} of {2} cr).', notice.level, spent, limit);
       this.options.log.info(message);
       void vscode.window.showWarningMessage(message);
     }

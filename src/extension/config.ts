@@ -64,19 +64,21 @@ export class Config extends Disposable {
       this.reportOnce(`Ignoring the workspace value of ${name}: this workspace is not trusted.`, 'info');
     }
     for (const problem of problems) {
-      this.reportOnce(`Invalid setting ${problem.field}: ${problem.message}. Using the default instead.`, 'warn');
+      this.reportOnce(`Invalid setting ${problem.field}: ${problem.message}. Using the default instead.`, 'warn',
+        () => vscode.l10n.t('Credit Meter: invalid setting {0}: {1}. Using the default instead.', problem.field, problem.message));
     }
     return settings;
   }
 
-  private reportOnce(message: string, level: 'info' | 'warn'): void {
+  /** Logs `message` (English) once; a warning is also shown to the user, in their language (`shown`). */
+  private reportOnce(message: string, level: 'info' | 'warn', shown?: () => string): void {
     if (this.reported.has(message)) {
       return;
     }
     this.reported.add(message);
     if (level === 'warn') {
       this.log.warn(message);
-      void vscode.window.showWarningMessage(`Credit Meter: ${message}`, 'Open Settings').then((picked) => {
+      void vscode.window.showWarningMessage(shown?.() ?? vscode.l10n.t('Credit Meter: {0}', message), vscode.l10n.t('Open Settings')).then((picked) => {
         if (picked) {
           void vscode.commands.executeCommand('workbench.action.openSettings', SETTINGS_SECTION);
         }

@@ -26,13 +26,13 @@ export async function showSendError(error: unknown, log: vscode.LogOutputChannel
     if (error.errorClass === 'cancelled') {
       return;
     }
-    const fix = error.errorClass === 'auth' ? 'Set API Key' : undefined;
+    const fix = error.errorClass === 'auth' ? vscode.l10n.t('Set API Key') : undefined;
     const picked = fix ? await vscode.window.showErrorMessage(error.message, fix) : await vscode.window.showErrorMessage(error.message);
-    if (picked === 'Set API Key') {
+    if (fix !== undefined && picked === fix) {
       await vscode.commands.executeCommand('creditMeter.setApiKey');
     }
     return;
   }
   log.error('Request failed', error);
-  void vscode.window.showErrorMessage(`Credit Meter: ${error instanceof Error ? error.message : String(error)}`);
+  void vscode.window.showErrorMessage(vscode.l10n.t('Credit Meter: {0}', error instanceof Error ? error.message : String(error)));
 }

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { warmUp } from '../core/tokens';
 import { commandTable, registerCommands } from './commands';
@@ -23,6 +24,9 @@ let shutdown: (() => Promise<void>) | undefined;
 
 export function activate(context: vscode.ExtensionContext): CreditMeterExports {
   const started = performance.now();
+  // First, before anything renders: the code that cannot import `vscode` (core, send, views) translates
+  // through @vscode/l10n, which reads the same bundle VS Code loaded for this extension's language.
+  l10n.config({ contents: vscode.l10n.bundle ?? {} });
   let services: Services | undefined;
   try {
     services = owned(context, new Services(context));
@@ -52,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): CreditMeterExports {
     return creditMeterExports(apiV1(context, services, threads, statusBar, gateway, ready, () => walkthrough.progress));
   } catch (error) {
     services?.log.error('Activation failed', error);
-    void vscode.window.showErrorMessage(`Credit Meter failed to activate: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Credit Meter failed to activate: {0}', error instanceof Error ? error.message : String(error)));
     throw error;
   }
 }
@@ -82,7 +86,7 @@ function startAfterActivation(services: Services, gateway: GatewaySurfaces): Pro
     })
     .catch((error: unknown) => {
       services.log.error('Credit Meter could not start', error);
-      void vscode.window.showErrorMessage(`Credit Meter could not start: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Credit Meter could not start: {0}', error instanceof Error ? error.message : String(error)));
     });
 }
 
@@ -108,6 +112,7 @@ function apiV1(
     liveEstimate: services.liveEstimate,
     budgets: services.budgets,
     requestRunning: () => services.turns.isRunning,
+    send: (draft) => services.send(draft),
     get confirmKeyOrigin() {
       return services.confirmKeyOrigin;
     },

@@ -21,10 +21,10 @@ export function isPromptFile(document: vscode.TextDocument): boolean {
 /** The hover's text: the estimate, then each tip with its saving. Dynamic text is escaped. */
 export function tipsMarkdown(heading: string, estimate: DraftEstimate, tips: readonly Tip[]): vscode.MarkdownString {
   const credits = estimate.summary.credits;
-  const cost = credits ? `≈ ${formatCredits(credits.expected)} cr (${formatCreditRange(credits.low, credits.high)})` : 'no price known for this model';
+  const cost = credits ? vscode.l10n.t('≈ {0} cr ({1})', formatCredits(credits.expected), formatCreditRange(credits.low, credits.high)) : vscode.l10n.t('no price known for this model');
   const markdown = new vscode.MarkdownString(undefined, true);
   markdown.isTrusted = false;
-  markdown.appendMarkdown(`**Credit Meter** · ${escapeMarkdown(heading)} ${escapeMarkdown(cost)}\n\n`);
+  markdown.appendMarkdown(`**${escapeMarkdown(vscode.l10n.t('Credit Meter'))}** · ${escapeMarkdown(heading)} ${escapeMarkdown(cost)}\n\n`);
   for (const tip of tips) {
     markdown.appendMarkdown(`---\n\n$(lightbulb) **${escapeMarkdown(tip.title)}** (${escapeMarkdown(formatSaving(tip))})\n\n${escapeMarkdown(tip.message)}\n\n`);
   }
@@ -76,7 +76,7 @@ class TipsHoverProvider implements vscode.HoverProvider {
         range = selected;
       }
     }
-    return new vscode.Hover(tipsMarkdown('sending this selection as context', estimate, tips), range);
+    return new vscode.Hover(tipsMarkdown(vscode.l10n.t('sending this selection as context'), estimate, tips), range);
   }
 
   private promptFileHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
@@ -98,7 +98,7 @@ class TipsHoverProvider implements vscode.HoverProvider {
     }
     const narrowest = here.filter((tip) => tip.span?.in === 'prompt').sort((a, b) => spanLength(a) - spanLength(b))[0];
     const range = narrowest?.span ? new vscode.Range(document.positionAt(narrowest.span.start), document.positionAt(narrowest.span.end)) : whole;
-    return new vscode.Hover(tipsMarkdown('sending this prompt', estimate, here), range);
+    return new vscode.Hover(tipsMarkdown(vscode.l10n.t('sending this prompt'), estimate, here), range);
   }
 }
 

@@ -104,7 +104,7 @@ export class LanguageModelProvider implements ChatProvider {
       throw new ProviderError({
         errorClass: 'not_found',
         retryable: false,
-        message: `No VS Code language model matches '${wanted}'. Sign in to a chat extension such as GitHub Copilot, or pick another model.`,
+        message: vscode.l10n.t("No VS Code language model matches '{0}'. Sign in to a chat extension such as GitHub Copilot, or pick another model.", wanted),
       });
     }
     return models[0];
@@ -139,17 +139,17 @@ function toProviderError(caught: unknown, model: string): ProviderError {
       case vscode.LanguageModelError.NoPermissions().code:
         return new ProviderError({
           errorClass: 'auth', retryable: false, detail, providerType: caught.code,
-          message: `Credit Meter may not use '${model}' yet. Allow it when VS Code asks, or under Accounts > Manage Language Model Access.`,
+          message: vscode.l10n.t("Credit Meter may not use '{0}' yet. Allow it when VS Code asks, or under Accounts > Manage Language Model Access.", model),
         });
       case vscode.LanguageModelError.NotFound().code:
         return new ProviderError({
           errorClass: 'not_found', retryable: false, detail, providerType: caught.code,
-          message: `The language model '${model}' is no longer available. Pick another model.`,
+          message: vscode.l10n.t("The language model '{0}' is no longer available. Pick another model.", model),
         });
       case vscode.LanguageModelError.Blocked().code:
         return new ProviderError({
           errorClass: 'quota', retryable: false, detail, providerType: caught.code,
-          message: `Requests to '${model}' are blocked for now, usually because a usage limit was reached. Try later or pick another model.`,
+          message: vscode.l10n.t("Requests to '{0}' are blocked for now, usually because a usage limit was reached. Try later or pick another model.", model),
         });
       default:
         break;
@@ -157,6 +157,6 @@ function toProviderError(caught: unknown, model: string): ProviderError {
   }
   return new ProviderError({
     errorClass: 'server', retryable: false, detail,
-    message: `The language model '${model}' failed${detail ? `: ${detail}` : ''}.`,
+    message: detail ? vscode.l10n.t("The language model '{0}' failed: {1}.", model, detail) : vscode.l10n.t("The language model '{0}' failed.", model),
   });
 }

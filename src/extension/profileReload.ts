@@ -31,9 +31,9 @@ export class ProfileReload extends Disposable {
         this.changed.fire(profile);
       }
     } catch (error) {
-      const message = `Credit profile not loaded, using the built-in one: ${error instanceof Error ? error.message : String(error)}`;
-      this.log.warn(message);
-      void vscode.window.showWarningMessage(message);
+      const reason = error instanceof Error ? error.message : String(error);
+      this.log.warn(`Credit profile not loaded, using the built-in one: ${reason}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Credit profile not loaded, using the built-in one: {0}', reason));
       this.profile = DEFAULT_PROFILE;
     }
   }

@@ -35,22 +35,24 @@ export class ProviderRegistry {
       if (ref.providerId === 'vscode-lm') {
         return { provider: new LanguageModelProvider({ justification }), config: { id: 'vscode-lm', kind: 'vscode-lm', models: [], headers: {} } };
       }
-      throw new UserFacingError(`No provider "${ref.providerId}" is configured. Pick a model with "Credit Meter: Select Model".`, { title: 'Select Model', command: 'creditMeter.selectModel' });
+      throw new UserFacingError(vscode.l10n.t('No provider "{0}" is configured. Pick a model with "Credit Meter: Select Model".', ref.providerId), { title: vscode.l10n.t('Select Model'), command: 'creditMeter.selectModel' });
     }
     if (config.kind === 'vscode-lm') {
       return { provider: new LanguageModelProvider({ justification }), config };
     }
     const baseUrl = config.baseUrl ?? '';
-    const setKey = { title: 'Set API Key', command: 'creditMeter.setApiKey', args: [config.id] };
+    const setKey = { title: vscode.l10n.t('Set API Key'), command: 'creditMeter.setApiKey', args: [config.id] };
     const lookup = await this.options.apiKeys.keyFor(config.id, baseUrl, { confirm: (question) => this.options.confirmKeyOrigin()(question) });
     if (lookup.kind === 'declined') {
-      const belongs = lookup.storedForHost ? `belongs to ${lookup.storedForHost}` : 'is not bound to any server';
-      const again = lookup.remembered ? ` You chose never to send it there; set the key again for ${lookup.host} to change that.` : '';
-      throw new UserFacingError(`Not sent: your API key for "${config.id}" ${belongs}, and "${config.id}" now points at ${lookup.host}.${again}`, setKey);
+      const notSent = lookup.storedForHost
+        ? vscode.l10n.t('Not sent: your API key for "{0}" belongs to {1}, and "{0}" now points at {2}.', config.id, lookup.storedForHost, lookup.host)
+        : vscode.l10n.t('Not sent: your API key for "{0}" is not bound to any server, and "{0}" now points at {1}.', config.id, lookup.host);
+      const again = lookup.remembered ? ` ${vscode.l10n.t('You chose never to send it there; set the key again for {0} to change that.', lookup.host)}` : '';
+      throw new UserFacingError(`${notSent}${again}`, setKey);
     }
     const apiKey = lookup.kind === 'key' ? lookup.key : undefined;
     if (!apiKey && !isLoopbackUrl(baseUrl)) {
-      throw new UserFacingError(`No API key for "${config.id}". Set one with "Credit Meter: Set API Key".`, setKey);
+      throw new UserFacingError(vscode.l10n.t('No API key for "{0}". Set one with "Credit Meter: Set API Key".', config.id), setKey);
     }
     const profile = this.options.profile();
     const options = {

@@ -164,12 +164,12 @@ export class ApiKeys extends Disposable {
 
 /** The modal question: names the host, offers "send" and "never", and Escape means "not this time". */
 export const askBeforeSendingKey: ConfirmKeyOrigin = async (question) => {
-  const send = `Send to ${question.host}`;
-  const never = `Never send to ${question.host}`;
+  const send = vscode.l10n.t('Send to {0}', question.host);
+  const never = vscode.l10n.t('Never send to {0}', question.host);
   const detail = question.storedForHost
-    ? `The key was stored for ${question.storedForHost}, but provider "${question.providerId}" now points at ${question.host} (through your settings or this workspace's). Send it only if you trust ${question.host} with your key. Your answer is remembered for ${question.host} until you set the key again.`
-    : `The key was stored before Credit Meter bound keys to a server, and your user settings do not configure "${question.providerId}". Send it only if ${question.host} is where it belongs; it will then be bound to ${question.host}.`;
-  const picked = await vscode.window.showWarningMessage(`Send your API key for "${question.providerId}" to ${question.host}?`, { modal: true, detail }, send, never);
+    ? vscode.l10n.t("The key was stored for {0}, but provider \"{1}\" now points at {2} (through your settings or this workspace's). Send it only if you trust {2} with your key. Your answer is remembered for {2} until you set the key again.", question.storedForHost, question.providerId, question.host)
+    : vscode.l10n.t('The key was stored before Credit Meter bound keys to a server, and your user settings do not configure "{0}". Send it only if {1} is where it belongs; it will then be bound to {1}.', question.providerId, question.host);
+  const picked = await vscode.window.showWarningMessage(vscode.l10n.t('Send your API key for "{0}" to {1}?', question.providerId, question.host), { modal: true, detail }, send, never);
   return picked === send ? 'allow' : picked === never ? 'deny' : undefined;
 };
 
@@ -183,7 +183,7 @@ async function pickProvider(providers: readonly ProviderConfig[], placeHolder: s
     return providers.find((provider) => provider.id === given);
   }
   if (providers.length === 0) {
-    void vscode.window.showInformationMessage('No provider needs an API key: add one under the setting "creditMeter.providers".');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No provider needs an API key: add one under the setting "creditMeter.providers".'));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
@@ -195,37 +195,37 @@ async function pickProvider(providers: readonly ProviderConfig[], placeHolder: s
 
 /** "Credit Meter: Set API Key". Arguments let tests and keybindings skip the prompts. */
 export async function setApiKey(keys: ApiKeys, providers: readonly ProviderConfig[], providerId?: string, key?: string): Promise<boolean> {
-  const provider = await pickProvider(providersNeedingKey(providers), 'Set the API key of which provider?', providerId);
+  const provider = await pickProvider(providersNeedingKey(providers), vscode.l10n.t('Set the API key of which provider?'), providerId);
   if (!provider) {
     return false;
   }
   const origin = provider.baseUrl ? keyOrigin(provider.baseUrl) : undefined;
   const value = key ?? await vscode.window.showInputBox({
-    title: `API key for ${provider.id}`,
-    prompt: `Stored in VS Code's secret storage and sent only to ${origin ? originHost(origin) : provider.kind} (anywhere else only if you allow it).`,
+    title: vscode.l10n.t('API key for {0}', provider.id),
+    prompt: vscode.l10n.t("Stored in VS Code's secret storage and sent only to {0} (anywhere else only if you allow it).", origin ? originHost(origin) : provider.kind),
     password: true,
     ignoreFocusOut: true,
-    validateInput: (text) => (text.trim().length === 0 ? 'Enter the key, or press Escape to cancel.' : undefined),
+    validateInput: (text) => (text.trim().length === 0 ? vscode.l10n.t('Enter the key, or press Escape to cancel.') : undefined),
   });
   if (!value?.trim()) {
     return false;
   }
   await keys.set(provider.id, value.trim(), provider.baseUrl);
   if (key === undefined) {
-    void vscode.window.showInformationMessage(`API key for ${provider.id} saved, for ${origin ? originHost(origin) : provider.id}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('API key for {0} saved, for {1}.', provider.id, origin ? originHost(origin) : provider.id));
   }
   return true;
 }
 
 /** "Credit Meter: Remove API Key". */
 export async function clearApiKey(keys: ApiKeys, providers: readonly ProviderConfig[], providerId?: string): Promise<boolean> {
-  const provider = await pickProvider(providersNeedingKey(providers), 'Remove the API key of which provider?', providerId);
+  const provider = await pickProvider(providersNeedingKey(providers), vscode.l10n.t('Remove the API key of which provider?'), providerId);
   if (!provider) {
     return false;
   }
   await keys.delete(provider.id);
   if (providerId === undefined) {
-    void vscode.window.showInformationMessage(`API key for ${provider.id} removed.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('API key for {0} removed.', provider.id));
   }
   return true;
 }

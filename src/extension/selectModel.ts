@@ -97,13 +97,13 @@ export function modelDescription(model: OfferedModel, profile: CreditProfile): s
   if (pricing.kind === 'priced') {
     const input = pricing.priceUncached(1_000_000, 0);
     const output = pricing.priceUncached(0, 1_000_000);
-    parts.push(`$${round(input)} / $${round(output)} per M`);
+    parts.push(vscode.l10n.t('${0} / ${1} per M', round(input), round(output)));
   } else {
-    parts.push('no price');
+    parts.push(vscode.l10n.t('no price'));
   }
   const window = contextWindowFor(model.id, profile, pricing.kind === 'priced' ? pricing.catalogue : undefined);
   if (window) {
-    parts.push(`${formatTokens(window.tokens)} window`);
+    parts.push(vscode.l10n.t('{0} window', formatTokens(window.tokens)));
   }
   const retiring = retirementLabel(model.retirement);
   if (retiring) {
@@ -146,7 +146,7 @@ export async function selectModel(services: Services, modelRef?: string): Promis
   try {
     const models = await vscode.lm.selectChatModels();
     if (models.length > 0) {
-      items.push({ label: 'VS Code language models', kind: vscode.QuickPickItemKind.Separator });
+      items.push({ label: vscode.l10n.t('VS Code language models'), kind: vscode.QuickPickItemKind.Separator });
       for (const model of models) {
         items.push({ label: model.name, description: `${model.vendor} · ${model.id}`, modelRef: formatModelRef({ providerId: lmProviderId, model: model.id }) });
       }
@@ -156,9 +156,9 @@ export async function selectModel(services: Services, modelRef?: string): Promis
   }
   const current = items.find((item) => item.modelRef === settings.defaultModel);
   if (current) {
-    current.description = `${current.description ?? ''} (current)`.trim();
+    current.description = `${current.description ?? ''} ${vscode.l10n.t('(current)')}`.trim();
   }
-  const picked = await vscode.window.showQuickPick(items, { placeHolder: `Model for new requests (now ${settings.defaultModel})`, matchOnDescription: true, matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Model for new requests (now {0})', settings.defaultModel), matchOnDescription: true, matchOnDetail: true });
   if (!picked?.modelRef) {
     return undefined;
   }

@@ -65,15 +65,15 @@ export class SendPath {
     const { log, liveEstimate, budgets, estimator } = this.options;
     const ref = parseModelRef(draft.modelRef);
     if (!ref) {
-      throw new UserFacingError(`"${draft.modelRef}" is not a model reference like "openai:gpt-4.1". Pick one with "Credit Meter: Select Model".`, { title: 'Select Model', command: 'creditMeter.selectModel' });
+      throw new UserFacingError(vscode.l10n.t('"{0}" is not a model reference like "openai:gpt-4.1". Pick one with "Credit Meter: Select Model".', draft.modelRef), { title: vscode.l10n.t('Select Model'), command: 'creditMeter.selectModel' });
     }
     await this.options.ledger();
     const estimate = liveEstimate.estimateDraft(draft);
     const overWindow = contextWindowWarning(estimate.summary);
     if (overWindow && !options.windowConfirmed) {
-      const send = 'Send Anyway';
+      const send = vscode.l10n.t('Send Anyway');
       const picked = await vscode.window.showWarningMessage(
-        `${overWindow}: the provider will most likely refuse this request.`,
+        vscode.l10n.t('{0}: the provider will most likely refuse this request.', overWindow),
         { modal: true, detail: contextWindowFix(estimate.summary) },
         send,
       );
@@ -112,7 +112,7 @@ export class SendPath {
       this.options.calibration.learnFrom(result, estimate);
       if (result.ledgerError) {
         log.error('A usage record could not be written', result.ledgerError);
-        void vscode.window.showErrorMessage(`Credit Meter could not record this request's cost: ${result.ledgerError.message}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t("Credit Meter could not record this request's cost: {0}", result.ledgerError.message));
       }
       log.info(`Turn ${result.turnId}: ${result.status}, ${result.records.length} attempt(s), ${result.credits ?? '?'} cr`);
       return { estimate, result, ...(conversation ? { conversation: { cacheRequest: conversation.send.cacheRequest } } : {}) };

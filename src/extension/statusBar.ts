@@ -50,7 +50,7 @@ export class StatusBar extends Disposable {
   constructor(private readonly services: Services, private readonly threads?: ComposeThreads) {
     super();
     this.item = this._register(vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Right, 100));
-    this.item.name = 'Credit Meter';
+    this.item.name = vscode.l10n.t('Credit Meter');
     this.item.command = 'creditMeter.openCompose';
     this.frame = this._register(new FrameDebouncer(() => this.render(), (error) => this.services.log.error('Status bar update failed', error)));
     this._register(services.liveEstimate.onDidChange(() => this.frame.schedule()));
@@ -88,7 +88,7 @@ export class StatusBar extends Disposable {
     tooltip.isTrusted = false;
     this.item.tooltip = tooltip;
     this.item.backgroundColor = this.view.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    this.item.accessibilityInformation = { label: `Credit Meter: ${this.view.text.replace(/\$\([a-z-]+\)\s*/g, '')}` };
+    this.item.accessibilityInformation = { label: vscode.l10n.t('Credit Meter: {0}', this.view.text.replace(/\$\([a-z-]+\)\s*/g, '')) };
   }
 
   private idleSnapshot(): StatusSnapshot {

@@ -83,9 +83,8 @@ export class WorkspaceLedger extends Disposable {
       log.warn(`Ledger: ${report.damaged} unreadable line(s) left in place, ${report.newer} record(s) of a newer Credit Meter not counted`);
     }
     if (report.quarantined > 0) {
-      const message = `Credit Meter moved ${report.quarantined} unreadable usage line(s) to ${report.quarantineFile}.`;
-      log.warn(message);
-      void vscode.window.showWarningMessage(message);
+      log.warn(`Credit Meter moved ${report.quarantined} unreadable usage line(s) to ${report.quarantineFile}.`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Credit Meter moved {0} unreadable usage line(s) to {1}.', report.quarantined, report.quarantineFile));
     }
     // Records changed or left without an append (index rebuilt, segments deleted): sums kept on append are recounted.
     this._register(ledger.onDidReset((reason) => {

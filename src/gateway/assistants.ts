@@ -18,6 +18,8 @@
  * Pro/Max, ChatGPT) to API billing on the key behind the gateway: that is why it is opt-in.
  */
 
+import * as l10n from '@vscode/l10n';
+
 export const ASSISTANT_IDS = ['cline', 'roo-code', 'continue', 'claude-code', 'codex', 'aider', 'openai-sdk', 'anthropic-sdk'] as const;
 export type AssistantId = (typeof ASSISTANT_IDS)[number];
 
@@ -32,15 +34,20 @@ export interface AssistantInfo {
   readonly kinds: readonly ('openai' | 'anthropic')[];
 }
 
+/** One assistant; its texts are looked up when read, so they follow the language configured by then. */
+function assistant(id: AssistantId, label: () => string, detail: () => string, kinds: AssistantInfo['kinds']): AssistantInfo {
+  return { id, get label() { return label(); }, get detail() { return detail(); }, kinds };
+}
+
 export const ASSISTANTS: readonly AssistantInfo[] = [
-  { id: 'cline', label: 'Cline', detail: 'VS Code extension: OpenAI Compatible or Anthropic provider', kinds: ['openai', 'anthropic'] },
-  { id: 'roo-code', label: 'Roo Code', detail: 'VS Code extension: OpenAI Compatible or Anthropic provider', kinds: ['openai', 'anthropic'] },
-  { id: 'continue', label: 'Continue', detail: 'VS Code extension: a model in config.yaml', kinds: ['openai', 'anthropic'] },
-  { id: 'claude-code', label: 'Claude Code', detail: 'Command line: ANTHROPIC_BASE_URL and ANTHROPIC_AUTH_TOKEN', kinds: ['anthropic'] },
-  { id: 'codex', label: 'Codex CLI', detail: 'Command line: a model provider in ~/.codex/config.toml', kinds: ['openai'] },
-  { id: 'aider', label: 'aider', detail: 'Command line: OPENAI_API_BASE / ANTHROPIC_API_BASE', kinds: ['openai', 'anthropic'] },
-  { id: 'openai-sdk', label: 'Any OpenAI SDK', detail: 'openai for Node or Python, or any OpenAI-compatible client', kinds: ['openai'] },
-  { id: 'anthropic-sdk', label: 'Any Anthropic SDK', detail: '@anthropic-ai/sdk, anthropic for Python', kinds: ['anthropic'] },
+  assistant('cline', () => 'Cline', () => l10n.t('VS Code extension: OpenAI Compatible or Anthropic provider'), ['openai', 'anthropic']),
+  assistant('roo-code', () => 'Roo Code', () => l10n.t('VS Code extension: OpenAI Compatible or Anthropic provider'), ['openai', 'anthropic']),
+  assistant('continue', () => 'Continue', () => l10n.t('VS Code extension: a model in config.yaml'), ['openai', 'anthropic']),
+  assistant('claude-code', () => 'Claude Code', () => l10n.t('Command line: {0} and {1}', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_AUTH_TOKEN'), ['anthropic']),
+  assistant('codex', () => 'Codex CLI', () => l10n.t('Command line: a model provider in {0}', '~/.codex/config.toml'), ['openai']),
+  assistant('aider', () => 'aider', () => l10n.t('Command line: {0} / {1}', 'OPENAI_API_BASE', 'ANTHROPIC_API_BASE'), ['openai', 'anthropic']),
+  assistant('openai-sdk', () => l10n.t('Any OpenAI SDK'), () => l10n.t('openai for Node or Python, or any OpenAI-compatible client'), ['openai']),
+  assistant('anthropic-sdk', () => l10n.t('Any Anthropic SDK'), () => l10n.t('@anthropic-ai/sdk, anthropic for Python'), ['anthropic']),
 ];
 
 export interface SetupTarget {
@@ -71,7 +78,9 @@ function model(target: SetupTarget): string {
   return target.provider.models[0] ?? (target.provider.kind === 'anthropic' ? 'claude-sonnet-4-5' : 'gpt-4.1');
 }
 
-export const SUBSCRIPTION_WARNING = 'With these set, the assistant no longer uses a subscription login (Claude Pro/Max, ChatGPT): every request is billed to the API key Credit Meter holds for this provider.';
+export function subscriptionWarning(): string {
+  return l10n.t('With these set, the assistant no longer uses a subscription login (Claude Pro/Max, ChatGPT): every request is billed to the API key Credit Meter holds for this provider.');
+}
 
 /** The variables a command-line assistant reads, for a terminal or a shell profile; undefined when it has none for this provider. */
 export function terminalVariables(assistant: AssistantId, target: SetupTarget): Record<string, string> | undefined {
@@ -108,25 +117,25 @@ export function assistantSetup(assistant: AssistantId, target: SetupTarget): Ass
     throw new Error(`unknown assistant ${assistant}`);
   }
   if (!info.kinds.includes(target.provider.kind)) {
-    throw new Error(`${info.label} cannot use the ${target.provider.kind} provider "${target.provider.id}" through the gateway`);
+    throw new Error(l10n.t('{0} cannot use the {1} provider "{2}" through the gateway', info.label, target.provider.kind, target.provider.id));
   }
   const base = baseUrl(target);
   const anthropic = target.provider.kind === 'anthropic';
   const m = model(target);
-  const title = `Connect ${info.label} to the Credit Meter gateway (${target.provider.id})`;
+  const title = l10n.t('Connect {0} to the Credit Meter gateway ({1})', info.label, target.provider.id);
   const footer = [
     '',
-    `Requests go to \`${base}\`, then to the provider "${target.provider.id}" with the API key Credit Meter keeps in VS Code's secret storage; the token above only opens the gateway. **Credit Meter: Rotate Gateway Token** replaces it.`,
+    l10n.t('Requests go to {0}, then to the provider "{1}" with the API key Credit Meter keeps in VS Code\'s secret storage; the token above only opens the gateway. {2} replaces it.', `\`${base}\``, target.provider.id, `**${l10n.t('Credit Meter: Rotate Gateway Token')}**`),
     '',
-    'Each request is estimated, recorded in this workspace\'s usage history (grouped into tasks) and, with `creditMeter.gateway.enforceBudget` on, refused when it would cross a budget.',
+    l10n.t('Each request is estimated, recorded in this workspace\'s usage history (grouped into tasks) and, with {0} on, refused when it would cross a budget.', '`creditMeter.gateway.enforceBudget`'),
   ];
   const lines: string[] = [`# ${title}`, ''];
   let copy = base;
-  let copyLabel = 'the base URL';
+  let copyLabel = l10n.t('the base URL');
   switch (assistant) {
     case 'cline':
     case 'roo-code':
-      lines.push(`In ${info.label}'s settings (the gear icon in its panel):`, '');
+      lines.push(l10n.t('In {0}\'s settings (the gear icon in its panel):', info.label), '');
       if (anthropic) {
         lines.push('- **API Provider**: Anthropic', `- **Anthropic API Key**: \`${target.token}\``, `- **Use custom base URL**: checked, \`${base}\``, `- **Model**: \`${m}\``);
       } else {
@@ -142,16 +151,16 @@ export function assistantSetup(assistant: AssistantId, target: SetupTarget): Ass
         `    apiBase: ${anthropic ? `${base}/v1/` : base}`,
         `    apiKey: ${target.token}`,
       ].join('\n');
-      lines.push('Add the model to Continue\'s `config.yaml` (Continue: Open Settings, then Configs):', '', fence('yaml', yaml));
+      lines.push(l10n.t('Add the model to Continue\'s {0} (Continue: Open Settings, then Configs):', '`config.yaml`'), '', fence('yaml', yaml));
       copy = yaml;
-      copyLabel = 'the config.yaml entry';
+      copyLabel = l10n.t('the {0} entry', 'config.yaml');
       break;
     }
     case 'claude-code': {
       const variables = terminalVariables('claude-code', target) ?? {};
-      lines.push('Set these in the shell that starts `claude` (or under `env` in `~/.claude/settings.json`; never in a project\'s `.claude/settings.json`, which is shared):', '', fence('sh', exports(variables)), '', 'Leave `ANTHROPIC_API_KEY` unset. Run `/status` in Claude Code to check the base URL.', '', `> ${SUBSCRIPTION_WARNING}`);
+      lines.push(l10n.t('Set these in the shell that starts {0} (or under {1} in {2}; never in a project\'s {3}, which is shared):', '`claude`', '`env`', '`~/.claude/settings.json`', '`.claude/settings.json`'), '', fence('sh', exports(variables)), '', l10n.t('Leave {0} unset. Run {1} in Claude Code to check the base URL.', '`ANTHROPIC_API_KEY`', '`/status`'), '', `> ${subscriptionWarning()}`);
       copy = exports(variables);
-      copyLabel = 'the shell exports';
+      copyLabel = l10n.t('the shell exports');
       break;
     }
     case 'codex': {
@@ -165,19 +174,19 @@ export function assistantSetup(assistant: AssistantId, target: SetupTarget): Ass
         `env_key = "${CODEX_TOKEN_VARIABLE}"`,
         'wire_api = "responses"',
       ].join('\n');
-      lines.push('Add to `~/.codex/config.toml`:', '', fence('toml', toml), '', 'and set the token in the shell that starts `codex`:', '', fence('sh', exports({ [CODEX_TOKEN_VARIABLE]: target.token })), '', `> ${SUBSCRIPTION_WARNING}`);
+      lines.push(l10n.t('Add to {0}:', '`~/.codex/config.toml`'), '', fence('toml', toml), '', l10n.t('and set the token in the shell that starts {0}:', '`codex`'), '', fence('sh', exports({ [CODEX_TOKEN_VARIABLE]: target.token })), '', `> ${subscriptionWarning()}`);
       copy = toml;
-      copyLabel = 'the config.toml entry';
+      copyLabel = l10n.t('the {0} entry', 'config.toml');
       break;
     }
     case 'aider': {
       const variables = terminalVariables('aider', target) ?? {};
-      lines.push('Set these in the shell that starts `aider`:', '', fence('sh', exports(variables)), '', 'then start it with the model named for the provider:', '', fence('sh', `aider --model ${anthropic ? 'anthropic' : 'openai'}/${m}`));
+      lines.push(l10n.t('Set these in the shell that starts {0}:', '`aider`'), '', fence('sh', exports(variables)), '', l10n.t('then start it with the model named for the provider:'), '', fence('sh', `aider --model ${anthropic ? 'anthropic' : 'openai'}/${m}`));
       if (!anthropic) {
-        lines.push('', `Or pass it on the command line: \`aider --openai-api-base ${base} --openai-api-key ${target.token} --model openai/${m}\`.`);
+        lines.push('', l10n.t('Or pass it on the command line: {0}.', `\`aider --openai-api-base ${base} --openai-api-key ${target.token} --model openai/${m}\``));
       }
       copy = exports(variables);
-      copyLabel = 'the shell exports';
+      copyLabel = l10n.t('the shell exports');
       break;
     }
     case 'openai-sdk': {
@@ -187,9 +196,9 @@ export function assistantSetup(assistant: AssistantId, target: SetupTarget): Ass
         `const client = new OpenAI({ baseURL: "${base}", apiKey: "${target.token}" });`,
         `// Python: OpenAI(base_url="${base}", api_key="${target.token}")`,
       ].join('\n');
-      lines.push('In code:', '', fence('ts', code), '', 'or through the environment the SDKs read:', '', fence('sh', exports(terminalVariables('openai-sdk', target) ?? {})));
+      lines.push(l10n.t('In code:'), '', fence('ts', code), '', l10n.t('or through the environment the SDKs read:'), '', fence('sh', exports(terminalVariables('openai-sdk', target) ?? {})));
       copy = code;
-      copyLabel = 'the client code';
+      copyLabel = l10n.t('the client code');
       break;
     }
     case 'anthropic-sdk': {
@@ -199,9 +208,9 @@ export function assistantSetup(assistant: AssistantId, target: SetupTarget): Ass
         `const client = new Anthropic({ baseURL: "${base}", apiKey: "${target.token}" });`,
         `// Python: Anthropic(base_url="${base}", api_key="${target.token}")`,
       ].join('\n');
-      lines.push('In code:', '', fence('ts', code), '', 'or through the environment the SDKs read:', '', fence('sh', exports(terminalVariables('anthropic-sdk', target) ?? {})));
+      lines.push(l10n.t('In code:'), '', fence('ts', code), '', l10n.t('or through the environment the SDKs read:'), '', fence('sh', exports(terminalVariables('anthropic-sdk', target) ?? {})));
       copy = code;
-      copyLabel = 'the client code';
+      copyLabel = l10n.t('the client code');
       break;
     }
     default: {
@@ -210,7 +219,7 @@ export function assistantSetup(assistant: AssistantId, target: SetupTarget): Ass
     }
   }
   if (target.provider.models.length > 1) {
-    lines.push('', `Models configured for "${target.provider.id}": ${target.provider.models.map((name) => `\`${name}\``).join(', ')}.`);
+    lines.push('', l10n.t('Models configured for "{0}": {1}.', target.provider.id, target.provider.models.map((name) => `\`${name}\``).join(', ')));
   }
   return { title, markdown: [...lines, ...footer].join('\n') + '\n', copy, copyLabel };
 }

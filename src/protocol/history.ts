@@ -166,8 +166,10 @@ export const ToWebview = z.discriminatedUnion('type', [
     requestId,
     record: UsageRecord.optional(),
     error: z.string().optional(),
-    /** The Compose thread the request belongs to (named by the extension) and the code blocks of its answer applied, from the thread store. */
-    thread: z.object({ label: z.string().max(500), appliedBlocks: z.number().int().nonnegative().nullable() }).optional(),
+    /** The Compose thread the request belongs to, named by the extension. */
+    thread: z.object({ label: z.string().max(500) }).optional(),
+    /** Code blocks of its answer applied to the editor, from the ledger's notes; null where nobody can know (the gateway). */
+    appliedBlocks: z.number().int().nonnegative().nullable().optional(),
   }),
 ]);
 export type ToWebview = z.infer<typeof ToWebview>;

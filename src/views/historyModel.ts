@@ -9,7 +9,7 @@
  * a search index kept in memory (see searchIndex.ts), with the core's answer for every row.
  */
 import { totalsOf, type Totals } from '../core/ledger/aggregate';
-import type { Ledger, LedgerHealth } from '../core/ledger/ledger';
+import type { Ledger, LedgerHealth, LedgerRecord } from '../core/ledger/ledger';
 import { compileFilter } from '../core/ledger/ledgerFilter';
 import type { RecordSummary } from '../core/ledger/recordSummary';
 import type { UsageRecord } from '../core/ledger/usageRecord';
@@ -103,7 +103,8 @@ export class HistoryModel {
     return this.ids[index];
   }
 
-  async record(index: number): Promise<UsageRecord | undefined> {
+  /** The full record of row `index`, with what its notes add (code blocks applied). */
+  async record(index: number): Promise<LedgerRecord | undefined> {
     const id = this.ids[index];
     return id === undefined ? undefined : this.ledger.get(id);
   }

@@ -3,7 +3,7 @@
  * and the bench. Same seed, same records. Credits follow the service's scale: ~0.1 for a micro
  * edit, ~0.5–1 for a quick explain/fix, 1–5 for a plan or module refactor, rarely up to ~20.
  */
-import { Ledger, REQUEST_KINDS, type RequestKind, SCHEMA_VERSION, type UsageRecord } from '../../src/core/ledger';
+import { appliedBlocksOf, Ledger, type LedgerRecord, REQUEST_KINDS, type RequestKind, SCHEMA_VERSION, type UsageRecord } from '../../src/core/ledger';
 
 export interface MakeRecordsOptions {
   readonly seed?: number;
@@ -179,4 +179,9 @@ export async function writeLedger(dir: string, records: Iterable<UsageRecord>): 
   } finally {
     await ledger.close();
   }
+}
+
+/** `record` as the ledger reads it back: with the code blocks applied its notes add up to (none by default). */
+export function asRead(record: UsageRecord, notedBlocks = 0): LedgerRecord {
+  return { ...record, appliedBlocks: appliedBlocksOf(record.source, notedBlocks) };
 }

@@ -8,12 +8,18 @@
  */
 import { totalInput, type UsageRecord } from '../ledger';
 
+/**
+ * What an export writes: a usage record, plus what the ledger's notes add to it when the record
+ * was read from a ledger (`LedgerRecord`): the code blocks of its answer applied to the editor.
+ */
+export type ExportRecord = UsageRecord & { readonly appliedBlocks?: number | null };
+
 export type CsvCellKind = 'number' | 'time' | 'plain' | 'text';
 
 export interface CsvColumn {
   readonly name: string;
   readonly kind: CsvCellKind;
-  readonly value: (record: UsageRecord) => string | number | null | undefined;
+  readonly value: (record: ExportRecord) => string | number | null | undefined;
   /** What the column holds, one sentence. */
   readonly description: string;
 }
@@ -71,6 +77,7 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   column('thread_id', 'text', (r) => r.threadId, 'The Compose conversation the request belongs to.'),
   column('estimate_cache_read_tokens', 'number', (r) => r.estimate?.cacheReadTokens, 'Part of the estimated input predicted to be read from the prompt cache.'),
   column('estimate_cache_write_tokens', 'number', (r) => r.estimate?.cacheWriteTokens, 'Part of the estimated input predicted to be written to the prompt cache.'),
+  column('applied_blocks', 'number', (r) => r.appliedBlocks, 'Code blocks of the answer applied to the editor (Insert, Replace, or an accepted Apply as diff), each block once; 0 when none was; empty where nobody can know (a request through the gateway).'),
 ];
 
 /** Appended, in this order, only when the user opts in to exporting prompts. */

@@ -5,14 +5,14 @@
  * Both write the record as given: pass it through `exportable` first (`writeExport` does), which
  * redacts every free-text field and drops prompts unless asked for.
  */
-import { totalInput, type UsageRecord } from '../ledger';
+import { totalInput } from '../ledger';
 import { csvNumber, csvText } from './csvCell';
-import type { CsvColumn } from './csvColumns';
+import type { CsvColumn, ExportRecord } from './csvColumns';
 
 const num = (value: number | null | undefined): string => (value === null || value === undefined ? '' : csvNumber(value));
 const text = (value: string | null | undefined): string => (value === null || value === undefined ? '' : csvText(value));
 
-export function csvRow(r: UsageRecord, includePrompts: boolean): string {
+export function csvRow(r: ExportRecord, includePrompts: boolean): string {
   const { tokens: k, outcome: o, cost: c, estimate: e, tools } = r;
   const labels = r.contexts.length === 0 ? '' : text(r.contexts.map((item) => `${item.kind}:${item.label}`).join(' | '));
   const row = `${r.schemaVersion},${r.id},${text(r.turnId)},${r.round},${r.attempt},${r.startedAt},${r.firstTokenAt ?? ''},${r.finishedAt},`
@@ -22,12 +22,12 @@ export function csvRow(r: UsageRecord, includePrompts: boolean): string {
     + `${r.contexts.length},${r.contextTokens},${r.contextBytes},${labels},${text(tools.names.join(';'))},${tools.calls},${tools.externalCalls},`
     + `${num(c.credits)},${num(c.usd)},${c.chargeSource},${text(c.profileVersion)},`
     + `${num(e?.low)},${num(e?.expected)},${num(e?.high)},${num(e?.inputTokens)},${num(e?.outputTokens)},`
-    + `${r.source ?? ''},${text(r.client)},${text(r.threadId)},${num(e?.cacheReadTokens)},${num(e?.cacheWriteTokens)}`;
+    + `${r.source ?? ''},${text(r.client)},${text(r.threadId)},${num(e?.cacheReadTokens)},${num(e?.cacheWriteTokens)},${num(r.appliedBlocks)}`;
   return includePrompts ? `${row},${text(r.prompt)},${text(r.system)}` : row;
 }
 
 /** The same row from the column list (the specification `csvRow` must match). */
-export function csvRowFromColumns(record: UsageRecord, columns: readonly CsvColumn[]): string {
+export function csvRowFromColumns(record: ExportRecord, columns: readonly CsvColumn[]): string {
   return columns.map((column) => {
     const value = column.value(record);
     if (value === null || value === undefined) {

@@ -10,7 +10,7 @@ import { promises as fsp } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import * as path from 'node:path';
-import type { UsageRecord } from '../ledger';
+import type { ExportRecord } from './csvColumns';
 import { type ExportOptions, type ExportResult, writeExport } from './writeExport';
 
 export class EmptyExportError extends Error {
@@ -28,7 +28,7 @@ export interface ExportFileResult extends ExportResult {
   readonly path: string;
 }
 
-export async function exportToFile(file: string, records: AsyncIterable<UsageRecord> | Iterable<UsageRecord>, options: ExportToFileOptions): Promise<ExportFileResult> {
+export async function exportToFile(file: string, records: AsyncIterable<ExportRecord> | Iterable<ExportRecord>, options: ExportToFileOptions): Promise<ExportFileResult> {
   const target = path.resolve(file);
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
   const stream = fs.createWriteStream(temp, { flags: 'wx', mode: 0o600, highWaterMark: 256 * 1024 });

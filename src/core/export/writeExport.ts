@@ -6,6 +6,8 @@
  * - Every free-text field of every record goes through `redactSecrets` once more (`redactRecord`,
  *   as on append): an export is the one file most likely to be shared, and records written by an
  *   older version were redacted less.
+ * - Records read from a ledger carry `appliedBlocks` (code blocks of the answer applied, from the
+ *   ledger's notes): the CSV's last column, a field of each JSON / JSONL record.
  * - JSON: `{ schemaVersion, generatedAt, filters, includePrompts, skipped?, rowCount, totals, records: [...] }`.
  *   `skipped` (when the caller passes it) counts the ledger lines no export can include: damaged,
  *   written by a newer schema, quarantined. When the records arrive as an async stream and
@@ -16,7 +18,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { compileFilter, describeFilter, type LedgerFilter, type LedgerHealth, redactRecord, SCHEMA_VERSION, summarize, type Totals, totalsOf, type UsageRecord } from '../ledger';
-import { csvColumns } from './csvColumns';
+import { csvColumns, type ExportRecord } from './csvColumns';
 import { csvRow } from './csvRow';
 
 export const EXPORT_FORMATS = ['csv', 'json', 'jsonl'] as const;
@@ -56,13 +58,13 @@ export interface ExportResult {
 
 const CHUNK = 64 * 1024;
 
-export async function writeExport(records: AsyncIterable<UsageRecord> | Iterable<UsageRecord>, options: ExportOptions, sink: Writable): Promise<ExportResult> {
+export async function writeExport(records: AsyncIterable<ExportRecord> | Iterable<ExportRecord>, options: ExportOptions, sink: Writable): Promise<ExportResult> {
   const includePrompts = options.includePrompts ?? false;
   const filter = compileFilter(options.filters);
   const filtering = Object.keys(describeFilter(options.filters)).length > 0;
   const selected = filtering ? filterRecords(records, filter) : records;
   let summary = options.summary;
-  let source: AsyncIterable<UsageRecord> | Iterable<UsageRecord> = selected;
+  let source: AsyncIterable<ExportRecord> | Iterable<ExportRecord> = selected;
   if (!summary && options.format === 'json' && isIterable(selected)) {
     const list = [...selected];
     summary = { rowCount: list.length, totals: totalsOf(list.map(summarize)) };
@@ -71,7 +73,7 @@ export async function writeExport(records: AsyncIterable<UsageRecord> | Iterable
   const out = new ChunkedWriter(sink);
   let rows = 0;
   let credits = 0;
-  const count = (record: UsageRecord): UsageRecord => {
+  const count = (record: ExportRecord): ExportRecord => {
     rows += 1;
     credits += record.cost.credits ?? 0;
     return exportable(record, includePrompts);
@@ -124,8 +126,11 @@ export async function writeExport(records: AsyncIterable<UsageRecord> | Iterable
   return { rows, totalCredits: Math.round(credits * 1e9) / 1e9 };
 }
 
-/** The record as exported: prompts dropped unless asked for, every free-text field redacted. */
-export function exportable(record: UsageRecord, includePrompts: boolean): UsageRecord {
+/**
+ * The record as exported: prompts dropped unless asked for, every free-text field redacted, and
+ * what the ledger's notes add (`appliedBlocks`) kept.
+ */
+export function exportable(record: ExportRecord, includePrompts: boolean): ExportRecord {
   if (includePrompts || (record.prompt === undefined && record.system === undefined)) {
     return redactRecord(record);
   }
@@ -143,11 +148,11 @@ class TrailerTotals {
   }
 }
 
-function isIterable(value: AsyncIterable<UsageRecord> | Iterable<UsageRecord>): value is Iterable<UsageRecord> {
-  return typeof (value as Iterable<UsageRecord>)[Symbol.iterator] === 'function';
+function isIterable(value: AsyncIterable<ExportRecord> | Iterable<ExportRecord>): value is Iterable<ExportRecord> {
+  return typeof (value as Iterable<ExportRecord>)[Symbol.iterator] === 'function';
 }
 
-function filterRecords(records: AsyncIterable<UsageRecord> | Iterable<UsageRecord>, filter: ReturnType<typeof compileFilter>): AsyncIterable<UsageRecord> | Iterable<UsageRecord> {
+function filterRecords(records: AsyncIterable<ExportRecord> | Iterable<ExportRecord>, filter: ReturnType<typeof compileFilter>): AsyncIterable<ExportRecord> | Iterable<ExportRecord> {
   if (isIterable(records)) {
     return [...records].filter((record) => filter.matches(record));
   }

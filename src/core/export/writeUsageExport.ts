@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { EmptyExportError, exportToFile, type ExportFormat, skippedLines, type SkippedLines } from './';
 import { type Ledger, LedgerChangedError } from '../ledger/ledger';
 import type { LedgerFilter } from '../ledger/ledgerFilter';
-import type { UsageRecord } from '../ledger/usageRecord';
+import type { ExportRecord } from './csvColumns';
 
 export { EmptyExportError };
 
@@ -61,7 +61,7 @@ async function writeOnce(ledger: Pick<Ledger, 'select' | 'health'>, request: Usa
   }
   const total = selection.rowCount;
   const signal = request.signal;
-  async function* tracked(): AsyncGenerator<UsageRecord> {
+  async function* tracked(): AsyncGenerator<ExportRecord> {
     let rows = 0;
     for await (const record of selection.records()) {
       // On cancel the stream just ends (throwing mid-write would race the writer's own cleanup);

@@ -9,7 +9,8 @@ export { migrateRecord, parseRecord, InvalidRecordError, NewerSchemaError } from
 export { redactSecrets, looksLikeSecret } from '../redact';
 export { redactRecord } from './redactRecord';
 export { Ledger, LedgerChangedError } from './ledger';
-export type { LedgerOpenOptions, LedgerScanReport, LedgerHealth, LedgerSelection, QueryOptions, Disposable } from './ledger';
+export type { LedgerOpenOptions, LedgerScanReport, LedgerHealth, LedgerSelection, LedgerRecord, AppliedBlock, QueryOptions, Disposable } from './ledger';
+export { TurnNote, NOTE_SCHEMA_VERSION, TURN_NOTE, parseNote, isNoteLine, appliedBlocksOf } from './turnNote';
 export { summarize } from './recordSummary';
 export type { RecordSummary } from './recordSummary';
 export { SNAPSHOT_FILE } from './ledgerSnapshot';

@@ -7,7 +7,9 @@
  * <dir>/index.bin                               cache of the in-memory index (safe to delete)
  * ```
  * Readers merge every segment and keep the first record of each `id`, so a replayed record bills
- * once. Sums and filters run on an in-memory index of compact summaries that `append` and `refresh`
+ * once. Notes (turnNote.ts: a code block of an answer applied) are lines of the same segments that
+ * add to a record without changing it; the index folds them per record, the sums never see them.
+ * Sums and filters run on an in-memory index of compact summaries that `append` and `refresh`
  * update incrementally (per-segment byte offsets), so the live view never rereads the folder; full
  * records (prompt, contexts, tools) are read back from disk by byte offset when asked for.
  *
@@ -20,23 +22,42 @@
  * Keep it out of VS Code's Memento (`workspaceState` / `globalState`): those rewrite the whole
  * object on every update. The extension passes `storageUri` (or `globalStorageUri`) here.
  */
+import { randomUUID } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { aggregateRecords, type AggregateOptions, type AggregateRow, type Accuracy, type GroupBy, type Totals, totalsOf } from './aggregate';
 import { compileFilter, type CompiledFilter, type LedgerFilter } from './ledgerFilter';
-import { readSnapshot, SNAPSHOT_FILE, type SnapshotSegment, type SnapshotSegmentMeta, writeSnapshot } from './ledgerSnapshot';
+import { readSnapshot, SNAPSHOT_FILE, type SnapshotNote, type SnapshotSegment, type SnapshotSegmentMeta, writeSnapshot } from './ledgerSnapshot';
 import { isCurrentRecord } from './isCurrentRecord';
 import { InvalidRecordError, migrateRecord, NewerSchemaError, parseRecord } from './migrateRecord';
 import { appendToQuarantine, type QuarantinedLine, writeFileAtomic } from './quarantine';
 import { readLinesAt } from './readLinesAt';
-import { redactRecord } from './redactRecord';
+import { NoteIndex } from './noteIndex';
+import { redactRecord, schemaRedactor } from './redactRecord';
 import { type RecordSummary, summarize } from './recordSummary';
 import { isSegmentName, isSegmentWriterAlive, QUARANTINE_FILE, SEGMENTS_DIR } from './segmentFiles';
 import { checkSegment, fingerprint, type SegmentFingerprint } from './segmentFingerprint';
 import { readSegmentLines, type SegmentLine } from './segmentReader';
 import { SegmentWriter } from './segmentWriter';
 import { Col, RowView, rowMatches, STRIDE, SummaryTable } from './summaryTable';
+import { appliedBlocksOf, isNoteLine, NOTE_SCHEMA_VERSION, parseNote, TURN_NOTE, TurnNote } from './turnNote';
 import { SCHEMA_VERSION, type UsageRecord } from './usageRecord';
+
+/**
+ * A record as the ledger reads it back: the line as stored, plus what its notes add up to.
+ * `appliedBlocks`: code blocks of its answer applied to the editor (distinct blocks noted); 0 for a
+ * Compose request with none; null where nothing can be known (a request through the gateway).
+ */
+export type LedgerRecord = UsageRecord & { readonly appliedBlocks: number | null };
+
+/** What `noteApplied` needs: the turn, the block, and the record when the caller knows it. */
+export interface AppliedBlock {
+  readonly turnId: string;
+  /** 0-based index of the code block in the answer. */
+  readonly appliedBlock: number;
+  /** The record that holds the answer; by default the turn's last `ok` attempt in the index. */
+  readonly recordId?: string;
+}
 
 export interface LedgerOpenOptions {
   /** Names this writer's segments (e.g. `window-3`); a random id when absent. */
@@ -69,6 +90,8 @@ export interface LedgerScanReport {
   readonly migrated: number;
   /** Records written by a newer Credit Meter: left in place, not counted. */
   readonly newer: number;
+  /** Notes in the index (code blocks applied): folded into their records, never part of the sums. */
+  readonly notes: number;
   /** Lines moved to the quarantine file by this scan. */
   readonly quarantined: number;
   /**
@@ -111,7 +134,7 @@ export interface LedgerSelection {
    * `LedgerChangedError` when the bytes on disk no longer match the selection (the index has then
    * been rebuilt: selecting again reads the new state).
    */
-  records(): AsyncGenerator<UsageRecord>;
+  records(): AsyncGenerator<LedgerRecord>;
 }
 
 export interface Disposable {
@@ -158,6 +181,12 @@ interface ScanCounts {
   added: UsageRecord[];
 }
 
+/** What a whole read of a known segment found again: rows and notes not seen have left it. */
+interface Seen {
+  readonly rows: Set<number>;
+  readonly notes: Set<string>;
+}
+
 interface ScanOptions {
   /** Read this writer's own segment too (a rebuild). */
   readonly includeOwn?: boolean;
@@ -181,9 +210,14 @@ const READ_BATCH = 500;
 const SNAPSHOT_AFTER = 1000;
 /** Lines of each cached segment read back and compared with the snapshot's rows on open. */
 const SPOT_CHECKS = 4;
+/** Every free-text field of a note through the same redaction as a record's. */
+const redactNote = schemaRedactor(TurnNote);
 
 export class Ledger {
   private table = new SummaryTable();
+  private notes = new NoteIndex();
+  /** `recordId#block` of notes being written. */
+  private readonly notesInFlight = new Set<string>();
   /** Rows by `startedAt` (sorted lazily: appends usually arrive in order). */
   private order: number[] = [];
   private sorted = true;
@@ -262,14 +296,63 @@ export class Ledger {
     this.emit([valid]);
   }
 
+  /**
+   * Notes that code block `appliedBlock` of a request's answer was applied to the editor: one note
+   * line (turnNote.ts: the block's index, never its text), validated, redacted, written and
+   * fsynced to this writer's segment and indexed before it resolves, like `append`. The answer is
+   * the turn's last `ok` attempt unless `recordId` names it. A block already noted for the record
+   * writes nothing and resolves undefined (the fold counts distinct blocks). Rejects when the turn
+   * has no answered request in the ledger, or on a failed write (then nothing is indexed).
+   */
+  async noteApplied(applied: AppliedBlock, at: Date = new Date()): Promise<TurnNote | undefined> {
+    const { turnId } = redactNote({ turnId: applied.turnId }) as { turnId: string };
+    let recordId = applied.recordId;
+    if (recordId === undefined) {
+      let row = this.answerRow(turnId);
+      if (row === undefined) {
+        // Recorded by another window since the last scan?
+        await this.refresh();
+        row = this.answerRow(turnId);
+      }
+      if (row === undefined) {
+        throw new RangeError(`turn ${turnId} has no answered request in the ledger`);
+      }
+      recordId = this.table.ids[row];
+    }
+    const note = parseNote(redactNote({
+      schemaVersion: NOTE_SCHEMA_VERSION, type: TURN_NOTE, id: randomUUID(), turnId, recordId, at: at.toISOString(), appliedBlock: applied.appliedBlock,
+    }));
+    const key = `${note.recordId}#${note.appliedBlock}`;
+    if (this.notes.noted(note.recordId, note.appliedBlock) || this.notesInFlight.has(key)) {
+      return undefined;
+    }
+    this.notesInFlight.add(key);
+    try {
+      const where = await this.writer.append(JSON.stringify(note) + '\n');
+      const segment = this.segmentState(path.basename(where.file));
+      segment.offset = Math.max(segment.offset, where.byteOffset + where.byteLength + 1);
+      segment.lineNo += 1;
+      this.notes.add(note, segment.index, where.byteOffset, where.byteLength);
+      this.changedSinceSnapshot += 1;
+    } finally {
+      this.notesInFlight.delete(key);
+    }
+    return note;
+  }
+
+  /** Code blocks applied of a record's answer, as its `LedgerRecord` says (see `appliedBlocksOf`). */
+  appliedBlocks(record: Pick<UsageRecord, 'id' | 'source'>): number | null {
+    return appliedBlocksOf(record.source, this.notes.appliedBlocks(record.id));
+  }
+
   /** Summaries (what sums and lists need) of the matching records, oldest first. */
   async summaries(filter: LedgerFilter = {}): Promise<RecordSummary[]> {
     return (await this.matching(compileFilter(filter))).map((row) => this.table.summary(row));
   }
 
   /** Full records, read back from disk, ordered by `startedAt`. */
-  async query(filter: LedgerFilter = {}, options: QueryOptions = {}): Promise<UsageRecord[]> {
-    const out: UsageRecord[] = [];
+  async query(filter: LedgerFilter = {}, options: QueryOptions = {}): Promise<LedgerRecord[]> {
+    const out: LedgerRecord[] = [];
     const skip = options.offset ?? 0;
     const limit = options.limit ?? Infinity;
     let seen = 0;
@@ -288,7 +371,7 @@ export class Ledger {
    * Streams the matching full records (for export), reading a batch at a time. When the index is
    * rebuilt meanwhile, the stream carries on over the rebuilt index with the records not yet given.
    */
-  async *records(filter: LedgerFilter = {}, options: Pick<QueryOptions, 'order'> = {}): AsyncGenerator<UsageRecord> {
+  async *records(filter: LedgerFilter = {}, options: Pick<QueryOptions, 'order'> = {}): AsyncGenerator<LedgerRecord> {
     const compiled = compileFilter(filter);
     const pick = (): number[] => {
       const rows = this.rowsMatchingSummary(compiled);
@@ -301,7 +384,7 @@ export class Ledger {
     let restarted = false;
     while (done < rows.length) {
       const batch = rows.slice(done, done + READ_BATCH);
-      let records: UsageRecord[];
+      let records: LedgerRecord[];
       try {
         records = await this.readFull(batch, generation);
       } catch (error) {
@@ -348,7 +431,7 @@ export class Ledger {
     };
   }
 
-  async get(id: string): Promise<UsageRecord | undefined> {
+  async get(id: string): Promise<LedgerRecord | undefined> {
     for (let attempt = 0; ; attempt++) {
       const row = this.table.rowOf(id);
       if (row === undefined) {
@@ -491,7 +574,7 @@ export class Ledger {
    * what changed is tried first (a repair elsewhere moves lines); if that does not explain it, the
    * index is rebuilt and `LedgerChangedError` thrown.
    */
-  private async readFull(rows: readonly number[], generation: number): Promise<UsageRecord[]> {
+  private async readFull(rows: readonly number[], generation: number): Promise<LedgerRecord[]> {
     this.assertGeneration(generation);
     const first = await this.readRows(rows);
     if (Array.isArray(first)) {
@@ -515,7 +598,7 @@ export class Ledger {
   }
 
   /** The records, or the segment whose bytes do not match the index. */
-  private async readRows(rows: readonly number[]): Promise<UsageRecord[] | { segment: string }> {
+  private async readRows(rows: readonly number[]): Promise<LedgerRecord[] | { segment: string }> {
     const bySegment = new Map<number, Array<{ at: number; row: number }>>();
     rows.forEach((row, at) => {
       const segment = this.table.get(row, Col.segment);
@@ -523,7 +606,7 @@ export class Ledger {
       list.push({ at, row });
       bySegment.set(segment, list);
     });
-    const out = new Array<UsageRecord>(rows.length);
+    const out = new Array<LedgerRecord>(rows.length);
     for (const [segment, list] of bySegment) {
       const name = this.segments[segment].name;
       const spans = list.map(({ row }) => ({ byteOffset: this.table.get(row, Col.byteOffset), byteLength: this.table.get(row, Col.byteLength) }));
@@ -541,7 +624,8 @@ export class Ledger {
         if (!record || !this.table.matches(list[i].row, summarize(record))) {
           return { segment: name };
         }
-        out[list[i].at] = record;
+        // A fresh object from the line: it takes the fold of its notes as it is.
+        out[list[i].at] = Object.assign(record, { appliedBlocks: this.appliedBlocks(record) });
       }
     }
     return out;
@@ -668,6 +752,9 @@ export class Ledger {
       for (let row = before; row < this.table.length; row++) {
         this.noteRow(row);
       }
+      for (const note of cached.notes) {
+        this.notes.add(note, segment.index, note.byteOffset, note.byteLength);
+      }
     }
     this.changedSinceSnapshot = 0;
   }
@@ -677,7 +764,7 @@ export class Ledger {
     for (let row = 0; row < this.table.length; row++) {
       rowsBySegment[this.table.get(row, Col.segment)].push(row);
     }
-    const segments: Array<SnapshotSegmentMeta & { rows: number[] }> = [];
+    const segments: Array<SnapshotSegmentMeta & { rows: number[]; notes: SnapshotNote[] }> = [];
     for (const segment of [...this.segments].sort((a, b) => a.name.localeCompare(b.name))) {
       if (segment.damaged > 0 || segment.tornTail > 0) {
         // Read again on the next open, so a writer can move the bad lines (and a reader reports them).
@@ -695,7 +782,7 @@ export class Ledger {
       const at = Col.byteOffset;
       const rows = rowsBySegment[segment.index].sort((a, b) => data[a * STRIDE + at] - data[b * STRIDE + at]);
       const { name, lineNo, duplicates, migrated, newer } = segment;
-      segments.push({ ...known, name, lineNo, duplicates, migrated, newer, rows });
+      segments.push({ ...known, name, lineNo, duplicates, migrated, newer, rows, notes: this.notes.ofSegment(segment.index) });
     }
     await writeSnapshot(path.join(this.dir, SNAPSHOT_FILE), this.table, segments);
     this.changedSinceSnapshot = 0;
@@ -711,6 +798,7 @@ export class Ledger {
   private resetIndex(): Set<string> {
     const known = new Set(this.table.ids);
     this.table = new SummaryTable();
+    this.notes = new NoteIndex();
     this.order = [];
     this.sorted = true;
     this.segments = [];
@@ -778,7 +866,7 @@ export class Ledger {
       damaged += segment.damaged + segment.tornTail;
     }
     const report: LedgerScanReport = {
-      records: this.table.length, duplicates, migrated, newer, damaged,
+      records: this.table.length, duplicates, migrated, newer, notes: this.notes.size, damaged,
       quarantined: counts.quarantined, quarantineFile: this.quarantineFile, segments: counts.segments,
       ...(rebuilt !== undefined ? { rebuilt } : {}),
     };
@@ -796,6 +884,7 @@ export class Ledger {
     }
     if (gone.size > 0) {
       this.dropRows((row) => gone.has(this.table.get(row, Col.segment)), 'segments were deleted');
+      this.dropNotes((note) => !gone.has(note.segment));
     }
   }
 
@@ -805,12 +894,25 @@ export class Ledger {
     this.order = this.order.map((row) => moved[row]).filter((row) => row !== -1);
     this.generation += 1;
     this.changedSinceSnapshot += 1;
+    this.rereadDuplicates();
+    this.emitReset(reason);
+  }
+
+  /** Removes notes (their records' counts follow); as for rows, a copy elsewhere is found by reading again. */
+  private dropNotes(keep: Parameters<NoteIndex['retain']>[0]): void {
+    if (this.notes.retain(keep) > 0) {
+      this.changedSinceSnapshot += 1;
+      this.rereadDuplicates();
+    }
+  }
+
+  /** Segments holding replays of what left the index are read whole again on the next scan. */
+  private rereadDuplicates(): void {
     for (const segment of this.segments) {
       if (segment.duplicates > 0) {
         segment.fingerprint = undefined;
       }
     }
-    this.emitReset(reason);
   }
 
   private async scanSegment(segmentsDir: string, name: string, counts: ScanCounts, mayRepair: boolean): Promise<void> {
@@ -828,11 +930,11 @@ export class Ledger {
     if (check === 'edited') {
       throw new SegmentEditedError(name);
     }
-    let seen: Set<number> | undefined;
+    let seen: Seen | undefined;
     if (check === 'replaced') {
       // New, or rewritten (a repair, here or elsewhere): read it whole. Known ids get their new
-      // position; rows of this segment whose line is gone leave the index afterwards.
-      seen = segment.ino !== 0 || segment.offset > 0 ? new Set() : undefined;
+      // position; rows and notes of this segment whose line is gone leave the index afterwards.
+      seen = segment.ino !== 0 || segment.offset > 0 ? { rows: new Set(), notes: new Set() } : undefined;
       Object.assign(segment, { ino: stat.ino, offset: 0, lineNo: 0, duplicates: 0, migrated: 0, newer: 0, damaged: 0, tornTail: 0, fingerprint: undefined });
     }
     const bad: Array<{ line: SegmentLine; reason: string }> = [];
@@ -858,9 +960,10 @@ export class Ledger {
     if (seen) {
       const index = segment.index;
       const keep = seen;
-      if (this.table.ids.some((_id, row) => this.table.get(row, Col.segment) === index && !keep.has(row))) {
-        this.dropRows((row) => this.table.get(row, Col.segment) === index && !keep.has(row), `lines of segment ${name} are gone`);
+      if (this.table.ids.some((_id, row) => this.table.get(row, Col.segment) === index && !keep.rows.has(row))) {
+        this.dropRows((row) => this.table.get(row, Col.segment) === index && !keep.rows.has(row), `lines of segment ${name} are gone`);
       }
+      this.dropNotes((note) => note.segment !== index || keep.notes.has(note.id));
     }
     const leaveInPlace = (): void => {
       segment.damaged += bad.length - (torn ? 1 : 0);
@@ -899,12 +1002,15 @@ export class Ledger {
   }
 
   /** Indexes one line; returns why it is unreadable, or undefined. */
-  private ingestLine(line: SegmentLine, segment: SegmentState, counts: ScanCounts, seen: Set<number> | undefined): string | undefined {
+  private ingestLine(line: SegmentLine, segment: SegmentState, counts: ScanCounts, seen: Seen | undefined): string | undefined {
     let raw: unknown;
     try {
       raw = JSON.parse(line.text);
     } catch (error) {
       return `invalid JSON: ${(error as Error).message}`;
+    }
+    if (isNoteLine(raw)) {
+      return this.ingestNote(raw, line, segment, seen);
     }
     let record: UsageRecord;
     try {
@@ -928,16 +1034,58 @@ export class Ledger {
         // Kept only for listeners: a cold open of a large ledger must not hold every full record.
         counts.added.push(record);
       }
-      seen?.add(this.table.length - 1);
+      seen?.rows.add(this.table.length - 1);
     } else {
       const row = this.table.rowOf(record.id)!;
       if (this.table.get(row, Col.segment) !== segment.index) {
         segment.duplicates += 1;
       } else {
-        seen?.add(row);
+        seen?.rows.add(row);
       }
     }
     return undefined;
+  }
+
+  /** Indexes one note line (a replay of a known note counts as a duplicate); returns why it is unreadable, or undefined. */
+  private ingestNote(raw: unknown, line: SegmentLine, segment: SegmentState, seen: Seen | undefined): string | undefined {
+    let note: TurnNote;
+    try {
+      note = parseNote(raw);
+    } catch (error) {
+      if (error instanceof NewerSchemaError) {
+        segment.newer += 1;
+        return undefined;
+      }
+      if (error instanceof InvalidRecordError) {
+        return `note: ${error.reason}`;
+      }
+      throw error;
+    }
+    const added = this.notes.add(note, segment.index, line.byteOffset, line.byteLength);
+    if (added === 'duplicate') {
+      segment.duplicates += 1;
+      return undefined;
+    }
+    seen?.notes.add(note.id);
+    if (added === 'added') {
+      this.changedSinceSnapshot += 1;
+    }
+    return undefined;
+  }
+
+  /** The row of a turn's answer: its last `ok` attempt (by `startedAt`), or undefined. */
+  private answerRow(turnId: string): number | undefined {
+    const { turnIds, strings } = this.table;
+    let answer: number | undefined;
+    for (let row = 0; row < this.table.length; row++) {
+      if (turnIds[row] !== turnId || strings[this.table.get(row, Col.status)] !== 'ok') {
+        continue;
+      }
+      if (answer === undefined || this.table.get(row, Col.startedMs) >= this.table.get(answer, Col.startedMs)) {
+        answer = row;
+      }
+    }
+    return answer;
   }
 
   /**
@@ -987,23 +1135,42 @@ function decodeLine(text: string): UsageRecord | undefined {
   }
 }
 
-/** Reads a few lines of a cached segment back and compares them with the snapshot's rows. */
+/**
+ * Reads a few lines of a cached segment back and compares them with the snapshot's rows, and every
+ * note line (notes are few, one per code block applied, and a wrong one would show a wrong count).
+ */
 async function spotCheck(file: string, cached: SnapshotSegment, strings: readonly string[]): Promise<boolean> {
   const count = cached.ids.length;
-  if (count === 0) {
+  const rows = count === 0 ? [] : [...new Set(Array.from({ length: SPOT_CHECKS }, (_unused, i) => Math.round((i * (count - 1)) / (SPOT_CHECKS - 1))))];
+  const notes = cached.notes;
+  if (rows.length === 0 && notes.length === 0) {
     return true;
   }
-  const rows = [...new Set(Array.from({ length: SPOT_CHECKS }, (_unused, i) => Math.round((i * (count - 1)) / (SPOT_CHECKS - 1))))];
-  const spans = rows.map((row) => ({ byteOffset: cached.data[row * STRIDE + Col.byteOffset], byteLength: cached.data[row * STRIDE + Col.byteLength] }));
+  const spans = [
+    ...rows.map((row) => ({ byteOffset: cached.data[row * STRIDE + Col.byteOffset], byteLength: cached.data[row * STRIDE + Col.byteLength] })),
+    ...notes,
+  ];
   try {
     const texts = await readLinesAt(file, spans);
     return rows.every((row, i) => {
       const record = decodeLine(texts[i]);
       return record !== undefined && record.id === cached.ids[row] && record.turnId === cached.turnIds[row]
         && rowMatches(cached.data, row * STRIDE, strings, summarize(record));
+    }) && notes.every((expected, i) => {
+      const note = decodeNote(texts[rows.length + i]);
+      return note !== undefined && note.id === expected.id && note.turnId === expected.turnId
+        && note.recordId === expected.recordId && note.appliedBlock === expected.appliedBlock;
     });
   } catch {
     return false;
+  }
+}
+
+function decodeNote(text: string): TurnNote | undefined {
+  try {
+    return parseNote(JSON.parse(text));
+  } catch {
+    return undefined;
   }
 }
 

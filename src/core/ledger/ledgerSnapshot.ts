@@ -5,13 +5,14 @@
  *
  * - a SHA-256 over its whole content must match (any damaged byte, header or rows, rejects it);
  * - every row must make sense (strings in the table, kinds and statuses known, counts and charges
- *   finite and not negative, lines inside their segment in order);
+ *   finite and not negative, lines inside their segment in order), and so must every note (ids,
+ *   a whole block number, lines inside their segment in order);
  * - `Ledger` then holds each segment it describes against the segment on disk (see
- *   segmentFingerprint.ts) and reads a few of its lines back to compare with the cached rows.
+ *   segmentFingerprint.ts) and reads a few of its lines back to compare with the cached rows and notes.
  * A snapshot that fails any of these is ignored, the index is rebuilt from the segments, and the
  * open reports why (`LedgerScanReport.rebuilt`).
  *
- * Layout: `CMIX`, uint32 LE header length, header JSON (segments, string table, ids, turn ids),
+ * Layout: `CMIX`, uint32 LE header length, header JSON (segments with their notes, string table, ids, turn ids),
  * zero padding to a multiple of 8, the float64 rows of `SummaryTable` grouped by segment, then the
  * 32-byte SHA-256 of everything before it.
  */
@@ -24,7 +25,8 @@ import { OUTCOME_STATUSES, REQUEST_KINDS, SCHEMA_VERSION } from './usageRecord';
 
 export const SNAPSHOT_FILE = 'index.bin';
 const MAGIC = 'CMIX';
-const FORMAT = 2;
+/** 3: segments carry their notes (`[id, turnId, recordId, appliedBlock, byteOffset, byteLength]`). */
+const FORMAT = 3;
 const DIGEST_BYTES = 32;
 
 export interface SnapshotSegmentMeta extends SegmentFingerprint {
@@ -35,7 +37,21 @@ export interface SnapshotSegmentMeta extends SegmentFingerprint {
   readonly newer: number;
 }
 
+/** A note line of a segment, as the index keeps it (see noteIndex.ts). */
+export interface SnapshotNote {
+  readonly id: string;
+  readonly turnId: string;
+  readonly recordId: string;
+  readonly appliedBlock: number;
+  readonly byteOffset: number;
+  readonly byteLength: number;
+}
+
+type NoteTuple = [id: string, turnId: string, recordId: string, appliedBlock: number, byteOffset: number, byteLength: number];
+
 export interface SnapshotSegment extends SnapshotSegmentMeta {
+  /** Its notes, in file order. */
+  readonly notes: SnapshotNote[];
   readonly ids: string[];
   readonly turnIds: string[];
   /** `ids.length` rows of `STRIDE` numbers (string columns index `Snapshot.strings`). */
@@ -55,7 +71,7 @@ interface Header {
   schemaVersion: number;
   stride: number;
   strings: string[];
-  segments: Array<SnapshotSegmentMeta & { count: number }>;
+  segments: Array<SnapshotSegmentMeta & { count: number; notes: NoteTuple[] }>;
   ids: string[];
   turnIds: string[];
 }
@@ -63,7 +79,7 @@ interface Header {
 const paddingAfter = (headerLength: number): number => (8 - ((8 + headerLength) % 8)) % 8;
 
 /** Writes the rows of `table` listed per segment, each segment's rows in file order. */
-export async function writeSnapshot(file: string, table: SummaryTable, segments: ReadonlyArray<SnapshotSegmentMeta & { rows: readonly number[] }>): Promise<void> {
+export async function writeSnapshot(file: string, table: SummaryTable, segments: ReadonlyArray<SnapshotSegmentMeta & { rows: readonly number[]; notes: readonly SnapshotNote[] }>): Promise<void> {
   const rowCount = segments.reduce((sum, segment) => sum + segment.rows.length, 0);
   const data = new Float64Array(rowCount * STRIDE);
   const ids: string[] = [];
@@ -79,7 +95,10 @@ export async function writeSnapshot(file: string, table: SummaryTable, segments:
   }
   const header: Header = {
     format: FORMAT, schemaVersion: SCHEMA_VERSION, stride: STRIDE, strings: table.strings,
-    segments: segments.map(({ rows, ...segment }) => ({ ...segment, count: rows.length })),
+    segments: segments.map(({ rows, notes, ...segment }) => ({
+      ...segment, count: rows.length,
+      notes: notes.map((note): NoteTuple => [note.id, note.turnId, note.recordId, note.appliedBlock, note.byteOffset, note.byteLength]),
+    })),
     ids, turnIds,
   };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
@@ -135,14 +154,15 @@ function decode(bytes: Buffer): SnapshotRead {
   }
   // Copy into an aligned buffer (the file buffer's offset need not be a multiple of 8).
   const data = new Float64Array(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + end));
-  const invalid = invalidRow(header, data);
+  const invalid = invalidRow(header, data) ?? invalidNote(header);
   if (invalid !== undefined) {
     return { problem: `is damaged (${invalid})` };
   }
   let row = 0;
-  const segments = header.segments.map(({ count, ...meta }) => {
+  const segments = header.segments.map(({ count, notes, ...meta }) => {
     const segment: SnapshotSegment = {
       ...meta,
+      notes: notes.map(([id, turnId, recordId, appliedBlock, byteOffset, byteLength]) => ({ id, turnId, recordId, appliedBlock, byteOffset, byteLength })),
       ids: header.ids.slice(row, row + count),
       turnIds: header.turnIds.slice(row, row + count),
       data: data.subarray(row * STRIDE, (row + count) * STRIDE),
@@ -154,6 +174,7 @@ function decode(bytes: Buffer): SnapshotRead {
 }
 
 const isCount = (value: number): boolean => value >= 0 && value <= Number.MAX_SAFE_INTEGER && Math.floor(value) === value;
+const isId = (value: unknown): boolean => typeof value === 'string' && value.length > 0 && value.length <= 128;
 /** A charge or estimate: NaN (unknown) or a finite number >= 0. */
 const isAmount = (value: number): boolean => value !== value || (value >= 0 && value < Infinity);
 
@@ -207,6 +228,30 @@ function invalidRow(header: Header, data: Float64Array): string | undefined {
       // Rows of a segment are written in file order; each line ends with a newline inside the indexed size.
       if (!(isCount(offset) && isCount(length) && length > 0 && offset > lineEnd && offset + length < segment.size)) {
         return `row ${row} of ${segment.name}: line position outside its segment`;
+      }
+      lineEnd = offset + length;
+    }
+  }
+  return undefined;
+}
+
+/** Why a note of the snapshot cannot be a note line of its segment, or undefined when every one can. */
+function invalidNote(header: Header): string | undefined {
+  for (const segment of header.segments) {
+    if (!Array.isArray(segment.notes)) {
+      return `notes of ${segment.name} missing`;
+    }
+    let lineEnd = -1;
+    for (const [i, note] of segment.notes.entries()) {
+      if (!Array.isArray(note) || note.length !== 6) {
+        return `note ${i} of ${segment.name}: not a note`;
+      }
+      const [id, turnId, recordId, appliedBlock, offset, length] = note;
+      if (!isId(id) || !isId(turnId) || !isId(recordId) || typeof appliedBlock !== 'number' || !isCount(appliedBlock)) {
+        return `note ${i} of ${segment.name}: field out of range`;
+      }
+      if (!(typeof offset === 'number' && typeof length === 'number' && isCount(offset) && isCount(length) && length > 0 && offset > lineEnd && offset + length < segment.size)) {
+        return `note ${i} of ${segment.name}: line position outside its segment`;
       }
       lineEnd = offset + length;
     }

@@ -7,6 +7,7 @@
  * v2 -> v3: `source`, `client` and `threadId` were not kept (null: unknown); the estimate predicted
  * no prompt-cache use (`cacheReadTokens` and `cacheWriteTokens` 0).
  */
+import type * as z from 'zod';
 import { SCHEMA_VERSION, UsageRecord } from './usageRecord';
 
 /** Thrown for a line that cannot become a current record; `reason` is one line, naming the field. */
@@ -19,8 +20,8 @@ export class InvalidRecordError extends Error {
 
 /** Thrown for a record written by a newer version of Credit Meter: left in place, not quarantined. */
 export class NewerSchemaError extends Error {
-  constructor(readonly schemaVersion: number) {
-    super(`schemaVersion ${schemaVersion} is newer than this version understands (${SCHEMA_VERSION})`);
+  constructor(readonly schemaVersion: number, understood: number = SCHEMA_VERSION) {
+    super(`schemaVersion ${schemaVersion} is newer than this version understands (${understood})`);
     this.name = 'NewerSchemaError';
   }
 }
@@ -77,10 +78,15 @@ export function migrateRecord(raw: unknown): UsageRecord {
 
 /** Validates a current-version record; the error names the first failing field. */
 export function parseRecord(value: unknown): UsageRecord {
-  const result = UsageRecord.safeParse(value);
+  return parseLine(UsageRecord, value, '(record)');
+}
+
+/** Validates a ledger line against its schema; `InvalidRecordError` names the first failing field (`whole` when it is the line itself). */
+export function parseLine<T>(schema: z.ZodType<T>, value: unknown, whole: string): T {
+  const result = schema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const where = issue.path.length > 0 ? issue.path.join('.') : '(record)';
+    const where = issue.path.length > 0 ? issue.path.join('.') : whole;
     throw new InvalidRecordError(`${where}: ${issue.message}`);
   }
   return result.data;

@@ -94,6 +94,15 @@ function compile(schema: z.ZodType): Redactor {
 const redactUsageRecord = compile(UsageRecord);
 
 /**
+ * The same walk for another line schema of the ledger (a note): every free-text field of `schema`
+ * through `redactSecrets`, cut to the field's maximum. Fields the value lacks are left as they are.
+ */
+export function schemaRedactor(schema: z.ZodObject): (value: Record<string, unknown>) => Record<string, unknown> {
+  const redact = compile(schema);
+  return (value) => redact(value, []) as Record<string, unknown>;
+}
+
+/**
  * The record with every free-text field redacted, `knownSecrets` (exact values) taken out as well;
  * the same object when there was nothing to redact.
  */

@@ -143,7 +143,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
     this.ready = false;
     view.webview.options = { enableScripts: true, enableCommandUris: WEBVIEW_COMMAND_LINKS, localResourceRoots: webviewResourceRoots(this.extensionUri) };
     view.webview.html = renderWebviewHtml(view.webview, this.extensionUri, {
-      title: 'Compose',
+      title: vscode.l10n.t('Compose'),
       script: 'compose.js',
       styles: ['webview.css', 'compose.css'],
       body: '<main id="compose"></main>',
@@ -269,7 +269,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
       return;
     }
     if (this.running && this.runningThread === thread.id) {
-      throw new UserFacingError(threadText.stillRunning, { title: 'Stop Request', command: 'creditMeter.stopRequest' });
+      throw new UserFacingError(threadText.stillRunning, { title: vscode.l10n.t('Stop Request'), command: 'creditMeter.stopRequest' });
     }
     if (!confirmed) {
       const title = this.threads.list().find((summary) => summary.id === thread.id)?.title ?? thread.title;
@@ -335,7 +335,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
     return result;
   }
 
-  /** Applies code block `block` of a turn's answer to the editor; the thread counts it once applied. */
+  /** Applies code block `block` of a turn's answer to the editor; once applied, the ledger notes it with the turn's request. */
   async applyCode(turnId: string, block: number, mode: ApplyMode): Promise<ApplyResult> {
     const answer = this.answerOf(turnId);
     const code = answer === undefined ? undefined : codeBlocks(parseMarkdown(answer))[block];
@@ -347,7 +347,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
 
   private refuseWhileRunning(): void {
     if (this.running) {
-      throw new UserFacingError('A request is already running in the Compose view: stop it first.', { title: 'Stop Request', command: 'creditMeter.stopRequest' });
+      throw new UserFacingError(vscode.l10n.t('A request is already running in the Compose view: stop it first.'), { title: vscode.l10n.t('Stop Request'), command: 'creditMeter.stopRequest' });
     }
   }
 
@@ -451,7 +451,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
       case 'copy':
         vscode.env.clipboard.writeText(message.text).then(
           () => this.post({ type: 'reply', requestId: message.requestId }),
-          (error: unknown) => this.post({ type: 'reply', requestId: message.requestId, error: `Copy failed: ${String(error)}` }),
+          (error: unknown) => this.post({ type: 'reply', requestId: message.requestId, error: vscode.l10n.t('Copy failed: {0}', String(error)) }),
         );
         break;
       case 'newThread':
@@ -589,7 +589,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
     const missing = draft.conversation?.thread?.turns.filter((turn) => turnInHistory(turn) === 'missing').length ?? 0;
     this.estimate = {
       credits: summary.credits,
-      ...(summary.credits ? {} : { noPriceReason: `No price is known for ${summary.model}: tokens only.` }),
+      ...(summary.credits ? {} : { noPriceReason: vscode.l10n.t('No price is known for {0}: tokens only.', summary.model) }),
       inputTokens: summary.inputTokens,
       output: { p50: Math.round(summary.outputTokens.p50), p90: Math.round(summary.outputTokens.p90) },
       exact: summary.exact,
@@ -659,7 +659,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
   private addActiveFile(): void {
     const editor = vscode.window.activeTextEditor ?? this.lastEditor;
     if (!editor || editor.document.isClosed) {
-      void vscode.window.showInformationMessage('Open a file in the editor first, then attach it.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Open a file in the editor first, then attach it.'));
       return;
     }
     this.draft.addFile(vscode.workspace.asRelativePath(editor.document.uri, false), editor.document.getText());
@@ -672,7 +672,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
       try {
         this.draft.addFile(vscode.workspace.asRelativePath(uri, false), await readWorkspaceFile(uri));
       } catch (error) {
-        void vscode.window.showWarningMessage(`Not attached: ${error instanceof Error ? error.message : String(error)}`);
+        void vscode.window.showWarningMessage(vscode.l10n.t('Not attached: {0}', error instanceof Error ? error.message : String(error)));
       }
     }
     if (files.length > 0) {
@@ -708,12 +708,29 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
 
   private noteApplied(turnId: string, block: number): void {
     const key = `${turnId}#${block}`;
-    const owner = this.threads.findTurn(turnId)?.thread.id;
-    if (this.applied.has(key) || owner === undefined) {
+    if (this.applied.has(key)) {
       return;
     }
     this.applied.add(key);
-    this.threads.noteApplied(owner, turnId).catch((error: unknown) => this.services.log.error('The applied block could not be counted', error));
+    void this.recordApplied(turnId, block);
+  }
+
+  /**
+   * The ledger notes the block with the request its answer came from (the record of the count:
+   * history and exports read it there); the thread counts it too, for this view, only when the
+   * ledger had not noted that block yet, so both say the same after a reload or in another window.
+   */
+  private async recordApplied(turnId: string, block: number): Promise<void> {
+    let fresh = true;
+    try {
+      fresh = (await (await this.services.ledger()).noteApplied({ turnId, appliedBlock: block })) !== undefined;
+    } catch (error) {
+      this.services.log.error('The applied code block could not be recorded in the ledger', error);
+    }
+    const owner = this.threads.findTurn(turnId)?.thread.id;
+    if (fresh && owner !== undefined) {
+      await this.threads.noteApplied(owner, turnId).catch((error: unknown) => this.services.log.error('The applied block could not be counted', error));
+    }
   }
 
   /**
@@ -769,8 +786,8 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
       });
       const estimated = outcome.estimate.summary.credits;
       if (!outcome.result) {
-        const why = outcome.declined === 'window' ? 'it does not fit the model\'s context window' : 'it could exceed your budget';
-        this.setTurn({ turnId, status: 'cancelled', text, estimated, charged: null, chargeSource: null, error: `Not sent: ${why}.` });
+        const error = outcome.declined === 'window' ? vscode.l10n.t("Not sent: it does not fit the model's context window.") : vscode.l10n.t('Not sent: it could exceed your budget.');
+        this.setTurn({ turnId, status: 'cancelled', text, estimated, charged: null, chargeSource: null, error });
         return undefined;
       }
       const result = outcome.result;
@@ -794,7 +811,7 @@ export class ComposeViewProvider extends Disposable implements vscode.WebviewVie
         ...(result.error && result.status !== 'cancelled' ? { error: result.error.message } : {}),
       });
       if (result.status === 'error' || result.status === 'aborted' || result.status === 'timeout') {
-        void this.services.showSendError(result.error ?? new Error(`The request ended: ${result.status}.`));
+        void this.services.showSendError(result.error ?? new Error(vscode.l10n.t('The request ended: {0}.', result.status)));
       }
       this.feedEstimate();
       return result;

@@ -13,13 +13,13 @@ interface FileItem extends vscode.QuickPickItem {
 export async function pickWorkspaceFiles(): Promise<vscode.Uri[]> {
   const uris = await vscode.workspace.findFiles('**/*', undefined, MAX_LISTED_FILES);
   if (uris.length === 0) {
-    void vscode.window.showInformationMessage('No files in this workspace to attach.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No files in this workspace to attach.'));
     return [];
   }
   const items: FileItem[] = uris
     .map((uri) => ({ uri, label: vscode.workspace.asRelativePath(uri, false) }))
     .sort((a, b) => a.label.localeCompare(b.label));
-  const picked = await vscode.window.showQuickPick(items, { canPickMany: true, placeHolder: 'Files to send as context', matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(items, { canPickMany: true, placeHolder: vscode.l10n.t('Files to send as context'), matchOnDescription: true });
   return (picked ?? []).map((item) => item.uri);
 }
 
@@ -28,11 +28,11 @@ export async function readWorkspaceFile(uri: vscode.Uri): Promise<string> {
   const name = vscode.workspace.asRelativePath(uri, false);
   const stat = await vscode.workspace.fs.stat(uri);
   if (stat.size > MAX_ATTACHED_BYTES) {
-    throw new Error(`${name} is larger than ${MAX_ATTACHED_BYTES / 1024 / 1024} MB`);
+    throw new Error(vscode.l10n.t('{0} is larger than {1} MB', name, MAX_ATTACHED_BYTES / 1024 / 1024));
   }
   const bytes = await vscode.workspace.fs.readFile(uri);
   if (bytes.subarray(0, 8000).includes(0)) {
-    throw new Error(`${name} is not a text file`);
+    throw new Error(vscode.l10n.t('{0} is not a text file', name));
   }
   return new TextDecoder('utf-8').decode(bytes);
 }

@@ -27,11 +27,16 @@ export interface ExportUsageHost {
   includePromptsByDefault(): boolean;
 }
 
-const FORMAT_DESCRIPTIONS: Record<ExportFormat, string> = {
-  csv: 'Spreadsheets: one row per request, fixed columns',
-  json: 'One document with a header (filters, totals) and every record',
-  jsonl: 'One record per line, for scripts and log tools',
-};
+function formatDescription(format: ExportFormat): string {
+  switch (format) {
+    case 'csv':
+      return vscode.l10n.t('Spreadsheets: one row per request, fixed columns');
+    case 'json':
+      return vscode.l10n.t('One document with a header (filters, totals) and every record');
+    case 'jsonl':
+      return vscode.l10n.t('One record per line, for scripts and log tools');
+  }
+}
 
 class Cancelled extends Error {}
 
@@ -45,57 +50,57 @@ function orCancel<T>(value: T | undefined): T {
 // Every step keeps its picker open when the focus moves: the focus going back to the history view
 // after one step (the Export button's webview) would otherwise close the next step and cancel the export.
 async function pickFormat(): Promise<ExportFormat> {
-  const picked = await vscode.window.showQuickPick(EXPORT_FORMATS.map((format) => ({ label: format.toUpperCase(), description: FORMAT_DESCRIPTIONS[format], format })), {
-    title: 'Export Usage (1/6): format', placeHolder: 'File format', ignoreFocusOut: true,
+  const picked = await vscode.window.showQuickPick(EXPORT_FORMATS.map((format) => ({ label: format.toUpperCase(), description: formatDescription(format), format })), {
+    title: vscode.l10n.t('Export Usage (1/6): format'), placeHolder: vscode.l10n.t('File format'), ignoreFocusOut: true,
   });
   return orCancel(picked).format;
 }
 
 async function askDay(prompt: string, value: string): Promise<string> {
   return orCancel(await vscode.window.showInputBox({
-    title: 'Export Usage: custom dates', prompt, value, placeHolder: 'YYYY-MM-DD', ignoreFocusOut: true,
-    validateInput: (text) => (IsoDay.safeParse(text.trim()).success ? undefined : 'Enter a real date as YYYY-MM-DD, e.g. 2026-03-01'),
+    title: vscode.l10n.t('Export Usage: custom dates'), prompt, value, placeHolder: vscode.l10n.t({ message: 'YYYY-MM-DD', comment: ['The form of a date the box accepts: year, month, day, in this order, with digits.'] }), ignoreFocusOut: true,
+    validateInput: (text) => (IsoDay.safeParse(text.trim()).success ? undefined : vscode.l10n.t('Enter a real date as YYYY-MM-DD, e.g. 2026-03-01')),
   })).trim();
 }
 
 async function pickRange(): Promise<Pick<ExportUsageOptions, 'range' | 'since' | 'until'>> {
   const picked = orCancel(await vscode.window.showQuickPick(RANGE_PRESETS.map((range) => ({ label: RANGE_LABELS[range], range })), {
-    title: 'Export Usage (2/6): date range', placeHolder: 'Which requests', ignoreFocusOut: true,
+    title: vscode.l10n.t('Export Usage (2/6): date range'), placeHolder: vscode.l10n.t('Which requests'), ignoreFocusOut: true,
   }));
   if (picked.range !== 'custom') {
     return { range: picked.range };
   }
   const today = formatLocalDay(Date.now());
-  const since = await askDay('First day to include', today);
-  let until = await askDay('Last day to include', today);
+  const since = await askDay(vscode.l10n.t('First day to include'), today);
+  let until = await askDay(vscode.l10n.t('Last day to include'), today);
   while (until < since) {
-    void vscode.window.showWarningMessage('The last day is before the first day.');
-    until = await askDay(`Last day to include (on or after ${since})`, since);
+    void vscode.window.showWarningMessage(vscode.l10n.t('The last day is before the first day.'));
+    until = await askDay(vscode.l10n.t('Last day to include (on or after {0})', since), since);
   }
   return { range: 'custom' as RangePreset, since, until };
 }
 
 /** Several choices; none picked means all. */
-async function pickMany(step: string, options: readonly string[], noun: string): Promise<string[]> {
+async function pickMany(options: readonly string[], title: string, placeHolder: string): Promise<string[]> {
   if (options.length === 0) {
     return [];
   }
   const picked = orCancel(await vscode.window.showQuickPick(options.map((label) => ({ label })), {
-    title: `Export Usage (${step}): ${noun}`, placeHolder: `Pick ${noun} to include, or press Enter with none picked for all`, canPickMany: true, ignoreFocusOut: true,
+    title, placeHolder, canPickMany: true, ignoreFocusOut: true,
   }));
   return picked.map((item) => item.label);
 }
 
 async function pickIncludePrompts(byDefault: boolean): Promise<boolean> {
   const items = [
-    { label: 'Leave prompts out', description: 'Counts, costs and context labels only', include: false },
-    { label: 'Include prompts', description: '$(warning) Prompts may contain code or secrets', include: true },
+    { label: vscode.l10n.t('Leave prompts out'), description: vscode.l10n.t('Counts, costs and context labels only'), include: false },
+    { label: vscode.l10n.t('Include prompts'), description: `$(warning) ${vscode.l10n.t('Prompts may contain code or secrets')}`, include: true },
   ];
   if (byDefault) {
     items.reverse();
   }
   const picked = orCancel(await vscode.window.showQuickPick(items, {
-    title: 'Export Usage (6/6): prompts', placeHolder: 'Prompts and system text are stored on this machine only; an export may be shared',
+    title: vscode.l10n.t('Export Usage (6/6): prompts'), placeHolder: vscode.l10n.t('Prompts and system text are stored on this machine only; an export may be shared'),
     ignoreFocusOut: true,
   }));
   return picked.include;
@@ -104,13 +109,13 @@ async function pickIncludePrompts(byDefault: boolean): Promise<boolean> {
 async function pickTarget(format: ExportFormat): Promise<string> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
   const uri = orCancel(await vscode.window.showSaveDialog({
-    title: 'Export Usage',
-    saveLabel: 'Export',
+    title: vscode.l10n.t('Export Usage'),
+    saveLabel: vscode.l10n.t('Export'),
     defaultUri: vscode.Uri.joinPath(folder, defaultFileName(format, Date.now())),
     filters: { [format.toUpperCase()]: [format] },
   }));
   if (uri.scheme !== 'file') {
-    throw new RangeError('Export Usage writes to a local file; choose a folder on this machine.');
+    throw new RangeError(vscode.l10n.t('Export Usage writes to a local file; choose a folder on this machine.'));
   }
   return uri.fsPath;
 }
@@ -122,19 +127,22 @@ async function complete(options: ExportUsageOptions, host: ExportUsageHost, ledg
   }
   const format = options.format ?? await pickFormat();
   const range = options.range !== undefined || options.since !== undefined || options.until !== undefined ? {} : await pickRange();
-  const models = options.models ?? await pickMany('3/6', [...new Set((await ledger.summaries({})).map((summary) => summary.modelRequested))].sort(), 'models');
-  const kinds = (options.kinds ?? await pickMany('4/6', REQUEST_KINDS, 'request kinds')) as ExportUsageOptions['kinds'];
-  const statuses = (options.statuses ?? await pickMany('5/6', OUTCOME_STATUSES, 'statuses')) as ExportUsageOptions['statuses'];
+  const models = options.models ?? await pickMany([...new Set((await ledger.summaries({})).map((summary) => summary.modelRequested))].sort(),
+    vscode.l10n.t('Export Usage (3/6): models'), vscode.l10n.t('Pick models to include, or press Enter with none picked for all'));
+  const kinds = (options.kinds ?? await pickMany(REQUEST_KINDS, vscode.l10n.t('Export Usage (4/6): request kinds'), vscode.l10n.t('Pick request kinds to include, or press Enter with none picked for all'))) as ExportUsageOptions['kinds'];
+  const statuses = (options.statuses ?? await pickMany(OUTCOME_STATUSES, vscode.l10n.t('Export Usage (5/6): statuses'), vscode.l10n.t('Pick statuses to include, or press Enter with none picked for all'))) as ExportUsageOptions['statuses'];
   const includePrompts = options.includePrompts ?? await pickIncludePrompts(host.includePromptsByDefault());
   const targetPath = await pickTarget(format);
   return { ...options, ...range, format, models, kinds, statuses, includePrompts, targetPath };
 }
 
 function offerToOpen(file: string, message: string): void {
-  void vscode.window.showInformationMessage(message, 'Open', 'Reveal').then(async (choice) => {
-    if (choice === 'Open') {
+  const open = vscode.l10n.t('Open');
+  const reveal = vscode.l10n.t('Reveal');
+  void vscode.window.showInformationMessage(message, open, reveal).then(async (choice) => {
+    if (choice === open) {
       await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file));
-    } else if (choice === 'Reveal') {
+    } else if (choice === reveal) {
       await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(file));
     }
   });
@@ -168,7 +176,7 @@ export async function exportUsage(host: ExportUsageHost, rawOptions?: unknown): 
   const filter = ledgerFilterOf(request, Date.now());
   const file = request.targetPath;
   try {
-    const written = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting usage to ${path.basename(file)}`, cancellable: true }, async (progress, token) => {
+    const written = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Exporting usage to {0}', path.basename(file)), cancellable: true }, async (progress, token) => {
       const abort = new AbortController();
       const subscription = token.onCancellationRequested(() => abort.abort());
       try {
@@ -177,7 +185,7 @@ export async function exportUsage(host: ExportUsageHost, rawOptions?: unknown): 
           format: request.format, filter, includePrompts: request.includePrompts, targetPath: file, signal: abort.signal,
           onProgress: (rows, total) => {
             const percent = total > 0 ? (rows / total) * 100 : 0;
-            progress.report({ increment: percent - reported, message: `${rows.toLocaleString()} of ${total.toLocaleString()} requests` });
+            progress.report({ increment: percent - reported, message: vscode.l10n.t('{0} of {1} requests', rows.toLocaleString(), total.toLocaleString()) });
             reported = percent;
           },
         });
@@ -193,16 +201,16 @@ export async function exportUsage(host: ExportUsageHost, rawOptions?: unknown): 
     if (left > 0) {
       host.log.warn(`Export left out ${damaged} damaged ledger line(s), ${newerSchema} record(s) of a newer Credit Meter and ${quarantined} quarantined line(s)`);
     }
-    offerToOpen(file, `Exported ${written.rows.toLocaleString()} requests (${credits} credits) to ${path.basename(file)}.`
-      + (left > 0 ? ` ${left.toLocaleString()} ledger line(s) could not be included (see the log).` : ''));
+    const exported = vscode.l10n.t('Exported {0} requests ({1} credits) to {2}.', written.rows.toLocaleString(), credits, path.basename(file));
+    offerToOpen(file, left > 0 ? `${exported} ${vscode.l10n.t('{0} ledger line(s) could not be included (see the log).', left.toLocaleString())}` : exported);
     return { rows: written.rows, totalCredits: written.totalCredits, path: file };
   } catch (error) {
     if (error instanceof EmptyExportError) {
-      void vscode.window.showInformationMessage('No usage matches these filters: nothing was exported.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('No usage matches these filters: nothing was exported.'));
       return { rows: 0, totalCredits: 0 };
     }
     if ((error as Error | undefined)?.name === 'AbortError') {
-      void vscode.window.showInformationMessage('Export cancelled: no file was written.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Export cancelled: no file was written.'));
       return undefined;
     }
     const message = describeWriteError(error, file);

@@ -5,7 +5,7 @@
  * saying plainly that a subscription login switches to API billing.
  */
 import * as vscode from 'vscode';
-import { ASSISTANTS, type AssistantId, type AssistantSetup, SUBSCRIPTION_WARNING, TERMINAL_ASSISTANTS, assistantSetup, terminalVariables } from '../../gateway/assistants';
+import { ASSISTANTS, type AssistantId, type AssistantSetup, TERMINAL_ASSISTANTS, subscriptionWarning, assistantSetup, terminalVariables } from '../../gateway/assistants';
 import type { GatewayProvider } from '../../gateway';
 import type { Services } from '../services';
 import { type GatewayHost, gatewayProviders } from './gatewayHost';
@@ -40,8 +40,8 @@ async function pickProvider(providers: readonly GatewayProvider[], assistant: st
     return providers[0];
   }
   const picked = await vscode.window.showQuickPick(
-    providers.map((provider) => ({ label: provider.id, description: provider.baseUrl, detail: provider.kind === 'anthropic' ? 'Anthropic Messages API' : 'OpenAI-compatible API', provider })),
-    { title: `Connect ${assistant}`, placeHolder: 'Which provider should it reach through the gateway?', ignoreFocusOut: true },
+    providers.map((provider) => ({ label: provider.id, description: provider.baseUrl, detail: provider.kind === 'anthropic' ? vscode.l10n.t('Anthropic Messages API') : vscode.l10n.t('OpenAI-compatible API'), provider })),
+    { title: vscode.l10n.t('Connect {0}', assistant), placeHolder: vscode.l10n.t('Which provider should it reach through the gateway?'), ignoreFocusOut: true },
   );
   return picked?.provider;
 }
@@ -51,15 +51,17 @@ export async function connectAssistant(services: Services, host: GatewayHost, ar
     ? ASSISTANTS.find((candidate) => candidate.id === args.assistant)
     : (await vscode.window.showQuickPick(
       ASSISTANTS.map((assistant) => ({ label: assistant.label, detail: assistant.detail, assistant })),
-      { title: 'Connect an Assistant to the Credit Meter gateway', placeHolder: 'Which assistant?', ignoreFocusOut: true, matchOnDetail: true },
+      { title: vscode.l10n.t('Connect an Assistant to the Credit Meter gateway'), placeHolder: vscode.l10n.t('Which assistant?'), ignoreFocusOut: true, matchOnDetail: true },
     ))?.assistant;
   if (!info) {
     return undefined;
   }
   const usable = gatewayProviders(services).filter((provider) => info.kinds.includes(provider.kind));
   if (usable.length === 0) {
-    const open = 'Open Settings';
-    const picked = await vscode.window.showErrorMessage(`${info.label} needs an ${info.kinds.join(' or ')} provider in creditMeter.providers.`, open);
+    const open = vscode.l10n.t('Open Settings');
+    const picked = await vscode.window.showErrorMessage(info.kinds.length > 1
+      ? vscode.l10n.t('{0} needs an {1} or {2} provider in creditMeter.providers.', info.label, info.kinds[0], info.kinds[1])
+      : vscode.l10n.t('{0} needs an {1} provider in creditMeter.providers.', info.label, info.kinds[0]), open);
     if (picked === open) {
       await vscode.commands.executeCommand('workbench.action.openSettings', 'creditMeter.providers');
     }
@@ -70,7 +72,7 @@ export async function connectAssistant(services: Services, host: GatewayHost, ar
     return undefined;
   }
   if (!(await services.apiKeys.stored(provider.id))) {
-    void vscode.window.showWarningMessage(`No API key is stored for "${provider.id}" yet: the gateway will refuse its requests until one is set.`, 'Set API Key').then((picked) => {
+    void vscode.window.showWarningMessage(vscode.l10n.t('No API key is stored for "{0}" yet: the gateway will refuse its requests until one is set.', provider.id), vscode.l10n.t('Set API Key')).then((picked) => {
       if (picked) {
         void vscode.commands.executeCommand('creditMeter.setApiKey', provider.id);
       }
@@ -82,7 +84,9 @@ export async function connectAssistant(services: Services, host: GatewayHost, ar
   await host.sync();
   const state = host.current;
   if (!state.running || !state.url) {
-    void vscode.window.showErrorMessage(`Credit Meter: the metering gateway is not running${state.error ? `: ${state.error}` : ''}.`);
+    void vscode.window.showErrorMessage(state.error
+      ? vscode.l10n.t('Credit Meter: the metering gateway is not running: {0}.', state.error)
+      : vscode.l10n.t('Credit Meter: the metering gateway is not running.'));
     return undefined;
   }
   const token = await host.token();
@@ -91,8 +95,8 @@ export async function connectAssistant(services: Services, host: GatewayHost, ar
   if (args.show !== false) {
     const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: setup.markdown });
     await vscode.window.showTextDocument(document, { preview: true });
-    const copyToken = 'Copy Token';
-    void vscode.window.showInformationMessage(`Copied ${setup.copyLabel} for ${info.label}. The gateway runs at ${state.url}.`, copyToken).then((picked) => {
+    const copyToken = vscode.l10n.t('Copy Token');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Copied {0} for {1}. The gateway runs at {2}.', setup.copyLabel, info.label, state.url), copyToken).then((picked) => {
       if (picked === copyToken) {
         void vscode.env.clipboard.writeText(token);
       }
@@ -111,10 +115,10 @@ async function offerTerminal(services: Services, assistant: AssistantId, label: 
   }
   let yes = answer === true;
   if (answer === undefined) {
-    const set = 'Set in New Terminals';
+    const set = vscode.l10n.t('Set in New Terminals');
     const picked = await vscode.window.showWarningMessage(
-      `Also route ${label} through the gateway in VS Code's integrated terminal?`,
-      { modal: true, detail: `New terminals get its base URL and the gateway token. ${SUBSCRIPTION_WARNING} You can undo this in the setting creditMeter.gateway.terminalEnvironment.` },
+      vscode.l10n.t("Also route {0} through the gateway in VS Code's integrated terminal?", label),
+      { modal: true, detail: vscode.l10n.t('New terminals get its base URL and the gateway token. {0} You can undo this in the setting creditMeter.gateway.terminalEnvironment.', subscriptionWarning()) },
       set,
     );
     yes = picked === set;
@@ -128,7 +132,7 @@ async function offerTerminal(services: Services, assistant: AssistantId, label: 
 export async function rotateGatewayToken(host: GatewayHost, quiet = false): Promise<string> {
   const token = await host.rotateToken();
   if (!quiet) {
-    void vscode.window.showInformationMessage('Credit Meter: the gateway token was replaced; the old one no longer works. Paste the new one into your assistants (Credit Meter: Connect an Assistant…).');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Credit Meter: the gateway token was replaced; the old one no longer works. Paste the new one into your assistants (Credit Meter: Connect an Assistant…).'));
   }
   return token;
 }

@@ -148,15 +148,15 @@ export class GatewayHost extends Disposable {
     } catch (error) {
       const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
       if (!inUse || fixed || port === 0) {
-        const message = inUse ? `Port ${port} on 127.0.0.1 is in use: pick another in creditMeter.gateway.port.` : `The metering gateway could not start: ${error instanceof Error ? error.message : String(error)}`;
+        const message = inUse ? vscode.l10n.t('Port {0} on 127.0.0.1 is in use: pick another in creditMeter.gateway.port.', port) : vscode.l10n.t('The metering gateway could not start: {0}', error instanceof Error ? error.message : String(error));
         this.setState({ running: false, error: message });
         this.services.log.error(message);
-        void vscode.window.showErrorMessage(`Credit Meter: ${message}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Credit Meter: {0}', message));
         return;
       }
       // The remembered port is taken: a new one, and the assistants need their base URL updated.
       gateway = await Gateway.start({ ...options, port: 0 });
-      void vscode.window.showWarningMessage(`Credit Meter: the gateway's port ${port} is in use, so it now listens on ${gateway.port}. Update your assistants' base URL (Credit Meter: Connect an Assistant…).`);
+      void vscode.window.showWarningMessage(vscode.l10n.t("Credit Meter: the gateway's port {0} is in use, so it now listens on {1}. Update your assistants' base URL (Credit Meter: Connect an Assistant…).", port, gateway.port));
     }
     this.gateway = gateway;
     await this.context.workspaceState.update(PORT_KEY, gateway.port);

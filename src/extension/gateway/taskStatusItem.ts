@@ -24,7 +24,7 @@ export class TaskStatusItem extends Disposable {
   constructor(private readonly host: GatewayHost) {
     super();
     this.item = this._register(vscode.window.createStatusBarItem(TASK_ITEM_ID, vscode.StatusBarAlignment.Right, 99));
-    this.item.name = 'Credit Meter: assistant task';
+    this.item.name = vscode.l10n.t('Credit Meter: assistant task');
     this.item.command = 'creditMeter.showHistory';
     this._register(host.onDidChangeTask(() => this.render()));
     this._register(host.onDidChange(() => this.render()));
@@ -52,7 +52,7 @@ export class TaskStatusItem extends Disposable {
     const markdown = new vscode.MarkdownString(tooltip, true);
     markdown.isTrusted = false;
     this.item.tooltip = markdown;
-    this.item.accessibilityInformation = { label: `Credit Meter: ${taskStatusText(task)}` };
+    this.item.accessibilityInformation = { label: vscode.l10n.t('Credit Meter: {0}', taskStatusText(task)) };
     this.item.show();
   }
 }

@@ -50,7 +50,7 @@ export class TerminalEnvironment extends Disposable {
       this.collection.replace(name, value);
     }
     this.collection.description = Object.keys(variables).length > 0
-      ? new vscode.MarkdownString(`Credit Meter routes ${wanted.map((id) => ASSISTANTS.find((info) => info.id === id)?.label ?? id).join(', ')} through its metering gateway (${Object.keys(variables).join(', ')}).`)
+      ? new vscode.MarkdownString(vscode.l10n.t('Credit Meter routes {0} through its metering gateway ({1}).', wanted.map((id) => ASSISTANTS.find((info) => info.id === id)?.label ?? id).join(', '), Object.keys(variables).join(', ')))
       : undefined;
     this.applied = variables;
   }

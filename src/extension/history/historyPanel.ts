@@ -22,8 +22,8 @@ export interface HistoryHost {
   readonly onDidChangeBudget: vscode.Event<unknown>;
   /** What the sums leave out of the ledger (unreadable, newer-schema and quarantined lines; a rebuilt index), shown in the view's summary. */
   ledgerNotes(): Promise<LedgerNotes>;
-  /** The Compose thread a record belongs to, worded, and the code blocks of its answer applied (from the thread store). */
-  threadOf?(record: UsageRecord): Promise<{ readonly label: string; readonly appliedBlocks: number | null } | undefined>;
+  /** The Compose thread a record belongs to, worded. */
+  threadOf?(record: UsageRecord): Promise<{ readonly label: string } | undefined>;
 }
 
 export interface PanelStats {
@@ -60,7 +60,7 @@ export class HistoryPanel extends Disposable {
       HistoryPanel.current.panel.reveal();
       return HistoryPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(HISTORY_VIEW_TYPE, 'Credit Usage', vscode.ViewColumn.Active, HistoryPanel.options(host));
+    const panel = vscode.window.createWebviewPanel(HISTORY_VIEW_TYPE, vscode.l10n.t('Credit Usage'), vscode.ViewColumn.Active, HistoryPanel.options(host));
     return new HistoryPanel(panel, host);
   }
 
@@ -85,7 +85,7 @@ export class HistoryPanel extends Disposable {
     HistoryPanel.current = this;
     panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'credit-meter.svg');
     panel.webview.html = renderWebviewHtml(panel.webview, host.extensionUri, {
-      title: 'Credit Usage',
+      title: vscode.l10n.t('Credit Usage'),
       script: 'history.js',
       styles: ['vendor/codicon.css', 'vendor/uPlot.min.css', 'webview.css', 'history.css'],
     });
@@ -128,7 +128,7 @@ export class HistoryPanel extends Disposable {
           model = await this.load();
         } catch (error) {
           this.host.log.error('History view: the usage ledger could not be read', error);
-          this.post({ type: 'selection', error: `The usage ledger could not be read: ${error instanceof Error ? error.message : String(error)}. See "Credit Meter: Show Log".` });
+          this.post({ type: 'selection', error: vscode.l10n.t('The usage ledger could not be read: {0}. See "Credit Meter: Show Log".', error instanceof Error ? error.message : String(error)) });
           return;
         }
         this.ready = true;
@@ -150,14 +150,14 @@ export class HistoryPanel extends Disposable {
           const model = await this.load();
           this.post({ type: 'selection', requestId: message.requestId, selection: await model.select(message.filter, Date.now()) });
         } catch (error) {
-          this.post({ type: 'selection', requestId: message.requestId, error: `The filter could not be applied: ${error instanceof Error ? error.message : String(error)}` });
+          this.post({ type: 'selection', requestId: message.requestId, error: vscode.l10n.t('The filter could not be applied: {0}', error instanceof Error ? error.message : String(error)) });
         }
         return;
       }
       case 'getRecord': {
         const model = await this.load();
         if (message.generation !== model.generation) {
-          this.post({ type: 'record', requestId: message.requestId, error: 'The history was reloaded; select the row again.' });
+          this.post({ type: 'record', requestId: message.requestId, error: vscode.l10n.t('The history was reloaded; select the row again.') });
           return;
         }
         const record = await model.record(message.index).catch((error: unknown) => {
@@ -169,8 +169,8 @@ export class HistoryPanel extends Disposable {
           return undefined;
         }) : undefined;
         this.post(record
-          ? { type: 'record', requestId: message.requestId, record, ...(thread ? { thread } : {}) }
-          : { type: 'record', requestId: message.requestId, error: 'This record could not be read from the ledger.' });
+          ? { type: 'record', requestId: message.requestId, record, ...(thread ? { thread } : {}), appliedBlocks: record.appliedBlocks }
+          : { type: 'record', requestId: message.requestId, error: vscode.l10n.t('This record could not be read from the ledger.') });
         return;
       }
       case 'export': {

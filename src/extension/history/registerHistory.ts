@@ -20,9 +20,8 @@ function historyHost(services: Services, threads?: ComposeThreads): HistoryHost 
         return undefined;
       }
       const store = await threads.store();
-      const found = store.findTurn(record.turnId);
       const title = store.list().find((thread) => thread.id === record.threadId)?.title;
-      return { label: threadText.historyLabel(title, record.threadId), appliedBlocks: found?.thread.id === record.threadId ? found.turn.appliedBlocks : null };
+      return { label: threadText.historyLabel(title, record.threadId) };
     },
   };
 }

@@ -15,8 +15,6 @@ import { Disposable } from '../lifecycle';
 import type { TelemetryHeaders } from './telemetryHeaders';
 
 const APPROVED_KEY = 'creditMeter.telemetry.approved';
-const SEND = 'Send';
-const TURN_OFF = 'Turn Off';
 
 export interface TelemetryHostOptions {
   readonly config: Config;
@@ -69,7 +67,7 @@ export class TelemetryHost extends Disposable {
   async showDisclosure(answer?: 'send' | 'turnOff'): Promise<boolean> {
     const wanted = this.wanted();
     if (!wanted) {
-      void vscode.window.showInformationMessage('Credit Meter telemetry has no endpoint: set "creditMeter.telemetry.otlpEndpoint" first.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Credit Meter telemetry has no endpoint: set "creditMeter.telemetry.otlpEndpoint" first.'));
       return false;
     }
     const accepted = answer === undefined ? await this.ask(wanted) : answer === 'send';
@@ -107,8 +105,9 @@ export class TelemetryHost extends Disposable {
   private async ask(wanted: Wanted): Promise<boolean> {
     const ledger = await this.options.ledger();
     const { message, detail } = disclosureText(wanted.subject, ledger.size);
-    const picked = await vscode.window.showWarningMessage(message, { modal: true, detail }, SEND, TURN_OFF);
-    return picked === SEND;
+    const send = vscode.l10n.t('Send');
+    const picked = await vscode.window.showWarningMessage(message, { modal: true, detail }, send, vscode.l10n.t('Turn Off'));
+    return picked === send;
   }
 
   private async apply(force: boolean): Promise<void> {
@@ -182,23 +181,23 @@ export class TelemetryHost extends Disposable {
 export async function setTelemetryHeader(config: Config, headers: TelemetryHeaders, name?: string, value?: string): Promise<boolean> {
   const settings = config.settings.telemetry;
   if (!settings.otlpEndpoint) {
-    void vscode.window.showInformationMessage('Set "creditMeter.telemetry.otlpEndpoint" first: header values are stored for that endpoint only.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Set "creditMeter.telemetry.otlpEndpoint" first: header values are stored for that endpoint only.'));
     return false;
   }
   const origin = new URL(settings.otlpEndpoint).origin;
   const header = name ?? await vscode.window.showInputBox({
-    title: 'Telemetry header name',
-    prompt: `A header sent with every export to ${origin}, e.g. Authorization or x-honeycomb-team.`,
+    title: vscode.l10n.t('Telemetry header name'),
+    prompt: vscode.l10n.t('A header sent with every export to {0}, e.g. Authorization or x-honeycomb-team.', origin),
     value: settings.headers[0] ?? 'Authorization',
     ignoreFocusOut: true,
-    validateInput: (text) => (/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(text.trim()) ? undefined : 'A header name: letters, digits and - only.'),
+    validateInput: (text) => (/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(text.trim()) ? undefined : vscode.l10n.t('A header name: letters, digits and - only.')),
   });
   if (!header?.trim()) {
     return false;
   }
   const secret = value ?? await vscode.window.showInputBox({
-    title: `Value of ${header.trim()}`,
-    prompt: `Stored in VS Code's secret storage and sent only to ${origin}.`,
+    title: vscode.l10n.t('Value of {0}', header.trim()),
+    prompt: vscode.l10n.t("Stored in VS Code's secret storage and sent only to {0}.", origin),
     password: true,
     ignoreFocusOut: true,
   });
@@ -210,7 +209,7 @@ export async function setTelemetryHeader(config: Config, headers: TelemetryHeade
     await config.update('telemetry.headers', [...settings.headers, header.trim()]);
   }
   if (value === undefined) {
-    void vscode.window.showInformationMessage(`Telemetry header ${header.trim()} saved for ${origin}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Telemetry header {0} saved for {1}.', header.trim(), origin));
   }
   return true;
 }

@@ -56,8 +56,8 @@ export class DetailsDrawer {
     this.content.replaceChildren(h('p', { className: 'error', text: message }));
   }
 
-  /** `thread`: the Compose thread the request belongs to, and its answer's code blocks applied (null: unknown). */
-  show(record: UsageRecord, thread?: { readonly label: string; readonly appliedBlocks: number | null }): void {
+  /** `thread`: the Compose thread the request belongs to; `appliedBlocks`: its answer's code blocks applied, from the ledger (null: nobody can know). */
+  show(record: UsageRecord, thread?: { readonly label: string }, appliedBlocks?: number | null): void {
     this.element.hidden = false;
     const served = record.modelServed && record.modelServed !== record.modelRequested ? ` → ${record.modelServed}` : '';
     this.title.textContent = `${record.kind} · ${record.modelRequested}${served}`;
@@ -80,7 +80,7 @@ export class DetailsDrawer {
         ['Provider', `${record.provider}${record.baseUrlHost ? ` (${record.baseUrlHost})` : ''}`],
         ['Region', record.region],
         ['Thread', thread?.label ?? record.threadId ?? undefined],
-        ['Code blocks applied', thread ? thread.appliedBlocks : undefined],
+        ['Code blocks applied', appliedBlocks ?? undefined],
         ['Turn', record.turnId],
         ['Round / attempt', `${record.round + 1} / ${record.attempt + 1}`],
         ['Id', record.id],

@@ -123,7 +123,7 @@ class HistoryView {
         }
         this.pendingRecord = undefined;
         if (message.record) {
-          this.drawer.show(message.record, message.thread);
+          this.drawer.show(message.record, message.thread, message.appliedBlocks);
         } else {
           this.drawer.showError(message.error ?? 'The record could not be read.');
         }

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Frame, Locator, Page } from 'playwright-core';
 import { launchBrowser } from '../../../scripts/harness/browser';
+import { pseudoLocaleInitScript } from '../../../scripts/harness/pseudoLocale';
 import { repoRoot, startVscodeServer, type TrustState, type VscodeServer } from '../../../scripts/harness/vscodeServer';
 import { createWorkspace } from '../../../scripts/harness/workspace';
 import { STATE_TIMEOUT_MS, until, waitFor, WEBVIEW_LOAD_TIMEOUT_MS } from '../../support/waitFor';
@@ -58,6 +59,11 @@ export interface OpenWorkbenchOptions {
   viewport?: { width: number; height: number };
   /** A server of the suite's own (started with other machine settings), instead of the shared one of its trust state; the suite stops it. */
   server?: VscodeServer;
+  /**
+   * The workbench's display language (the pseudo-locale `qps-ploc`), set in the page before the
+   * workbench loads (scripts/harness/pseudoLocale.ts); the suite writes the translations first.
+   */
+  locale?: string;
 }
 
 export class Workbench {
@@ -79,6 +85,9 @@ export class Workbench {
     // Every Playwright wait (locator.waitFor, click, fill) gets the same generous deadline as `until`.
     context.setDefaultTimeout(STATE_TIMEOUT_MS);
     try {
+      if (options.locale) {
+        await context.addInitScript(pseudoLocaleInitScript, options.locale);
+      }
       const page = await context.newPage();
       await page.goto(server.workbenchUrl({ folder: workspace.folder }), { timeout: 60_000 });
       await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });

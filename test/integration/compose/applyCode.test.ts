@@ -1,7 +1,11 @@
 // Code blocks of an answer applied to the editor: Insert at the cursor, Replace the selection, and
 // Apply as diff (a diff editor, then Accept or Discard). Each change is undone by the editor's Undo,
-// and the thread counts the blocks applied (a count, never their text).
+// and the ledger notes the blocks applied with the request the answer came from (a count, never
+// their text), which the thread, the history and exports then show.
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ApplyResult } from '../../../src/extension/compose/applyCode';
 import type { ComposeSnapshot } from '../../../src/extension/compose/composeViewProvider';
@@ -21,6 +25,12 @@ function apply(turnId: string, block: number, mode: 'insert' | 'replace' | 'diff
   return vscode.commands.executeCommand<ApplyResult>('creditMeter.compose.applyBlock', { turnId, block, mode });
 }
 
+/** The code blocks applied the ledger holds for a record (read through the ledger, as history and exports do). */
+async function ledgerApplied(recordId: string): Promise<number | null | undefined> {
+  const ledger = await (await creditMeter()).ledger();
+  return (await ledger.get(recordId))?.appliedBlocks;
+}
+
 function diffTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap((group) => group.tabs)
     .filter((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'credit-meter-proposal');
@@ -29,6 +39,8 @@ function diffTabs(): vscode.Tab[] {
 describe('compose: answers applied to the editor', () => {
   let server: CachingUpstream | undefined;
   let turnId = '';
+  /** The record that holds the answer (the turn's last attempt). */
+  let answerId = '';
   let document: vscode.TextDocument;
 
   before(async function () {
@@ -46,6 +58,9 @@ describe('compose: answers applied to the editor', () => {
     const result = await vscode.commands.executeCommand<TurnResult | undefined>('creditMeter.compose.send');
     assert.equal(result?.status, 'ok', result?.error?.message);
     turnId = (result as TurnResult).turnId;
+    answerId = (result as TurnResult).records.at(-1)?.id ?? '';
+    assert.ok(answerId, 'the answer was recorded');
+    assert.equal(await ledgerApplied(answerId), 0, 'nothing applied yet');
   });
 
   beforeEach(async () => {
@@ -92,6 +107,7 @@ describe('compose: answers applied to the editor', () => {
     assert.equal((await apply(turnId, 0, 'insert')).kind, 'applied');
     assert.equal(document.getText(), 'let value = 1;\nconst limit = 42;\nconsole.log(value);\n', 'after the text of a line, on a line of its own');
     await undo();
+    await until('the ledger to note block 0 with the answer\'s record', async () => (await ledgerApplied(answerId)) === 1);
   });
 
   it('replaces the selection with a block, and Undo brings the selection back', async () => {
@@ -117,6 +133,7 @@ describe('compose: answers applied to the editor', () => {
     assert.equal(await vscode.commands.executeCommand('creditMeter.acceptProposal'), true);
     await until('the change applied', () => document.getText() === 'let value = 1;\nexport { limit };\n');
     await until('the diff to close', () => diffTabs().length === 0);
+    await until('the ledger to note the accepted block too', async () => (await ledgerApplied(answerId)) === 2);
     await undo();
   });
 
@@ -138,6 +155,29 @@ describe('compose: answers applied to the editor', () => {
     assert.equal(turn.appliedBlocks, 2, 'block 0 (inserted, then replaced) and block 1 (accepted); the discarded diff is not counted');
     const view = await snapshot();
     assert.equal(view.conversation?.turns.find((candidate) => candidate.turnId === turnId)?.appliedBlocks, 2);
+    assert.equal(await ledgerApplied(answerId), 2, 'the ledger agrees: block 0 once, block 1 once, the discarded diff not at all');
+  });
+
+  it('exports the count with the request: the applied_blocks column and the appliedBlocks field', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-meter-applied-'));
+    try {
+      const csvPath = path.join(out, 'turn.csv');
+      const csv = await vscode.commands.executeCommand<{ rows: number }>('creditMeter.exportUsage', { task: turnId, format: 'csv', targetPath: csvPath });
+      assert.ok(csv.rows >= 1);
+      const [header, ...lines] = fs.readFileSync(csvPath, 'utf8').trim().split('\r\n');
+      const columns = header.split(',');
+      assert.equal(columns.at(-1), 'applied_blocks', 'the last column');
+      // Ids and the last (numeric) cell never hold a comma.
+      const byId = new Map(lines.map((line) => [line.split(',')[columns.indexOf('id')], line.split(',').at(-1)]));
+      assert.equal(byId.get(answerId), '2');
+
+      const jsonlPath = path.join(out, 'turn.jsonl');
+      await vscode.commands.executeCommand('creditMeter.exportUsage', { task: turnId, format: 'jsonl', targetPath: jsonlPath });
+      const records = fs.readFileSync(jsonlPath, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { id: string; appliedBlocks: number | null });
+      assert.equal(records.find((record) => record.id === answerId)?.appliedBlocks, 2);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('says why when there is no such block', async () => {

@@ -50,10 +50,11 @@ async function runSuitesInElectron(trust: TrustState, selfTest: boolean): Promis
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { trusts, selfTest } = parseLauncherArgs(argv);
+  const { runs, selfTest } = parseLauncherArgs(argv);
   await buildIntegrationSuites();
   let failed = 0;
-  for (const trust of trusts) {
+  // The pseudo-locale run sets the web workbench's display language (scripts/harness/pseudoLocale.ts): server only.
+  for (const { trust } of runs.filter((run) => run.locale === undefined)) {
     if (!(await runSuitesInElectron(trust, selfTest)).ok) {
       failed++;
     }

@@ -24,7 +24,7 @@ export async function run(): Promise<void> {
     throw new Error('CREDIT_METER_RESULTS_FILE is not set: start the integration tests through npm run test:integration.');
   }
   const bundleDir = path.resolve(__dirname, '..');
-  const files = selectSuiteFiles(bundleDir, process.env.CREDIT_METER_INTEGRATION_SELF_TEST === 'fail');
+  const files = selectSuiteFiles(bundleDir, process.env.CREDIT_METER_INTEGRATION_SELF_TEST === 'fail', (process.env.CREDIT_METER_LOCALE ?? '') !== '');
   const results: IntegrationResults = { status: 'started', trust: process.env.CREDIT_METER_TRUST, files: files.map((file) => path.relative(bundleDir, file)), tests: [] };
   writeResults(resultsFile, results);
 

@@ -68,7 +68,8 @@ describe('writeExport', () => {
       makeRecord({ outcome: { status: 'error', errorClass: 'E', errorMessage: 'key=abcdef123456 and Bearer abcdefgh12345678', httpStatus: 401, latencyMs: 0.5, retries: 2 } }),
       makeRecord({ cost: { usd: null, credits: null, chargeSource: 'provider', profileVersion: null }, contexts: [{ kind: 'file', label: '=x.ts:1-2', tokens: 1, bytes: 1 }, { kind: 'selection', label: 'b, c', tokens: 2, bytes: 2 }] }),
     ];
-    for (const record of [...makeRecords(2000, { seed: 26 }), ...odd]) {
+    const applied = [makeRecord({}, 31), makeRecord({}, 32), makeRecord({ source: 'gateway' }, 33)].map((record, i) => ({ ...record, appliedBlocks: [0, 12, null][i] }));
+    for (const record of [...makeRecords(2000, { seed: 26 }), ...odd, ...applied]) {
       for (const includePrompts of [false, true]) {
         assert.equal(csvRow(record, includePrompts), csvRowFromColumns(record, csvColumns(includePrompts)), record.id);
       }
@@ -205,6 +206,46 @@ describe('exportToFile', () => {
     await assert.rejects(exportToFile(file, failing(), { format: 'jsonl' }), /disk went away/);
     assert.equal(fs.readFileSync(file, 'utf8'), 'previous export\n');
     assert.deepEqual(fs.readdirSync(dir), ['usage.jsonl']);
+  });
+
+  it('carries the code blocks applied from the ledger\'s notes: the last fixed CSV column, a field of every JSON and JSONL record', async () => {
+    const records = makeRecords(6, { seed: 27, errorRate: 0, cancelRate: 0 }).map((record, i) => ({ ...record, turnId: `turn-${i}`, source: i === 5 ? 'gateway' as const : 'compose' as const }));
+    const { ledger } = await Ledger.open(path.join(dir, 'ledger'));
+    for (const record of records) {
+      await ledger.append(record);
+    }
+    await ledger.noteApplied({ turnId: 'turn-1', appliedBlock: 0 });
+    await ledger.noteApplied({ turnId: 'turn-1', appliedBlock: 1 });
+    await ledger.noteApplied({ turnId: 'turn-1', appliedBlock: 1 });
+    await ledger.noteApplied({ turnId: 'turn-3', appliedBlock: 4 });
+    const expected = new Map(records.map((record, i) => [record.id, [0, 2, 0, 1, 0, null][i]]));
+
+    for (const includePrompts of [false, true]) {
+      const columns = csvColumns(includePrompts).map((column) => column.name);
+      assert.equal(columns.indexOf('applied_blocks'), CSV_COLUMNS.length - 1, 'appended after every earlier fixed column');
+      assert.deepEqual(columns.slice(CSV_COLUMNS.length), includePrompts ? ['prompt', 'system'] : []);
+      const file = path.join(dir, `usage-${includePrompts}.csv`);
+      const selection = await ledger.select({});
+      await exportToFile(file, selection.records(), { format: 'csv', includePrompts, summary: selection });
+      const rows = parseCsv(fs.readFileSync(file, 'utf8'));
+      assert.equal(rows.length, 6, 'notes are not rows');
+      for (const row of rows) {
+        const want = expected.get(row.id);
+        assert.equal(row.applied_blocks, want === null ? '' : String(want), row.id);
+      }
+    }
+    for (const format of ['json', 'jsonl'] as const) {
+      const file = path.join(dir, `usage.${format}`);
+      const selection = await ledger.select({});
+      await exportToFile(file, selection.records(), { format, summary: selection });
+      const text = fs.readFileSync(file, 'utf8');
+      const exported = format === 'json'
+        ? (JSON.parse(text) as { rowCount: number; records: Array<UsageRecord & { appliedBlocks: number | null }> }).records
+        : text.trim().split('\n').map((line) => JSON.parse(line) as UsageRecord & { appliedBlocks: number | null });
+      assert.equal(exported.length, 6);
+      assert.deepEqual(new Map(exported.map((record) => [record.id, record.appliedBlocks])), expected, format);
+    }
+    await ledger.close();
   });
 
   it('exports a ledger selection whose header totals match its rows', async () => {

@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { ASSISTANTS, type AssistantId, CODEX_TOKEN_VARIABLE, SUBSCRIPTION_WARNING, assistantSetup, terminalVariables } from '../../../src/gateway/assistants';
+import { ASSISTANTS, type AssistantId, CODEX_TOKEN_VARIABLE, assistantSetup, subscriptionWarning, terminalVariables } from '../../../src/gateway/assistants';
 import { resolveRoute } from '../../../src/gateway/routes';
 import type { GatewayProvider } from '../../../src/gateway/types';
 import { type GatewayHarness, startGatewayHarness } from '../../support/gatewayHarness';
@@ -68,7 +68,7 @@ describe('connecting assistants', () => {
     assert.deepEqual(variables, { ANTHROPIC_BASE_URL: `${gatewayUrl}/anthropic`, ANTHROPIC_AUTH_TOKEN: token });
     assert.equal(routeOf(`${variables?.ANTHROPIC_BASE_URL}/v1/messages?beta=true`), 'anthropic messages');
     assert.equal(routeOf(`${variables?.ANTHROPIC_BASE_URL}/v1/messages/count_tokens`), 'anthropic count_tokens');
-    assert.ok(setup.markdown.includes(SUBSCRIPTION_WARNING));
+    assert.ok(setup.markdown.includes(subscriptionWarning()));
     assert.equal(setup.copy, `export ANTHROPIC_BASE_URL="${gatewayUrl}/anthropic"\nexport ANTHROPIC_AUTH_TOKEN="${token}"`);
     assert.throws(() => assistantSetup('claude-code', target('openai')), /cannot use the openai provider/);
   });

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { judgeResults, type IntegrationResults } from '../../integration/runner/results';
+import { parseLauncherArgs } from '../../integration/launch/launcherArgs';
 import { selectSuiteFiles } from '../../integration/runner/selectSuites';
 
 const finished = (tests: IntegrationResults['tests'], failures = tests.filter((t) => t.state === 'failed').length): string =>
@@ -47,18 +48,29 @@ describe('integration launcher: judging the results file', () => {
 });
 
 describe('integration runner: choosing suite files', () => {
-  it('loads every suite but the deliberately failing self-test, which it loads alone on request', () => {
+  it('loads every suite but the deliberately failing self-test and the pseudo-locale suite, each loaded alone on request', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-meter-suites-'));
     try {
-      for (const file of ['suites/a.test.js', 'extension/b.test.js', 'selfTest/fail.test.js', 'runner/index.js', 'suites/a.test.js.map']) {
+      for (const file of ['suites/a.test.js', 'extension/b.test.js', 'selfTest/fail.test.js', 'l10n/pseudo.test.js', 'runner/index.js', 'suites/a.test.js.map']) {
         fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
         fs.writeFileSync(path.join(dir, file), '');
       }
       const relative = (files: string[]) => files.map((file) => path.relative(dir, file));
       assert.deepEqual(relative(selectSuiteFiles(dir, false)), ['extension/b.test.js', 'suites/a.test.js']);
       assert.deepEqual(relative(selectSuiteFiles(dir, true)), ['selfTest/fail.test.js']);
+      assert.deepEqual(relative(selectSuiteFiles(dir, false, true)), ['l10n/pseudo.test.js']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('integration launcher: runs', () => {
+  it('runs trusted, Restricted Mode, then the pseudo-locale by default; each alone on request', () => {
+    assert.deepEqual(parseLauncherArgs([]).runs, [{ trust: 'trusted' }, { trust: 'restricted' }, { trust: 'trusted', locale: 'qps-ploc' }]);
+    assert.deepEqual(parseLauncherArgs(['--trust', 'restricted']).runs, [{ trust: 'restricted' }]);
+    assert.deepEqual(parseLauncherArgs(['--locale', 'qps-ploc']).runs, [{ trust: 'trusted', locale: 'qps-ploc' }]);
+    assert.deepEqual(parseLauncherArgs(['--trust', 'trusted', '--self-test']), { runs: [{ trust: 'trusted' }], selfTest: true });
+    assert.throws(() => parseLauncherArgs(['--locale', 'de']), /--locale must be qps-ploc/);
   });
 });

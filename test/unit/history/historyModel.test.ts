@@ -45,6 +45,16 @@ describe('history model (extension side)', () => {
     assert.equal(await model.record(records.length), undefined);
   });
 
+  it('reads a record with the code blocks its notes say were applied (the details drawer\'s count)', async () => {
+    const sorted = [...records].sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
+    const answered = sorted.findIndex((record) => record.outcome.status === 'ok' && sorted.filter((other) => other.turnId === record.turnId).length === 1);
+    await ledger.noteApplied({ turnId: sorted[answered].turnId, appliedBlock: 0 });
+    await ledger.noteApplied({ turnId: sorted[answered].turnId, appliedBlock: 3 });
+    const { model } = await HistoryModel.load(ledger, 0);
+    assert.equal((await model.record(answered))?.appliedBlocks, 2);
+    assert.equal((await model.record(answered === 0 ? 1 : 0))?.appliedBlocks, 0);
+  });
+
   it('selects exactly what the ledger selects for the same filter, with the ledger totals', async () => {
     const { model } = await HistoryModel.load(ledger, 0);
     const filters: HistoryFilter[] = [

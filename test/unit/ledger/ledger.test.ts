@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Ledger, SEGMENTS_DIR, SNAPSHOT_FILE, type UsageRecord } from '../../../src/core/ledger';
-import { makeRecord, makeRecords, writeLedger } from '../../support/ledgerFixtures';
+import { asRead, makeRecord, makeRecords, writeLedger } from '../../support/ledgerFixtures';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'cm-ledger-'));
@@ -40,7 +40,7 @@ describe('Ledger', () => {
     assert.equal(reopened.report.quarantined, 0);
     const back = await reopened.ledger.query();
     assert.deepEqual(back.map((record) => record.id), [...records].sort((a, b) => a.startedAt.localeCompare(b.startedAt)).map((record) => record.id));
-    assert.deepEqual(back.find((record) => record.id === records[3].id), records[3]);
+    assert.deepEqual(back.find((record) => record.id === records[3].id), asRead(records[3]));
     await reopened.ledger.close();
   });
 
@@ -180,7 +180,7 @@ describe('Ledger', () => {
     assert.equal(report.quarantined, 0);
     const totals = await ledger.totals();
     assert.equal(totals.credits, sumCredits(records));
-    assert.deepEqual(await ledger.get(records[0].id), records[0]);
+    assert.deepEqual(await ledger.get(records[0].id), asRead(records[0]));
     await ledger.close();
   });
 
@@ -197,7 +197,7 @@ describe('Ledger', () => {
     assert.equal(report.migrated, 5);
     assert.equal(report.quarantined, 0);
     assert.equal((await ledger.totals()).credits, sumCredits(records));
-    assert.deepEqual(await ledger.get(records[2].id), records[2]);
+    assert.deepEqual(await ledger.get(records[2].id), asRead(records[2]));
     await ledger.close();
   });
 
@@ -291,7 +291,7 @@ describe('Ledger', () => {
     const all = [...records, extra];
     assert.equal((await ledger.totals({ models: ['gpt-4.1'] })).requests, all.filter((record) => record.modelRequested === 'gpt-4.1').length);
     assert.equal((await ledger.totals()).credits, sumCredits(all));
-    assert.deepEqual(await ledger.get(records[1450].id), records[1450]);
+    assert.deepEqual(await ledger.get(records[1450].id), asRead(records[1450]));
     await ledger.close();
   });
 });

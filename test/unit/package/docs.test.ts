@@ -9,7 +9,9 @@ import * as path from 'node:path';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
-const manifest = JSON.parse(read('package.json')) as {
+const nls = JSON.parse(read('package.nls.json')) as Record<string, string>;
+/** The manifest as VS Code shows it in English: every `%key%` replaced by its package.nls.json text. */
+const manifest = JSON.parse(read('package.json'), (_key, value: unknown) => (typeof value === 'string' && /^%[\w.-]+%$/.test(value) ? nls[value.slice(1, -1)] ?? value : value)) as {
   scripts: Record<string, string>;
   contributes: {
     commands: { command: string; title: string; category: string }[];

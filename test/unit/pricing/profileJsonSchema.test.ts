@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { PROFILE_RANGES, profileOverrideSchema } from '../../../src/core/pricing';
 import {
   MANIFEST_FILE, PROFILE_SCHEMA_FILE, SETTING_ONLY_KEYS, profileJsonSchema, profileSettingDeclaration, profileSettingSchema,
@@ -97,7 +98,9 @@ describe('the creditMeter.creditProfile setting', () => {
   it('keeps its own scope, default and description, and its default is a valid override', () => {
     assert.equal(setting.scope, 'machine-overridable');
     assert.deepEqual(setting.default, {});
-    assert.match(String(setting.markdownDescription), /same schema as profile files/);
+    // The description is localised: package.json names its package.nls.json key.
+    const nls = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.nls.json'), 'utf8')) as Record<string, string>;
+    assert.match(nls[String(setting.markdownDescription).replace(/^%(.*)%$/, '$1')] ?? '', /same schema as profile files/);
     assert.ok(profileOverrideSchema.safeParse(setting.default).success);
   });
 
