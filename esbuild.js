@@ -10,6 +10,9 @@ const watch = process.argv.includes('--watch');
 
 const common = {
   bundle: true,
+  // `__TEST__` is false in the production bundles, so code for tests only (e.g. commands that read a
+  // view's state back) is dropped from what ships.
+  define: { __TEST__: production ? 'false' : 'true' },
   minify: production,
   sourcemap: !production,
   sourcesContent: false,

@@ -6,36 +6,23 @@ import { commandTable, registerCommands } from './commands';
 import { CodeApplier } from './compose/applyCode';
 import { ComposeThreads } from './compose/composeThreads';
 import { registerComposeView } from './compose/registerComposeView';
-import type { GatewayHost } from './gateway/gatewayHost';
 import { registerGateway, type GatewaySurfaces } from './gateway/registerGateway';
-import type { TaskStatusView } from './gateway/taskStatusItem';
 import { registerHistory } from './history/registerHistory';
 import { registerHoverTips } from './hoverTips';
+import { type CreditMeterApiV1, type CreditMeterExports, creditMeterExports } from './api';
 import type { IDisposable } from './lifecycle';
 import { Services } from './services';
-import { StatusBar, type StatusBarView } from './statusBar';
+import { StatusBar } from './statusBar';
 import { TelemetryHeaders } from './telemetry/telemetryHeaders';
 import { TelemetryHost } from './telemetry/telemetryHost';
 import { registerWalkthrough, type WalkthroughProgressView } from './walkthrough';
 
-/** What tests (and other extensions) can reach through `getExtension(...).exports`. */
-export interface CreditMeterApi {
-  readonly services: Services;
-  /** Compose's conversations in this workspace. */
-  readonly threads: ComposeThreads;
-  ledgerDir(): string;
-  statusBar(): StatusBarView;
-  /** The metering gateway's host: its state, token and tasks. */
-  readonly gateway: GatewayHost;
-  /** The status-bar item of the gateway's running task. */
-  gatewayTask(): TaskStatusView;
-  /** Resolves once the tokenizer is warm, the ledger open and the credit profile loaded. */
-  ready(): Promise<void>;
-  /** What the Getting Started walkthrough's context keys were last set to. */
-  walkthrough(): WalkthroughProgressView;
-}
+export type { CreditMeterApiV1, CreditMeterExports } from './api';
 
-export function activate(context: vscode.ExtensionContext): CreditMeterApi {
+/** What deactivation waits for: the gateway stopped (its last records written), then the ledger closed. */
+let shutdown: (() => Promise<void>) | undefined;
+
+export function activate(context: vscode.ExtensionContext): CreditMeterExports {
   const started = performance.now();
   // First, before anything renders: the code that cannot import `vscode` (core, send, views) translates
   // through @vscode/l10n, which reads the same bundle VS Code loaded for this extension's language.
@@ -53,6 +40,11 @@ export function activate(context: vscode.ExtensionContext): CreditMeterApi {
       ledger: services.ledger.bind(services), version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0'),
     }));
     const gateway = registerGateway(context, services);
+    const running = services;
+    shutdown = async () => {
+      await gateway.host.shutdown().catch((error: unknown) => running.log.error('The metering gateway did not stop cleanly', error));
+      await running.closeLedger().catch((error: unknown) => running.log.error('The usage ledger did not close cleanly', error));
+    };
     context.subscriptions.push(...registerCommands(commandTable({ services, compose, threads, applier, telemetry, telemetryHeaders, gateway: gateway.host })));
     registerHoverTips(context, services);
     registerHistory(context, services, threads);
@@ -61,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): CreditMeterApi {
     // Telemetry (off by default) starts once the ledger is open; the SDK loads only when it is on.
     void ready.then(() => telemetry.reconcile());
     services.log.info(`Credit Meter activated in ${(performance.now() - started).toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
-    return exportedApi(services, threads, statusBar, gateway, ready, () => walkthrough.progress);
+    return creditMeterExports(apiV1(context, services, threads, statusBar, gateway, ready, () => walkthrough.progress));
   } catch (error) {
     services?.log.error('Activation failed', error);
     void vscode.window.showErrorMessage(vscode.l10n.t('Credit Meter failed to activate: {0}', error instanceof Error ? error.message : String(error)));
@@ -69,8 +61,11 @@ export function activate(context: vscode.ExtensionContext): CreditMeterApi {
   }
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+/** Waits for the gateway to stop and the ledger to close; everything else is disposed through context.subscriptions. */
+export async function deactivate(): Promise<void> {
+  const stop = shutdown;
+  shutdown = undefined;
+  await stop?.();
 }
 
 function owned<T extends IDisposable>(context: vscode.ExtensionContext, value: T): T {
@@ -95,15 +90,41 @@ function startAfterActivation(services: Services, gateway: GatewaySurfaces): Pro
     });
 }
 
-function exportedApi(services: Services, threads: ComposeThreads, statusBar: StatusBar, gateway: GatewaySurfaces, ready: Promise<void>, walkthrough: () => WalkthroughProgressView): CreditMeterApi {
+function apiV1(
+  context: vscode.ExtensionContext,
+  services: Services,
+  threads: ComposeThreads,
+  statusBar: StatusBar,
+  gateway: GatewaySurfaces,
+  ready: Promise<void>,
+  walkthrough: () => WalkthroughProgressView,
+): CreditMeterApiV1 {
   return {
-    services,
-    threads,
+    version: 1,
+    ready: () => ready,
+    ledger: () => services.ledger(),
     ledgerDir: () => services.ledgerDir,
+    config: services.config,
+    profile: () => services.profile,
+    calibration: () => services.calibration,
+    restoreCalibration: (json) => services.restoreCalibration(json),
+    apiKeys: services.apiKeys,
+    liveEstimate: services.liveEstimate,
+    budgets: services.budgets,
+    requestRunning: () => services.turns.isRunning,
+    send: (draft) => services.send(draft),
+    get confirmKeyOrigin() {
+      return services.confirmKeyOrigin;
+    },
+    set confirmKeyOrigin(confirm) {
+      services.confirmKeyOrigin = confirm;
+    },
+    threads,
     statusBar: () => statusBar.current(),
     gateway: gateway.host,
     gatewayTask: () => gateway.taskItem.current(),
-    ready: () => ready,
     walkthrough,
+    log: services.log,
+    storage: context,
   };
 }

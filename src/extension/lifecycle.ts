@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { disposeAll } from '../core/lifecycle';
 
 /** Anything with a `dispose()`; matches `vscode.Disposable` without importing its runtime class. */
 export interface IDisposable {
@@ -26,13 +27,25 @@ export abstract class Disposable implements IDisposable {
     return value;
   }
 
+  /**
+   * Disposes everything registered, newest first, each one even when an earlier one threw; what
+   * threw goes to `disposeFailed`.
+   */
   dispose(): void {
     if (this._isDisposed) {
       return;
     }
     this._isDisposed = true;
-    for (const disposable of this._disposables.splice(0).reverse()) {
-      disposable.dispose();
+    const errors = disposeAll(this._disposables.splice(0).reverse());
+    if (errors.length > 0) {
+      this.disposeFailed(errors);
+    }
+  }
+
+  /** Reports what threw while disposing; owners with a log override it. */
+  protected disposeFailed(errors: readonly unknown[]): void {
+    for (const error of errors) {
+      console.error('Credit Meter: disposing failed', error);
     }
   }
 }

@@ -42,7 +42,13 @@ export function milestoneOf(record: Pick<UsageRecord, 'source' | 'outcome'>): Wa
   return record.outcome.status === 'ok' ? 'requestSent' : undefined;
 }
 
-type ProgressServices = Pick<Services, 'apiKeys' | 'config' | 'liveEstimate' | 'log'>;
+/** What the progress follows: stored keys, settings, the live estimate; and where it logs. */
+interface ProgressServices {
+  readonly apiKeys: Pick<Services['apiKeys'], 'onDidChange' | 'stored'>;
+  readonly config: Pick<Services['config'], 'onDidChange' | 'settings'>;
+  readonly liveEstimate: Pick<Services['liveEstimate'], 'onDidChange'>;
+  readonly log: Pick<Services['log'], 'warn'>;
+}
 
 /** Sets the walkthrough's context keys from what happens; `progress` is what they were last set to. */
 export class WalkthroughProgress extends Disposable {

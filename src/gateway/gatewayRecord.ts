@@ -3,23 +3,22 @@
  * (`turnId`) and round, the send-time estimate, the usage the provider reported (or an estimate of
  * it when the answer was cut or cancelled), the charge, tool calls, status and latency.
  *
- * The charge follows the same rules as Compose's: credits the service reported in the configured
- * header win, then a USD cost the provider reported (OpenRouter `usage.cost`), else usage × price
- * under the credit profile; an answer that never started costs nothing. Each record is one round, so
- * the profile's per-extra-round surcharge applies to every round after a task's first.
+ * The record itself is built by the core's `attemptRecord`, the same builder as Compose's, so the
+ * charge, redaction, token fields and limits follow one set of rules; this file turns what the
+ * gateway saw (the usage tap, the response headers, the raw-request estimate) into its facts. Each
+ * record is one round, so the profile's per-extra-round surcharge applies to every round after a
+ * task's first.
  */
 import { randomUUID } from 'node:crypto';
 import type { RawRequestEstimate } from '../core/estimate/rawRequest';
-import { recordTokensFromUsage } from '../core/ledger/recordTokens';
-import { redactSecrets as redactKeyLike } from '../core/redact';
-import { type OutcomeStatus, type RecordEstimate, SCHEMA_VERSION, type UsageRecord, hostOf } from '../core/ledger/usageRecord';
-import { type CreditProfile, creditsFor, quoteCredits } from '../core/pricing';
+import { type AttemptFacts, attemptRecord, parseChargedCredits } from '../core/ledger/attemptRecord';
+import type { OutcomeStatus, RecordEstimate, UsageRecord } from '../core/ledger/usageRecord';
+import type { CreditProfile } from '../core/pricing';
 import { loadCounter, tokenizerForModel, type CalibrationTable } from '../core/tokens';
-import { type TokenUsage, ZERO_USAGE } from '../core/usage';
+import type { TokenUsage } from '../core/usage';
 import type { TapResult } from './usageTap';
 import type { GatewayProvider } from './types';
 
-const ERROR_MESSAGE_LIMIT = 1000;
 /** Stored prompt and system text, when the user keeps them: the latest user text and the instructions, cut. */
 const PROMPT_LIMIT = 32 * 1024;
 const SYSTEM_LIMIT = 8 * 1024;
@@ -47,20 +46,6 @@ export interface RecordInput {
   readonly storePrompts: boolean;
   /** Values to scrub from anything stored (the real key, the gateway token). */
   readonly secrets: readonly (string | undefined)[];
-}
-
-function clip(text: string, limit: number): string {
-  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
-}
-
-function scrub(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) {
-      out = out.split(secret).join('[redacted]');
-    }
-  }
-  return redactKeyLike(out);
 }
 
 function header(headers: RecordInput['responseHeaders'], name: string | undefined): string | undefined {
@@ -101,69 +86,54 @@ function estimateRecord(estimate: RawRequestEstimate | undefined): RecordEstimat
     high: credits.high,
     inputTokens: estimate.inputTokens,
     outputTokens: Math.round(estimate.outputTokens.p50),
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
+    cacheReadTokens: estimate.cache?.readTokens ?? 0,
+    cacheWriteTokens: estimate.cache?.writeTokens ?? 0,
+  };
+}
+
+/** What the gateway saw of one request, as the core's record builder takes it. */
+export function gatewayFacts(input: RecordInput): AttemptFacts {
+  const { usage, source } = usageOf(input);
+  const tap = input.tap;
+  const estimate = input.estimate;
+  const headers = input.responseHeaders;
+  return {
+    turnId: input.taskId,
+    round: input.round,
+    attempt: input.attempt,
+    source: 'gateway',
+    client: input.client,
+    threadId: null,
+    provider: input.provider.kind,
+    baseUrl: input.provider.baseUrl,
+    model: input.model,
+    kind: estimate?.kind ?? 'other',
+    startedAt: input.startedAt,
+    firstTokenAt: tap?.firstTokenAt,
+    finishedAt: input.finishedAt,
+    status: input.status,
+    httpStatus: input.httpStatus,
+    errorClass: input.errorClass,
+    errorMessage: input.errorMessage,
+    usage,
+    usageSource: source,
+    modelServed: tap?.modelServed,
+    region: header(headers, input.provider.regionHeader) ?? header(headers, 'x-region') ?? header(headers, 'x-ms-region'),
+    chargedCredits: parseChargedCredits(header(headers, input.provider.creditsHeader ?? input.profile.creditsHeader)),
+    // A cost reported for an answer that never started is not a charge.
+    providerCostUsd: input.accepted ? tap?.providerCostUsd : undefined,
+    tools: { names: tap?.toolNames ?? [], calls: tap?.toolCalls ?? 0, externalCalls: tap?.externalCalls ?? 0 },
+    contexts: [],
+    // The latest user text and the instructions, cut: an agent resends far more than a person reads.
+    texts: input.storePrompts && estimate
+      ? { prompt: estimate.userText, system: estimate.systemText, limits: { prompt: PROMPT_LIMIT, system: SYSTEM_LIMIT } }
+      : undefined,
+    partTokens: { system: estimate?.systemTokens ?? 0, tools: estimate?.toolsTokens ?? 0 },
+    estimate: estimateRecord(estimate),
+    secrets: input.secrets,
   };
 }
 
 export function gatewayRecord(input: RecordInput, id: string = randomUUID()): UsageRecord {
-  const { usage, source } = usageOf(input);
-  const tap = input.tap;
-  const profile = input.profile;
-  const extras = { toolCalls: tap?.toolCalls ?? 0, externalCalls: tap?.externalCalls ?? 0, rounds: input.round > 0 ? 2 : 1 };
-  const creditsHeader = header(input.responseHeaders, input.provider.creditsHeader ?? profile.creditsHeader);
-  let cost: UsageRecord['cost'];
-  if (creditsHeader !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(creditsHeader)) {
-    const credits = Number(creditsHeader);
-    cost = { usd: credits * profile.usdPerCredit, credits, chargeSource: 'provider', profileVersion: String(profile.version) };
-  } else if (input.accepted && tap?.providerCostUsd !== undefined && Number.isFinite(tap.providerCostUsd) && tap.providerCostUsd >= 0) {
-    cost = { usd: tap.providerCostUsd, credits: creditsFor(tap.providerCostUsd, profile, input.model, extras), chargeSource: 'provider', profileVersion: String(profile.version) };
-  } else if (!usage) {
-    cost = { usd: 0, credits: 0, chargeSource: 'computed', profileVersion: String(profile.version) };
-  } else {
-    const quote = quoteCredits(usage, tap?.modelServed ?? input.model, profile, extras, { providerId: input.provider.kind, providerApiUrl: input.provider.baseUrl });
-    cost = { usd: quote.usd ?? null, credits: quote.credits ?? null, chargeSource: 'computed', profileVersion: String(profile.version) };
-  }
-  const estimate = input.estimate;
-  const region = header(input.responseHeaders, input.provider.regionHeader) ?? header(input.responseHeaders, 'x-region') ?? header(input.responseHeaders, 'x-ms-region');
-  const errorMessage = input.errorMessage ? clip(scrub(input.errorMessage, input.secrets), ERROR_MESSAGE_LIMIT) : undefined;
-  const modelServed = tap?.modelServed ? clip(scrub(tap.modelServed, input.secrets), 256) : null;
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    id,
-    turnId: input.taskId,
-    round: input.round,
-    attempt: input.attempt,
-    startedAt: input.startedAt.toISOString(),
-    firstTokenAt: tap?.firstTokenAt ? tap.firstTokenAt.toISOString() : null,
-    finishedAt: input.finishedAt.toISOString(),
-    source: 'gateway',
-    client: clip(input.client, 128),
-    threadId: null,
-    provider: input.provider.kind,
-    baseUrlHost: hostOf(input.provider.baseUrl),
-    modelRequested: clip(input.model, 256),
-    modelServed,
-    kind: estimate?.kind ?? 'other',
-    region: region ? clip(region, 128) : null,
-    tokens: recordTokensFromUsage(usage ?? ZERO_USAGE, usage ? { system: estimate?.systemTokens ?? 0, tools: estimate?.toolsTokens ?? 0 } : {}),
-    usageSource: source,
-    contexts: [],
-    contextTokens: 0,
-    contextBytes: 0,
-    ...(input.storePrompts && estimate
-      ? { prompt: clip(scrub(estimate.userText, input.secrets), PROMPT_LIMIT), system: clip(scrub(estimate.systemText, input.secrets), SYSTEM_LIMIT) }
-      : {}),
-    tools: { names: [...(tap?.toolNames ?? [])], calls: tap?.toolCalls ?? 0, externalCalls: tap?.externalCalls ?? 0 },
-    cost,
-    estimate: estimateRecord(estimate),
-    outcome: {
-      status: input.status,
-      ...(input.errorClass ? { errorClass: input.errorClass.slice(0, 128) } : {}),
-      ...(errorMessage ? { errorMessage } : {}),
-      ...(input.httpStatus !== undefined && input.httpStatus >= 100 && input.httpStatus <= 599 ? { httpStatus: input.httpStatus } : {}),
-      latencyMs: Math.max(0, input.finishedAt.getTime() - input.startedAt.getTime()),
-      retries: input.attempt,
-    },
-  };
+  return attemptRecord(gatewayFacts(input), { profile: input.profile, hints: { providerId: input.provider.kind, providerApiUrl: input.provider.baseUrl } }, id);
 }

@@ -25,13 +25,16 @@ import type { AddressInfo } from 'node:net';
 import * as zlib from 'node:zlib';
 import { budgetBreaches, refusalMessage } from '../core/budget/taskBudget';
 import { RawRequestError, type RawRequestEstimate, RawRequestMemo, estimateRawRequest } from '../core/estimate/rawRequest';
+import type { CacheState } from '../core/cache';
 import type { OutcomeStatus, UsageRecord } from '../core/ledger/usageRecord';
 import { identifyClient, messageFingerprints, type TaskAssignment, TaskTracker, type TaskSnapshot } from '../core/tasks';
+import { isLoopbackUrl } from '../core/loopback';
 import { classifyFailure } from '../providers/errorClassification';
 import { redactSecrets } from '../core/redact';
 import { hostAllowed, tokenDigest, tokenMatches } from './auth';
 import { type Dialect, sendError } from './errors';
 import { gatewayRecord } from './gatewayRecord';
+import { PromptCaches } from './promptCaches';
 import { BodyTooLargeError, MAX_BODY_BYTES, readBody, withIncludeUsage } from './requestBody';
 import { type Route, resolveRoute } from './routes';
 import type { GatewayHost, GatewayOptions, GatewayProvider } from './types';
@@ -59,15 +62,6 @@ function dialectOf(provider: GatewayProvider | undefined): Dialect {
   return provider?.kind === 'anthropic' ? 'anthropic' : 'openai';
 }
 
-function isLoopback(baseUrl: string): boolean {
-  try {
-    const host = new URL(baseUrl).hostname;
-    return host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host === '::1';
-  } catch {
-    return false;
-  }
-}
-
 function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
@@ -78,6 +72,8 @@ interface RequestFacts {
   readonly client: string;
   readonly model: string;
   readonly assignment: TaskAssignment;
+  /** What the provider's prompt cache held for this task when the request left (estimated against later). */
+  readonly cacheState: CacheState | undefined;
 }
 
 /** One request through the gateway, from arrival to its record. */
@@ -93,6 +89,7 @@ export class Gateway {
   private tokenHash: Buffer;
   private readonly host: GatewayHost;
   private readonly memo = new RawRequestMemo();
+  private readonly caches = new PromptCaches();
   private readonly exchanges = new Set<Exchange>();
   private readonly appends = new Set<Promise<void>>();
   private readonly recordListeners = new Set<RecordListener>();
@@ -237,7 +234,7 @@ export class Gateway {
       }
     }
     const key = await this.host.apiKey(route.provider.id);
-    if (!key && !isLoopback(route.provider.baseUrl)) {
+    if (!key && !isLoopbackUrl(route.provider.baseUrl)) {
       sendError(res, dialect, 'no_key', `Credit Meter has no API key for provider "${route.provider.id}". Run "Credit Meter: Set API Key" (or set CREDIT_METER_KEY_${route.provider.id.toUpperCase().replace(/[^A-Z0-9]/g, '_')} for the CLI).`);
       return;
     }
@@ -253,7 +250,8 @@ export class Gateway {
    * JSON object: it is forwarded all the same, and the provider says what is wrong with it), the
    * client, and its task and round.
    */
-  private describe(req: http.IncomingMessage, format: NonNullable<Route['format']>, body: Buffer, startedAt: Date): RequestFacts {
+  private describe(req: http.IncomingMessage, route: Route, body: Buffer, startedAt: Date): RequestFacts {
+    const format = route.format as NonNullable<Route['format']>;
     let parsed: Record<string, unknown> = {};
     try {
       const value = JSON.parse(body.toString('utf8')) as unknown;
@@ -278,7 +276,7 @@ export class Gateway {
       model,
       at: startedAt.getTime(),
     });
-    return { parsed, client: identity.name, model, assignment };
+    return { parsed, client: identity.name, model, assignment, cacheState: this.caches.stateFor(route.provider.id, assignment.taskId) };
   }
 
   /** `models` and `count_tokens`: forwarded as they are, not recorded. */
@@ -319,7 +317,7 @@ export class Gateway {
     const estimateNow = (): RawRequestEstimate | undefined => {
       if (!estimated && facts) {
         estimated = true;
-        estimate = this.estimate(facts.parsed, format, route.provider);
+        estimate = this.estimate(facts, format, route.provider, startedAt);
       }
       return estimate;
     };
@@ -339,7 +337,7 @@ export class Gateway {
     let high = 0;
     if (budget.enforce) {
       // Enforced budgets need the estimate, and the task's spend, before anything leaves.
-      facts = this.describe(req, format, body, startedAt);
+      facts = this.describe(req, route, body, startedAt);
       const sendTime = estimateNow();
       high = sendTime?.cost.kind === 'priced' ? sendTime.cost.credits.high : 0;
       const spend = this.host.spend();
@@ -374,7 +372,7 @@ export class Gateway {
     const done = new Promise<void>((resolve) => { resolveDone = resolve; });
     const upstream = this.send(route, req, outgoing, key);
     // Without enforcement, what the gateway needs to know of the request is worked out once it has left.
-    const known = facts ?? this.describe(req, format, body, startedAt);
+    const known = facts ?? this.describe(req, route, body, startedAt);
     facts = known;
     const reservation = this.tasks.reserve(known.assignment.taskId, high);
     this.reserved += high;
@@ -416,6 +414,11 @@ export class Gateway {
         responseHeaders: answer?.headers ?? {},
       });
       this.tasks.settle(known.assignment.taskId, reservation, { credits: record.cost.credits, ...(outcome.tap?.responseId ? { responseId: outcome.tap.responseId } : {}), at: this.now().getTime() });
+      if (outcome.accepted && sendTime?.cacheRequest) {
+        // The provider started a lifetime for what it read and wrote (also when the answer was cut).
+        const observed = record.usageSource === 'provider' ? { cacheReadTokens: record.tokens.cacheRead, cacheWriteTokens: record.tokens.cacheWrite } : undefined;
+        this.caches.record(route.provider.id, known.assignment.taskId, sendTime.cacheRequest, startedAt.getTime(), observed);
+      }
       this.record(record);
       resolveDone();
     };
@@ -597,15 +600,18 @@ export class Gateway {
     return upstream;
   }
 
-  private estimate(body: Record<string, unknown>, format: NonNullable<Route['format']>, provider: GatewayProvider): RawRequestEstimate | undefined {
+  /** The send-time estimate: priced with the prompt cache as it stood when the request left. */
+  private estimate(facts: RequestFacts, format: NonNullable<Route['format']>, provider: GatewayProvider, startedAt: Date): RawRequestEstimate | undefined {
     try {
-      return estimateRawRequest(body, {
+      const calibration = this.host.calibration?.();
+      return estimateRawRequest(facts.parsed, {
         format,
         profile: this.host.profile(),
         history: this.host.history?.() ?? [],
         providerHints: { providerId: provider.kind, providerApiUrl: provider.baseUrl },
         memo: this.memo,
-        ...(this.host.calibration ? { calibration: this.host.calibration() } : {}),
+        ...(calibration ? { calibration } : {}),
+        cache: { state: facts.cacheState, at: startedAt.getTime(), counting: this.caches.counting(facts.model, calibration) },
       });
     } catch (error) {
       if (!(error instanceof RawRequestError)) {

@@ -2,6 +2,7 @@ import type { TokenUsage } from '../core/usage';
 import { classifyFailure, parseErrorBody, type FailureContext } from './errorClassification';
 import { openHttpStream, TransportFailure, type HttpStreamResponse } from './httpStream';
 import { redactSecrets } from '../core/redact';
+import { parseChargedCredits } from '../core/ledger/attemptRecord';
 import { cancelledError, ProviderError } from './providerError';
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, systemClock, type Clock, type RetryOptions } from './retryPolicy';
 import { SseLimitError, SseParser } from './sseParser';
@@ -399,7 +400,7 @@ export class HttpChatProvider implements ChatProvider {
     }
     const creditsHeader = this.options.chargedCreditsHeader;
     const creditsText = creditsHeader ? draft.headers[creditsHeader.toLowerCase()] : undefined;
-    const chargedCredits = creditsText !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(creditsText) ? Number(creditsText) : undefined;
+    const chargedCredits = parseChargedCredits(creditsText);
     const providerCostUsd = draft.accepted ? reader.providerCostUsd : undefined;
     const scrub = (value: string | undefined): string | undefined =>
       value === undefined ? undefined : redactSecrets(value, [this.options.apiKey]);

@@ -6,11 +6,11 @@
 import * as l10n from '@vscode/l10n';
 import { randomUUID } from 'node:crypto';
 import { sentRequest } from '../core/estimate/sentRequest';
+import { type AttemptFacts, type AttemptPricing, attemptRecord } from '../core/ledger/attemptRecord';
 import type { RecordSource, UsageRecord } from '../core/ledger/usageRecord';
 import { ProviderError } from '../providers/providerError';
 import type { AttemptOutcome, AttemptStatus, ChatMessage, ChatProvider, ChatTextBlock } from '../providers/types';
-import { attemptRecord, type TurnIdentity } from './attemptRecord';
-import type { ChargeCalculator, Draft, SendTimeEstimate } from './turnTypes';
+import type { Draft, DraftContext, SendTimeEstimate } from './turnTypes';
 
 /** Where records go: the core `Ledger` fits. */
 export interface TurnLedger {
@@ -61,7 +61,45 @@ export interface TurnResult {
 
 export interface TurnRunnerOptions {
   readonly ledger: TurnLedger;
-  readonly charges: ChargeCalculator;
+  /** The credit profile (and catalogue hints) charges are computed with when an attempt ends. */
+  readonly pricing: () => AttemptPricing;
+}
+
+/** What stays the same for every attempt of a turn. */
+type TurnFacts = Pick<AttemptFacts, 'turnId' | 'round' | 'source' | 'client' | 'threadId' | 'provider' | 'baseUrl' | 'model' | 'kind' | 'contexts' | 'texts' | 'partTokens' | 'estimate'>;
+
+/** The draft's contexts as the record keeps them: labels and sizes, never the text. */
+function contextItems(contexts: readonly DraftContext[], tokens: readonly number[]): AttemptFacts['contexts'] {
+  return contexts.map((context, index) => ({
+    kind: context.kind,
+    label: context.label,
+    tokens: Math.max(0, Math.round(tokens[index] ?? 0)),
+    bytes: Buffer.byteLength(context.text, 'utf8'),
+  }));
+}
+
+/** A provider's attempt as the core's record builder takes it. */
+function attemptFacts(turn: TurnFacts, outcome: AttemptOutcome): AttemptFacts {
+  const error = outcome.error;
+  return {
+    ...turn,
+    attempt: outcome.attempt - 1,
+    startedAt: outcome.startedAt,
+    firstTokenAt: outcome.firstTokenAt,
+    finishedAt: outcome.finishedAt,
+    status: outcome.status,
+    httpStatus: outcome.httpStatus,
+    errorClass: error?.errorClass,
+    // Some messages already quote the provider's own words; they are not stored twice.
+    errorMessage: error ? (error.detail && !error.message.includes(error.detail) ? `${error.message} (${error.detail})` : error.message) : undefined,
+    usage: outcome.usage,
+    usageSource: outcome.usageSource,
+    modelServed: outcome.modelServed,
+    region: outcome.region,
+    chargedCredits: outcome.chargedCredits,
+    providerCostUsd: outcome.providerCostUsd,
+    tools: { names: [], calls: 0, externalCalls: 0 },
+  };
 }
 
 type RunningListener = (running: boolean) => void;
@@ -101,26 +139,27 @@ export class TurnRunner {
     request.signal?.addEventListener('abort', onOuterAbort, { once: true });
     this.setRunning(turnId, controller);
 
-    const turn: TurnIdentity = {
+    const counts = request.estimate.counts;
+    const turn: TurnFacts = {
       turnId,
       round: 0,
       source: request.source ?? 'compose',
+      client: null,
       threadId: request.threadId ?? null,
       provider: request.provider.kind,
       baseUrl: request.baseUrl,
       model: request.model,
       kind: request.draft.kind,
-      prompt: request.draft.prompt,
-      system: request.system,
-      storePrompts: request.storePrompts,
-      contexts: request.draft.contexts,
-      estimate: request.estimate,
+      contexts: contextItems(request.draft.contexts, counts.contextTokens),
+      texts: request.storePrompts ? { prompt: request.draft.prompt, system: request.system } : undefined,
+      partTokens: { system: counts.systemTokens, tools: counts.toolsTokens },
+      estimate: request.estimate.record,
     };
     const records: UsageRecord[] = [];
     const writes: Promise<void>[] = [];
     let ledgerError: Error | undefined;
     const recordAttempt = (outcome: AttemptOutcome): void => {
-      const record = attemptRecord(turn, outcome, this.options.charges);
+      const record = attemptRecord(attemptFacts(turn, outcome), this.options.pricing());
       records.push(record);
       request.onAttempt?.(record);
       writes.push(this.options.ledger.append(record).catch((error: unknown) => {

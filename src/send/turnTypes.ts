@@ -3,7 +3,6 @@
  */
 import type { ContextKind } from '../core/contextKind';
 import type { RecordEstimate, RequestKind } from '../core/ledger/usageRecord';
-import type { TokenUsage } from '../core/usage';
 import type { DraftConversation } from './conversationDraft';
 
 /** One piece of context sent with the prompt. `text` is sent, never stored: the ledger keeps the label and size. */
@@ -43,20 +42,4 @@ export interface SendTimeCounts {
 export interface SendTimeEstimate {
   readonly record: RecordEstimate | null;
   readonly counts: SendTimeCounts;
-}
-
-export interface Charge {
-  readonly usd: number | null;
-  readonly credits: number | null;
-  readonly profileVersion: string | null;
-}
-
-/** Turns usage (or a provider-reported USD cost) into credits under the active credit profile. */
-export interface ChargeCalculator {
-  /** Computed from usage x price x profile. `credits: null` when the model has no known price. */
-  fromUsage(model: string, usage: TokenUsage): Charge;
-  /** A provider-reported USD cost (OpenRouter `usage.cost`) converted to credits. */
-  fromUsd(model: string, usd: number): Charge;
-  /** Credits the service itself reported as charged. */
-  fromCredits(credits: number): Charge;
 }

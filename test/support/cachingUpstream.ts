@@ -93,7 +93,8 @@ function sse(events: readonly [string | undefined, unknown][]): string {
 
 /** The answer cut into a few stream deltas. */
 function deltas(text: string): string[] {
-  const pieces = text.match(/.{1,40}(\s|$)/gs) ?? [text];
+  // Up to 40 characters, ending after a space where there is one; a longer run of non-space is cut. Nothing is lost.
+  const pieces = text.match(/[\s\S]{1,40}(?:\s|$)|[\s\S]{1,40}/g) ?? [text];
   return pieces.filter((piece) => piece !== '');
 }
 

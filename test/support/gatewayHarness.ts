@@ -24,6 +24,10 @@ export interface GatewayHarnessOptions {
   readonly providers?: (upstreamUrl: string) => GatewayProvider[];
   /** A slow ledger (ms added to every append), to show appends are off the streaming path. */
   readonly appendDelayMs?: number;
+  /** An upstream already started (e.g. the caching upstream) instead of a protocol server playing `script`; closed with the harness. */
+  readonly upstream?: ProtocolServer;
+  /** The gateway's clock (send times, cache lifetimes). */
+  readonly now?: () => Date;
 }
 
 export interface GatewayHarness {
@@ -44,7 +48,7 @@ export interface GatewayHarness {
 }
 
 export async function startGatewayHarness(script: ProtocolScript, options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
-  const upstream = await startProtocolServer(script);
+  const upstream = options.upstream ?? await startProtocolServer(script);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cm-gateway-'));
   const { ledger } = await Ledger.open(dir, { writerId: 'gateway-test' });
   const logs: string[] = [];
@@ -72,7 +76,7 @@ export async function startGatewayHarness(script: ProtocolScript, options: Gatew
     },
   };
   const token = newGatewayToken();
-  const gateway = await Gateway.start({ host, token, ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}) });
+  const gateway = await Gateway.start({ host, token, ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}), ...(options.now ? { now: options.now } : {}) });
   return {
     gateway,
     upstream,

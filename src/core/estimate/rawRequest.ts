@@ -37,10 +37,12 @@
  */
 import * as l10n from '@vscode/l10n';
 import { createHash } from 'node:crypto';
-import { DEFAULT_PROFILE, modelPricing } from '../pricing';
+import { type BlockCounting, type CacheRequest, type CacheState, anthropicCacheRequest, openAiCacheRequest } from '../cache';
+import { type CreditProfile, DEFAULT_PROFILE, type ModelPricing, type ProviderHints, modelPricing } from '../pricing';
 import { CalibrationTable, type EncodingName, type ModelTokenizer, type TokenCounter, loadCounter, tokenizerForModel } from '../tokens';
+import { blockCounting, cacheAwareCost } from './cacheCost';
 import { costRange } from './costRange';
-import type { Estimate, EstimateOptions, EstimatePart } from './estimateTypes';
+import type { Estimate, EstimateCache, EstimateCost, EstimateOptions, EstimatePart } from './estimateTypes';
 import { contextWindowFor, longContextThreshold } from './contextWindow';
 import { MESSAGE_FORMATS, messageOverhead } from './messageFormat';
 import { type OutputPrediction, predictOutput } from './outputModel';
@@ -92,6 +94,20 @@ export interface RawRequestOptions extends EstimateOptions {
    * so a growing conversation is tokenized once. Keyed by encoding and text.
    */
   readonly memo?: RawRequestMemo;
+  /**
+   * The prompt cache: what the conversation sent before (`state`, from `recordSend`) and when this
+   * request is sent (`at`, ms). With it, a Messages or Chat Completions body is priced with the cache
+   * split by `cacheAwareCost` (what Compose's estimate calls), and the estimate carries the split in
+   * `cache` and the `cacheRequest` to pass to `recordSend` once the provider has answered.
+   */
+  readonly cache?: RawRequestCacheOptions;
+}
+
+export interface RawRequestCacheOptions {
+  readonly state: CacheState | undefined;
+  readonly at: number;
+  /** How the body's blocks are counted; `blockCounting(model, calibration)` when absent (keep one per model to count a resent history once). */
+  readonly counting?: BlockCounting;
 }
 
 /**
@@ -143,6 +159,8 @@ export interface RawRequestEstimate extends Omit<Estimate, 'format'> {
   readonly userText: string;
   /** The system text (instructions) as sent. */
   readonly systemText: string;
+  /** The body as the cache model sees it, when a cache state was given and the format has an adapter (not Responses). */
+  readonly cacheRequest: CacheRequest | undefined;
 }
 
 type Json = Record<string, unknown>;
@@ -683,6 +701,7 @@ export function estimateRawRequest(request: unknown, options: RawRequestOptions 
       dominant = part;
     }
   }
+  const cached = options.cache ? cachedCost(body, format, parsed.model, inputTokens, outputTokens, options.cache, { profile, pricing, calibration, hints: options.providerHints }) : undefined;
   return {
     model: parsed.model,
     family: tokenizer.family,
@@ -704,11 +723,11 @@ export function estimateRawRequest(request: unknown, options: RawRequestOptions 
     exact: parts.every((part) => part.exact),
     outputTokens,
     dominant,
-    cost: costRange(pricing, profile, parsed.model, inputTokens, outputTokens, 1),
-    // The earlier messages are a `context` part here and priced uncached: the prompt-cache split is
-    // `cacheAwareCost` with the task's cache state, for the gateway to add.
+    // The earlier messages are a `context` part here; with a cache state they are priced as the
+    // provider's prompt cache reads or writes them.
+    cost: cached?.cost ?? costRange(pricing, profile, parsed.model, inputTokens, outputTokens, 1),
     historyTurns: 0,
-    cache: undefined,
+    cache: cached?.cache,
     format,
     formatSource: options.format === undefined ? 'detected' : 'given',
     messages: parsed.messages,
@@ -719,7 +738,34 @@ export function estimateRawRequest(request: unknown, options: RawRequestOptions 
     toolsTokens,
     userText: parsed.userText,
     systemText: parsed.systemText,
+    cacheRequest: cached?.request,
   };
+}
+
+/** The cache-aware price of a Messages or Chat Completions body; undefined for Responses, which has no cache adapter. */
+function cachedCost(
+  body: Json,
+  format: RawRequestFormat,
+  model: string,
+  inputTokens: number,
+  output: OutputPrediction,
+  cache: RawRequestCacheOptions,
+  price: { profile: CreditProfile; pricing: ModelPricing; calibration: CalibrationTable; hints: ProviderHints | undefined },
+): { request: CacheRequest; cost: EstimateCost; cache: EstimateCache } | undefined {
+  if (format === 'responses') {
+    return undefined;
+  }
+  const counting = cache.counting ?? blockCounting(model, price.calibration);
+  const request = format === 'anthropic' ? anthropicCacheRequest(body, counting) : openAiCacheRequest(body, counting);
+  const { cost, cache: split } = cacheAwareCost(cache.state, request, cache.at, {
+    profile: price.profile,
+    ...(price.hints ? { hints: price.hints } : {}),
+    output,
+    rounds: 1,
+    inputTokens,
+    pricing: price.pricing,
+  });
+  return { request, cost, cache: split };
 }
 
 function predict(options: RawRequestOptions, model: string, tokenizer: ModelTokenizer, kind: Estimate['kind'], calibration: CalibrationTable): OutputPrediction {

@@ -73,6 +73,11 @@ export interface LedgerOpenOptions {
    * them in `damaged`, and need no write access (the index snapshot is still saved when it can be).
    */
   readonly repair?: boolean;
+  /**
+   * Told when an `onDidAppend` or `onDidReset` listener throws (the append itself stands: it is on
+   * disk). The extension logs it; `console.error` when absent, so it is never silent.
+   */
+  readonly onListenerError?: (error: unknown, event: 'append' | 'reset') => void;
 }
 
 /** What reading the folder found. Nothing here is fatal. */
@@ -223,6 +228,7 @@ export class Ledger {
   private readonly resetListeners = new Set<ResetListener>();
   private readonly writer: SegmentWriter;
   private readonly repair: boolean;
+  private readonly listenerError: (error: unknown, event: 'append' | 'reset') => void;
   private scanning: Promise<unknown> = Promise.resolve();
   private changedSinceSnapshot = 0;
   /** Bumped whenever row numbers stop meaning what they meant (rebuild, rows dropped). */
@@ -234,6 +240,7 @@ export class Ledger {
   private constructor(readonly dir: string, options: LedgerOpenOptions) {
     this.writer = new SegmentWriter(path.join(dir, SEGMENTS_DIR), options.writerId);
     this.repair = options.repair ?? true;
+    this.listenerError = options.onListenerError ?? ((error, event) => console.error(`Credit Meter: a ledger ${event} listener failed`, error));
   }
 
   /** Opens (creating if needed) the ledger in `dir`, reading (and, unless `repair: false`, repairing) every segment. */
@@ -672,8 +679,9 @@ export class Ledger {
       for (const record of records) {
         try {
           listener(record);
-        } catch {
-          // A failing view must not undo a durable append; the view reports its own errors.
+        } catch (error) {
+          // A failing view must not undo a durable append, nor stop the other listeners.
+          this.reportListenerError(error, 'append');
         }
       }
     }
@@ -683,9 +691,17 @@ export class Ledger {
     for (const listener of [...this.resetListeners]) {
       try {
         listener(reason);
-      } catch {
-        // As for appends: the listener reports its own errors.
+      } catch (error) {
+        this.reportListenerError(error, 'reset');
       }
+    }
+  }
+
+  private reportListenerError(error: unknown, event: 'append' | 'reset'): void {
+    try {
+      this.listenerError(error, event);
+    } catch {
+      // The reporter itself failed: nothing is left to tell.
     }
   }
 

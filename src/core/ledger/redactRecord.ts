@@ -12,7 +12,8 @@ import type * as z from 'zod';
 import { redactSecrets } from '../redact';
 import { UsageRecord } from './usageRecord';
 
-type Redactor = (value: unknown) => unknown;
+/** `secrets`: exact values to take out as well (a request's API key, the gateway's token). */
+type Redactor = (value: unknown, secrets: readonly (string | undefined)[]) => unknown;
 
 const keep: Redactor = (value) => value;
 /** Bound once: called for every text field of every record appended or exported. */
@@ -27,25 +28,25 @@ function compile(schema: z.ZodType): Redactor {
         return keep;
       }
       const max = (schema as z.ZodString).maxLength ?? Infinity;
-      return (value) => {
+      return (value, secrets) => {
         if (typeof value !== 'string') {
           return value;
         }
-        const redacted = redact(value);
+        const redacted = redact(value, secrets);
         return redacted.length > max ? redacted.slice(0, max) : redacted;
       };
     }
     case 'object': {
       const fields = Object.entries((schema as z.ZodObject).shape).map(([key, field]) => [key, compile(field as z.ZodType)] as const)
         .filter(([, redactor]) => redactor !== keep);
-      return (value) => {
+      return (value, secrets) => {
         if (typeof value !== 'object' || value === null) {
           return value;
         }
         let out: Record<string, unknown> | undefined;
         for (const [key, redactor] of fields) {
           const before = (value as Record<string, unknown>)[key];
-          const after = redactor(before);
+          const after = redactor(before, secrets);
           if (after !== before) {
             out ??= { ...(value as Record<string, unknown>) };
             out[key] = after;
@@ -59,13 +60,13 @@ function compile(schema: z.ZodType): Redactor {
       if (element === keep) {
         return keep;
       }
-      return (value) => {
+      return (value, secrets) => {
         if (!Array.isArray(value)) {
           return value;
         }
         let out: unknown[] | undefined;
         value.forEach((item, index) => {
-          const after = element(item);
+          const after = element(item, secrets);
           if (after !== item) {
             out ??= [...value];
             out[index] = after;
@@ -77,7 +78,7 @@ function compile(schema: z.ZodType): Redactor {
     case 'optional':
     case 'nullable': {
       const inner = compile(def.innerType as z.ZodType);
-      return inner === keep ? keep : (value) => (value === null || value === undefined ? value : inner(value));
+      return inner === keep ? keep : (value, secrets) => (value === null || value === undefined ? value : inner(value, secrets));
     }
     case 'number':
     case 'int':
@@ -97,10 +98,14 @@ const redactUsageRecord = compile(UsageRecord);
  * through `redactSecrets`, cut to the field's maximum. Fields the value lacks are left as they are.
  */
 export function schemaRedactor(schema: z.ZodObject): (value: Record<string, unknown>) => Record<string, unknown> {
-  return compile(schema) as (value: Record<string, unknown>) => Record<string, unknown>;
+  const redact = compile(schema);
+  return (value) => redact(value, []) as Record<string, unknown>;
 }
 
-/** The record with every free-text field redacted; the same object when there was nothing to redact. */
-export function redactRecord(record: UsageRecord): UsageRecord {
-  return redactUsageRecord(record) as UsageRecord;
+/**
+ * The record with every free-text field redacted, `knownSecrets` (exact values) taken out as well;
+ * the same object when there was nothing to redact.
+ */
+export function redactRecord(record: UsageRecord, knownSecrets: readonly (string | undefined)[] = []): UsageRecord {
+  return redactUsageRecord(record, knownSecrets) as UsageRecord;
 }

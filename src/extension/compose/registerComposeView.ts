@@ -8,7 +8,7 @@ import type { ComposeThreads } from './composeThreads';
 /**
  * Registers the Compose webview view, plus internal commands (not in the palette): one hands a
  * prompt to the view, one sends the draft as the Send button does, one applies a code block of an
- * answer, one reads the view's state back for tests.
+ * answer, and in development and test builds one that reads the view's state back for tests.
  */
 export function registerComposeView(context: vscode.ExtensionContext, services: Services, threads: ComposeThreads, applier: CodeApplier): ComposeViewProvider {
   const provider = new ComposeViewProvider(context.extensionUri, services, threads, applier);
@@ -18,7 +18,10 @@ export function registerComposeView(context: vscode.ExtensionContext, services: 
     vscode.commands.registerCommand('creditMeter.compose.setPrompt', (prompt: unknown) => provider.setPrompt(typeof prompt === 'string' ? prompt : '')),
     vscode.commands.registerCommand('creditMeter.compose.send', () => provider.sendDraft()),
     vscode.commands.registerCommand('creditMeter.compose.applyBlock', (args: { turnId: string; block: number; mode: ApplyMode }) => provider.applyCode(args.turnId, args.block, args.mode)),
-    vscode.commands.registerCommand('creditMeter.compose.snapshot', () => provider.snapshot()),
   );
+  if (__TEST__) {
+    // For the integration tests only: not registered (and not in the bundle) in a production build.
+    context.subscriptions.push(vscode.commands.registerCommand('creditMeter.compose.snapshot', () => provider.snapshot()));
+  }
   return provider;
 }

@@ -180,8 +180,11 @@ export class GatewayHost extends Disposable {
     this.setState({ running: false });
   }
 
-  private shutdown(): Promise<void> {
-    // Window closing: requests in flight get a second to finish and be recorded.
+  /**
+   * Window closing: requests in flight get a second to finish and be recorded. Deactivation awaits
+   * it (before the ledger closes); disposal starts it when deactivation did not.
+   */
+  shutdown(): Promise<void> {
     const gateway = this.gateway;
     this.gateway = undefined;
     return gateway ? gateway.close(1000) : Promise.resolve();

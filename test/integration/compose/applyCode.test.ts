@@ -27,7 +27,7 @@ function apply(turnId: string, block: number, mode: 'insert' | 'replace' | 'diff
 
 /** The code blocks applied the ledger holds for a record (read through the ledger, as history and exports do). */
 async function ledgerApplied(recordId: string): Promise<number | null | undefined> {
-  const ledger = await (await creditMeter()).services.ledger();
+  const ledger = await (await creditMeter()).ledger();
   return (await ledger.get(recordId))?.appliedBlocks;
 }
 

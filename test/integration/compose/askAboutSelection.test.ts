@@ -94,7 +94,7 @@ describe('compose: Ask About Selection answers in the Compose view', () => {
       return current.turn;
     });
 
-    const [record] = await (await (await creditMeter()).services.ledger()).query({ turnId: result.turnId });
+    const [record] = await (await (await creditMeter()).ledger()).query({ turnId: result.turnId });
     assert.equal(record.cost.credits, view.charged, 'the view shows what the ledger recorded');
   });
 

@@ -14,6 +14,10 @@ interface StatusBarApi {
   statusBar(): { readonly mode: string; readonly text: string };
 }
 
+function statusBarApi(extension: vscode.Extension<unknown>): StatusBarApi {
+  return (extension.exports as { getApi(version: 1): StatusBarApi }).getApi(1);
+}
+
 async function snapshot(): Promise<ComposeSnapshot> {
   return vscode.commands.executeCommand<ComposeSnapshot>('creditMeter.compose.snapshot');
 }
@@ -24,7 +28,7 @@ describe('compose view', () => {
     await vscode.commands.executeCommand('creditMeter.compose.setPrompt', '');
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
     const extension = await activeExtension();
-    await waitFor('the draft to be cleared', () => (extension.exports as StatusBarApi).statusBar(), (view) => view.mode !== 'draft');
+    await waitFor('the draft to be cleared', () => statusBarApi(extension).statusBar(), (view) => view.mode !== 'draft');
   });
 
   it('resolves and its webview reports ready when opened', async () => {
@@ -35,7 +39,7 @@ describe('compose view', () => {
 
   it('feeds the live estimate and the status bar from its prompt', async () => {
     const extension = await activeExtension();
-    const api = extension.exports as StatusBarApi;
+    const api = statusBarApi(extension);
     await vscode.commands.executeCommand('creditMeter.compose.setPrompt', 'Explain what `reduce` does in this file, briefly.');
     const state = await waitFor('an estimate of the prompt', snapshot, (value) => value.prompt.startsWith('Explain') && (value.estimate?.inputTokens ?? 0) > 0);
     await waitFor('the status bar to show the draft', () => api.statusBar(), (view) => view.mode === 'draft' && /≈ [\d.]+ cr/.test(view.text));

@@ -67,7 +67,7 @@ describe('compose: a three-message thread against a caching server', () => {
   before(async function () {
     this.timeout(60_000);
     const api = await creditMeter();
-    calibration = api.services.calibration.toJSON();
+    calibration = api.calibration().toJSON();
     server = await startCachingUpstream({ answer: () => nextAnswer });
     await setUserSetting(api, 'providers', [
       { id: 'cache-anthropic', kind: 'anthropic', baseUrl: server.url, models: ['claude-sonnet-4-5'] },
@@ -86,8 +86,7 @@ describe('compose: a three-message thread against a caching server', () => {
     // tokenizer; later suites compare the extension's counts with the CLI's, which starts from the
     // priors. Put back what was learned before this suite (the table and its saved copy).
     if (calibration) {
-      (api.services as unknown as { calibrationTable: CalibrationTable }).calibrationTable = CalibrationTable.fromJSON(calibration);
-      await api.services.context.globalState.update('creditMeter.calibration', calibration);
+      await api.restoreCalibration(calibration);
     }
     await setUserSetting(api, 'providers', undefined);
     await setUserSetting(api, 'defaultModel', undefined);
@@ -118,7 +117,7 @@ describe('compose: a three-message thread against a caching server', () => {
         }
         await vscode.commands.executeCommand('creditMeter.compose.setPrompt', prompt);
         const shown = await until('the live estimate of the message', () => {
-          const live = api.services.liveEstimate.state;
+          const live = api.liveEstimate.state;
           return live?.draft.prompt === prompt && live.estimate.estimate.historyTurns === index && live.estimate.estimate.cache !== undefined && live.estimate.estimate;
         }, 30_000);
         await until('the view to show it', async () => (await snapshot()).estimate?.cache !== undefined);
@@ -134,7 +133,7 @@ describe('compose: a three-message thread against a caching server', () => {
       const state = await snapshot();
       const threadId = state.threads.activeId;
       assert.ok(threadId, 'the first message started a thread, the follow-ups continued it');
-      const ledger = await api.services.ledger();
+      const ledger = await api.ledger();
       const records = (await Promise.all(results.map((result) => ledger.query({ turnId: result.turnId })))).map((found) => {
         assert.equal(found.length, 1, 'one attempt per message');
         return found[0];
@@ -151,7 +150,7 @@ describe('compose: a three-message thread against a caching server', () => {
       assert.deepEqual(thread?.turns.map((turn) => turn.charge?.credits), records.map((record) => record.cost.credits));
       assert.ok(thread?.cache && thread.cache.entries.length > 0, 'the thread keeps what the provider caches');
       // Kept per workspace, beside the ledger, one file per thread: a reload reads it back.
-      assert.equal(path.dirname(api.threads.dir), path.dirname(api.services.ledgerDir));
+      assert.equal(path.dirname(api.threads.dir), path.dirname(api.ledgerDir()));
       const onDisk = JSON.parse(fs.readFileSync(path.join(api.threads.dir, `${threadId}.json`), 'utf8')) as { turns: { turnId: string }[] };
       assert.deepEqual(onDisk.turns.map((turn) => turn.turnId), results.map((result) => result.turnId));
       const item = state.threads.items.find((candidate) => candidate.id === threadId);
@@ -161,7 +160,7 @@ describe('compose: a three-message thread against a caching server', () => {
       for (const [index, record] of records.entries()) {
         const estimate = record.estimate;
         assert.ok(estimate && record.cost.usd !== null);
-        const predicted = estimateUsd(record, api.services.profile);
+        const predicted = estimateUsd(record, api.profile());
         const error = (predicted - record.cost.usd) / record.cost.usd;
         lines.push(`      ${dialect} message ${index + 1}: estimated read/write/fresh ${estimate.cacheReadTokens}/${estimate.cacheWriteTokens}/${estimate.inputTokens - estimate.cacheReadTokens - estimate.cacheWriteTokens}, `
           + `reported ${record.tokens.cacheRead}/${record.tokens.cacheWrite}/${record.tokens.input}; estimate $${predicted.toFixed(5)} vs charge $${record.cost.usd.toFixed(5)}: ${(error * 100).toFixed(1)} %`);
@@ -216,7 +215,7 @@ describe('compose: a three-message thread against a caching server', () => {
     assert.equal(created?.title, `Summary: ${api.threads.list().find((thread) => thread.id === oldId)?.title}`);
     assert.deepEqual(created?.turns.map((turn) => [turn.prompt, turn.answer]), [[summaryText.prompt, nextAnswer]]);
     assert.equal(api.threads.get(oldId)?.turns.length, 1, 'the old thread stays as it was');
-    const [record] = await (await api.services.ledger()).query({ turnId: (summary as TurnResult).turnId });
+    const [record] = await (await api.ledger()).query({ turnId: (summary as TurnResult).turnId });
     assert.equal(record.threadId, newId, 'the summary request is the new thread\'s first');
     assert.ok(record.tokens.cacheRead > 0, 'the old thread\'s history was read from the cache');
     const sent = server?.requests[requestsBefore]?.json as { messages: unknown[] };
@@ -224,7 +223,7 @@ describe('compose: a three-message thread against a caching server', () => {
 
     nextAnswer = 'ok';
     await vscode.commands.executeCommand('creditMeter.compose.setPrompt', 'Go on from there.');
-    await until('the estimate of the follow-up', () => api.services.liveEstimate.state?.draft.prompt === 'Go on from there.' && api.services.liveEstimate.state.estimate.estimate.historyTurns === 1);
+    await until('the estimate of the follow-up', () => api.liveEstimate.state?.draft.prompt === 'Go on from there.' && api.liveEstimate.state.estimate.estimate.historyTurns === 1);
     const next = await vscode.commands.executeCommand<TurnResult | undefined>('creditMeter.compose.send');
     assert.equal(next?.status, 'ok', next?.error?.message);
     const followUp = JSON.stringify(server?.requests.at(-1)?.json);
@@ -246,7 +245,7 @@ describe('compose: a three-message thread against a caching server', () => {
       const first = await vscode.commands.executeCommand<TurnResult | undefined>('creditMeter.compose.send');
       assert.equal(first?.status, 'ok', first?.error?.message);
       await vscode.commands.executeCommand('creditMeter.compose.setPrompt', 'And how do I fix it?');
-      await until('the follow-up estimate', () => api.services.liveEstimate.state?.draft.prompt === 'And how do I fix it?' && api.services.liveEstimate.state.estimate.estimate.historyTurns === 1);
+      await until('the follow-up estimate', () => api.liveEstimate.state?.draft.prompt === 'And how do I fix it?' && api.liveEstimate.state.estimate.estimate.historyTurns === 1);
       const second = await vscode.commands.executeCommand<TurnResult | undefined>('creditMeter.compose.send');
       assert.equal(second?.status, 'ok', second?.error?.message);
       assert.ok(JSON.stringify(server?.requests.at(-1)?.json).includes('PORT-7731-SECRET'), 'this session still resends the earlier turn');

@@ -61,15 +61,15 @@ describe('extension: CLI parity', () => {
         await setUserSetting(api, 'systemPrompt', 'Reply in one short paragraph.');
       }
       try {
-        await until('the settings to apply', () => api.services.config.settings.defaultModel === (setup === 'a settings.json' ? 'openai:gpt-4.1' : 'anthropic:claude-sonnet-5'));
+        await until('the settings to apply', () => api.config.settings.defaultModel === (setup === 'a settings.json' ? 'openai:gpt-4.1' : 'anthropic:claude-sonnet-5'));
         const editor = await vscode.window.showTextDocument(file);
         // Lines 5 to 16, whole: what `--context parity/steps.ts:5-16` sends.
         editor.selection = new vscode.Selection(4, 0, 15, editor.document.lineAt(15).text.length);
         const context = await until('the selection as context', () => selectionContext(editor));
         assert.equal(context.label, 'parity/steps.ts:5-16');
         const prompt = 'add an alias to step7 and explain why';
-        const draft: Draft = { prompt, contexts: [context], modelRef: api.services.config.settings.defaultModel, kind: classifyKind(prompt), source: 'compose' };
-        const extension = api.services.liveEstimate.estimateDraft(draft).estimate;
+        const draft: Draft = { prompt, contexts: [context], modelRef: api.config.settings.defaultModel, kind: classifyKind(prompt), source: 'compose' };
+        const extension = api.liveEstimate.estimateDraft(draft).estimate;
         const cli = await runCli(['--prompt', prompt, '--context', 'parity/steps.ts:5-16', ...(setup === 'a settings.json' ? ['--settings', settingsFile] : [])], folder);
         assert.equal(cli.model, extension.model);
         assert.deepEqual(cli.parts, extension.parts.map(({ kind, label, tokens, exact }) => ({ kind, label, tokens, exact })));

@@ -3,18 +3,21 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import * as vscode from 'vscode';
 import { SCHEMA_VERSION, type UsageRecord } from '../../../src/core/ledger/usageRecord';
-import type { CreditMeterApi } from '../../../src/extension/extension';
+import type { CreditMeterApiV1, CreditMeterExports } from '../../../src/extension/extension';
 import { until } from '../../support/waitFor';
 import { activeExtension } from '../support/extension';
 
 export { until, waitFor } from '../../support/waitFor';
 
+export type CreditMeterApi = CreditMeterApiV1;
+
 export async function creditMeter(): Promise<CreditMeterApi> {
   const extension = await activeExtension();
-  const api = extension.exports as CreditMeterApi | undefined;
-  if (!api || typeof api.ledgerDir !== 'function') {
-    throw new Error('Credit Meter did not export its API from activate()');
+  const exported = extension.exports as CreditMeterExports | undefined;
+  if (!exported || typeof exported.getApi !== 'function') {
+    throw new Error('Credit Meter did not export getApi() from activate()');
   }
+  const api = exported.getApi(1);
   await api.ready();
   return api;
 }
@@ -33,7 +36,7 @@ export async function setUserSetting(api: CreditMeterApi, key: string, value: un
     return;
   }
   let read = false;
-  const subscription = api.services.config.onDidChange(() => {
+  const subscription = api.config.onDidChange(() => {
     read ||= holds();
   });
   try {

@@ -27,7 +27,7 @@ describe('extension: deadlines', () => {
     await setUserSetting(api, 'providers', [{ id: 'slow', kind: 'openai', baseUrl: `${server.url}/v1`, models: ['o4-mini'] }]);
     await setUserSetting(api, 'maxRetries', 0);
     await setUserSetting(api, 'errorBodyTimeoutSeconds', 1);
-    await until('the deadline setting to apply', () => api.services.config.settings.errorBodyTimeoutSeconds === 1);
+    await until('the deadline setting to apply', () => api.config.settings.errorBodyTimeoutSeconds === 1);
     await vscode.commands.executeCommand('creditMeter.setApiKey', 'slow', KEY);
 
     const started = Date.now();
@@ -37,7 +37,7 @@ describe('extension: deadlines', () => {
     assert.equal(result.status, 'timeout');
     await server.clientClosed(0, 5000);
 
-    const ledger = await api.services.ledger();
+    const ledger = await api.ledger();
     const [record, ...rest] = await ledger.query({ turnId: result.turnId });
     assert.equal(rest.length, 0);
     assert.equal(record.outcome.status, 'timeout');

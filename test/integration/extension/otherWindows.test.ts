@@ -8,7 +8,7 @@ describe('extension: records written by other windows', () => {
   it("adds another window's charge to today's spend in the status bar, without this window refreshing", async () => {
     const api = await creditMeter();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const start = await api.services.budgets.recount();
+    const start = await api.budgets.recount();
     const record = chargedRecord(2.75);
 
     // A second writer on the same folder, as another VS Code window of this workspace would be.
@@ -26,7 +26,7 @@ describe('extension: records written by other windows', () => {
     });
     assert.match(view.tooltip, new RegExp(`Today: \\*\\*${today.replace(/[.]/g, '\\.')}\\*\\*`));
     await until("this window's ledger index to hold the other window's record", async () => {
-      assert.equal((await (await api.services.ledger()).get(record.id))?.cost.credits, 2.75);
+      assert.equal((await (await api.ledger()).get(record.id))?.cost.credits, 2.75);
       return true;
     });
   });

@@ -16,7 +16,7 @@ async function fixture(name: string): Promise<Buffer> {
 
 async function recordsOf(turnId: string): Promise<UsageRecord[]> {
   const api = await creditMeter();
-  const ledger = await api.services.ledger();
+  const ledger = await api.ledger();
   return (await ledger.query({ turnId })).sort((a, b) => a.attempt - b.attempt);
 }
 
@@ -93,7 +93,7 @@ describe('extension: requests through each HTTP adapter land in the ledger', () 
     const pending = ask('local-openai:o4-mini');
     await until('the request to arrive', () => served.requests.length === 1);
     const api = await creditMeter();
-    await until('the turn to be running', () => api.services.turns.isRunning);
+    await until('the turn to be running', () => api.requestRunning());
     await vscode.commands.executeCommand('creditMeter.stopRequest');
     const result = await pending;
     assert.equal(result.status, 'cancelled');

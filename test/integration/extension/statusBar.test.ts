@@ -22,7 +22,7 @@ describe('extension: status bar', () => {
     editor.selection = new vscode.Selection(0, 0, 5, 12);
     await until('the selection estimate for gpt-4.1, with its breakdown', () => {
       const view = api.statusBar();
-      assert.equal(view.mode, 'selection', `status bar ${JSON.stringify(view)}, draft ${JSON.stringify(api.services.liveEstimate.currentDraft)}`);
+      assert.equal(view.mode, 'selection', `status bar ${JSON.stringify(view)}, draft ${JSON.stringify(api.liveEstimate.currentDraft)}`);
       assert.match(view.text, /sel ≈ \d+(\.\d+)? cr$/);
       assert.match(view.tooltip, /\*\*Selection as context\*\* · gpt-4\.1/);
       assert.match(view.tooltip, /:1-6 \| \d+ \| exact \|/, 'the selection is a part of the breakdown, counted exactly for gpt-4.1');
@@ -40,7 +40,7 @@ describe('extension: status bar', () => {
     const api = await creditMeter();
     await setUserSetting(api, 'budget.daily', 0);
     try {
-      api.services.liveEstimate.update({ source: 'compose', prompt: 'Explain what this function does and why.', modelRef: 'openai:gpt-4.1' });
+      api.liveEstimate.update({ source: 'compose', prompt: 'Explain what this function does and why.', modelRef: 'openai:gpt-4.1' });
       await until('the draft estimate, over the zero budget', () => {
         const view = api.statusBar();
         assert.equal(view.mode, 'draft', `status bar ${JSON.stringify(view)}`);
@@ -50,7 +50,7 @@ describe('extension: status bar', () => {
         return view;
       });
     } finally {
-      api.services.liveEstimate.clear();
+      api.liveEstimate.clear();
       await setUserSetting(api, 'budget.daily', null);
     }
   });

@@ -30,8 +30,8 @@ describe("extension: a workspace's .vscode/settings.json and the API key", () =>
 
     const api = await creditMeter();
     // The modal question, answered by the test: every question is recorded.
-    modal = api.services.confirmKeyOrigin;
-    api.services.confirmKeyOrigin = (question) => {
+    modal = api.confirmKeyOrigin;
+    api.confirmKeyOrigin = (question) => {
       questions.push(question);
       return Promise.resolve(answer);
     };
@@ -55,13 +55,13 @@ describe("extension: a workspace's .vscode/settings.json and the API key", () =>
       'creditMeter.budget.monthly': null,
       'creditMeter.defaultModel': marker,
     }, null, 2)));
-    await until('VS Code to read the workspace settings file', () => api.services.config.settings.defaultModel === marker);
+    await until('VS Code to read the workspace settings file', () => api.config.settings.defaultModel === marker);
   });
 
   after(async () => {
     const api = await creditMeter();
     if (modal) {
-      api.services.confirmKeyOrigin = modal;
+      api.confirmKeyOrigin = modal;
     }
     await vscode.workspace.fs.delete(settingsFile, { useTrash: false }).then(undefined, () => undefined);
     await vscode.commands.executeCommand('creditMeter.clearApiKey', 'shared');
@@ -76,8 +76,8 @@ describe("extension: a workspace's .vscode/settings.json and the API key", () =>
   /** A key as stored before keys were bound to an origin: the bare key under the provider id. */
   async function storeUnboundKey(): Promise<void> {
     const api = await creditMeter();
-    await api.services.context.secrets.store('creditMeter.apiKey.shared', KEY);
-    assert.deepEqual(await api.services.apiKeys.stored('shared'), { key: KEY, origin: null });
+    await api.storage.secrets.store('creditMeter.apiKey.shared', KEY);
+    assert.deepEqual(await api.apiKeys.stored('shared'), { key: KEY, origin: null });
   }
 
   function ask(): Thenable<TurnResult | undefined> {
@@ -87,12 +87,12 @@ describe("extension: a workspace's .vscode/settings.json and the API key", () =>
   if (requestedTrust() === 'restricted') {
     it('keeps your providers, budgets, system prompt and retries in Restricted Mode, and sends the key only to your server', async () => {
       const api = await creditMeter();
-      const settings = api.services.config.settings;
+      const settings = api.config.settings;
       assert.deepEqual(settings.providers.map((p) => p.baseUrl), [`${userServer.url}/v1`]);
       assert.deepEqual(settings.budget, { daily: 500, monthly: 5000 }, 'a workspace cannot remove your budget confirmation');
       assert.equal(settings.systemPrompt, USER_PROMPT);
       assert.equal(settings.maxRetries, 0);
-      assert.equal(api.services.profile.usdPerCredit, 0.04, 'nor reprice credits');
+      assert.equal(api.profile().usdPerCredit, 0.04, 'nor reprice credits');
 
       // An unbound key is bound to your own settings' server at first use.
       await storeUnboundKey();
@@ -104,13 +104,13 @@ describe("extension: a workspace's .vscode/settings.json and the API key", () =>
       const sent = userServer.requests[0].json as { messages: { role: string; content: string }[] };
       assert.deepEqual(sent.messages[0], { role: 'system', content: USER_PROMPT });
       assert.deepEqual(questions, [], 'the key went where it was stored for: no question');
-      assert.deepEqual(await api.services.apiKeys.stored('shared'), { key: KEY, origin: new URL(userServer.url).origin });
+      assert.deepEqual(await api.apiKeys.stored('shared'), { key: KEY, origin: new URL(userServer.url).origin });
     });
   } else {
     it('takes the workspace settings once trusted, but never sends your key to its server without asking', async () => {
       const api = await creditMeter();
-      assert.deepEqual(api.services.config.settings.providers.map((p) => p.baseUrl), [`${workspaceServer.url}/v1`]);
-      assert.deepEqual(api.services.config.settings.budget, { daily: null, monthly: null });
+      assert.deepEqual(api.config.settings.providers.map((p) => p.baseUrl), [`${workspaceServer.url}/v1`]);
+      assert.deepEqual(api.config.settings.budget, { daily: null, monthly: null });
       const userHost = new URL(userServer.url).host;
       const workspaceHost = new URL(workspaceServer.url).host;
 
@@ -120,7 +120,7 @@ describe("extension: a workspace's .vscode/settings.json and the API key", () =>
       answer = undefined;
       assert.equal(await ask(), undefined);
       assert.deepEqual(questions.map((q) => [q.providerId, q.host, q.storedForHost]), [['shared', workspaceHost, userHost]]);
-      assert.deepEqual(await api.services.apiKeys.stored('shared'), { key: KEY, origin: new URL(userServer.url).origin });
+      assert.deepEqual(await api.apiKeys.stored('shared'), { key: KEY, origin: new URL(userServer.url).origin });
       assert.equal(workspaceServer.requests.length, 0, 'no request, so no key, without a yes');
       assert.equal(userServer.requests.length, 0);
 
@@ -134,10 +134,10 @@ describe("extension: a workspace's .vscode/settings.json and the API key", () =>
       assert.equal((await ask())?.status, 'ok');
       assert.equal(questions.length, 2, 'the yes was remembered');
       assert.equal(workspaceServer.requests.length, 2);
-      assert.deepEqual(await api.services.apiKeys.stored('shared'), { key: KEY, origin: new URL(userServer.url).origin }, 'still bound to your server');
+      assert.deepEqual(await api.apiKeys.stored('shared'), { key: KEY, origin: new URL(userServer.url).origin }, 'still bound to your server');
 
       // Setting the key again forgets the answer; "never" is remembered too.
-      await api.services.apiKeys.set('shared', KEY, `${userServer.url}/v1`);
+      await api.apiKeys.set('shared', KEY, `${userServer.url}/v1`);
       answer = 'deny';
       assert.equal(await ask(), undefined);
       assert.equal(questions.length, 3);

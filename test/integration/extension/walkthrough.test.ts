@@ -7,6 +7,9 @@ import { milestoneOf, openOnFirstRun, WALKTHROUGH_OFFERED_KEY, WalkthroughProgre
 import { chargedRecord, clearCompose, creditMeter, until } from './creditMeterApi';
 
 /** A memento in memory: the first start after install, every time. */
+/** Where a tracker made by a test logs: nowhere (the extension's own tracker logs to its channel). */
+const testLog = { warn: (): void => undefined };
+
 function freshState(): Pick<vscode.Memento, 'get' | 'update'> & { readonly values: Map<string, unknown> } {
   const values = new Map<string, unknown>();
   return {
@@ -72,14 +75,14 @@ describe('extension: the Getting Started walkthrough', () => {
 
   it('follows stored API keys: one set, then removed', async () => {
     const api = await creditMeter();
-    const providers = providersNeedingKey(api.services.config.settings.providers).map((provider) => provider.id);
+    const providers = providersNeedingKey(api.config.settings.providers).map((provider) => provider.id);
     assert.ok(providers.includes('openai'), providers.join(', '));
     for (const id of providers) {
       await vscode.commands.executeCommand('creditMeter.clearApiKey', id);
     }
-    const progress = new WalkthroughProgress(api.services);
+    const progress = new WalkthroughProgress({ ...api, log: testLog });
     progresses.push(progress);
-    progress.start(api.services.ledger());
+    progress.start(api.ledger());
     await until('no key stored', () => progress.progress.apiKeyStored === false && api.walkthrough().apiKeyStored === false);
 
     assert.equal(await vscode.commands.executeCommand<boolean>('creditMeter.setApiKey', 'openai', 'sk-walkthrough-0123456789abcdef'), true);
@@ -91,22 +94,22 @@ describe('extension: the Getting Started walkthrough', () => {
 
   it('notes the first estimate of a prompt someone typed', async () => {
     const api = await creditMeter();
-    const progress = new WalkthroughProgress(api.services);
+    const progress = new WalkthroughProgress({ ...api, log: testLog });
     progresses.push(progress);
     assert.equal(progress.progress.estimateShown, false);
-    api.services.liveEstimate.update({ source: 'compose', prompt: 'Explain what total() returns.' });
+    api.liveEstimate.update({ source: 'compose', prompt: 'Explain what total() returns.' });
     await until('the estimate noted', () => progress.progress.estimateShown && api.walkthrough().estimateShown);
-    api.services.liveEstimate.clear('compose');
+    api.liveEstimate.clear('compose');
   });
 
   it('reaches "sent" and "connected" from the requests already recorded and from those that arrive', async () => {
     const api = await creditMeter();
-    const earlier = new WalkthroughProgress(api.services);
+    const earlier = new WalkthroughProgress({ ...api, log: testLog });
     progresses.push(earlier);
     earlier.start(Promise.resolve(ledgerWith([record('compose', 'ok'), record('gateway', 'ok')]).ledger));
     await until('both noted from the ledger', () => earlier.progress.requestSent && earlier.progress.assistantConnected);
 
-    const later = new WalkthroughProgress(api.services);
+    const later = new WalkthroughProgress({ ...api, log: testLog });
     progresses.push(later);
     const { ledger, listening, append } = ledgerWith([record('compose', 'error')]);
     later.start(Promise.resolve(ledger));

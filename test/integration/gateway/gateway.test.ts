@@ -17,7 +17,7 @@ import { creditMeter, setUserSetting, until } from '../extension/creditMeterApi'
 const KEY = 'sk-gateway-integration-0123456789';
 
 async function gatewayRecords(since: string): Promise<UsageRecord[]> {
-  const ledger = await (await creditMeter()).services.ledger();
+  const ledger = await (await creditMeter()).ledger();
   return (await ledger.query({ since })).filter((record) => record.source === 'gateway');
 }
 
@@ -32,7 +32,7 @@ describe('gateway: assistants metered inside VS Code', () => {
     const api = await creditMeter();
     await setUserSetting(api, 'providers', [{ id: 'gw-openai', kind: 'openai', baseUrl: `${upstream.url}/v1`, models: ['gpt-4.1'] }]);
     // Another suite's workspace settings may still be on their way out: wait until ours apply.
-    await until('the gateway provider in the settings', () => api.services.config.settings.providers.some((provider) => provider.id === 'gw-openai'), 15_000);
+    await until('the gateway provider in the settings', () => api.config.settings.providers.some((provider) => provider.id === 'gw-openai'), 15_000);
     assert.equal(await vscode.commands.executeCommand<boolean>('creditMeter.setApiKey', 'gw-openai', KEY), true, 'the key is stored');
   });
 
@@ -91,8 +91,8 @@ describe('gateway: assistants metered inside VS Code', () => {
 
   it(`sets the terminal variables only while the gateway runs (${requestedTrust()})`, async () => {
     const api = await creditMeter();
-    await until('the terminal setting to apply', () => api.services.config.settings.gateway.terminalEnvironment.includes('openai-sdk'), 10_000);
-    const collection = api.services.context.environmentVariableCollection;
+    await until('the terminal setting to apply', () => api.config.settings.gateway.terminalEnvironment.includes('openai-sdk'), 10_000);
+    const collection = api.storage.environmentVariableCollection;
     const base = await until('OPENAI_BASE_URL in the terminal environment', () => collection.get('OPENAI_BASE_URL')?.value, 10_000);
     assert.equal(base, `${api.gateway.current.url}/gw-openai`);
     assert.equal(collection.get('OPENAI_API_KEY')?.value, await api.gateway.token());

@@ -11,6 +11,7 @@ import { DEFAULT_FILTER, toLedgerFilter } from '../../../src/protocol/historyFil
 import { makeRecords } from '../../support/ledgerFixtures';
 import { until, waitFor, WEBVIEW_LOAD_TIMEOUT_MS } from '../../support/waitFor';
 import { creditMeter } from '../extension/creditMeterApi';
+import { activeExtension } from '../support/extension';
 
 /** Records on days no other suite writes to, so the filters below see only these. */
 const records = makeRecords(240, { seed: 4242, startDate: '2025-06-02T08:00:00Z', days: 9 });
@@ -18,7 +19,7 @@ const RANGE = { since: '2025-06-01', until: '2025-06-12' } as const;
 
 async function appendFixtures(): Promise<void> {
   const api = await creditMeter();
-  const ledger = await api.services.ledger();
+  const ledger = await api.ledger();
   for (const record of records) {
     await ledger.append(record);
   }
@@ -99,7 +100,7 @@ describe('history: Export Usage with an options object', () => {
 
 /** Requests the view's default filter (last 30 days) selects in the ledger right now. */
 async function defaultFilterRows(): Promise<number> {
-  const ledger = await (await creditMeter()).services.ledger();
+  const ledger = await (await creditMeter()).ledger();
   return (await ledger.totals(toLedgerFilter(DEFAULT_FILTER, Date.now()))).requests;
 }
 
@@ -126,9 +127,8 @@ describe('history: the view', () => {
   });
 
   it('loads only its own bundle and media, under a CSP with a fresh nonce', async () => {
-    const api = await creditMeter();
     const roots = (panel.panel.webview.options.localResourceRoots ?? []).map((uri) => uri.fsPath).sort();
-    const extensionPath = api.services.context.extensionUri.fsPath;
+    const extensionPath = (await activeExtension()).extensionUri.fsPath;
     assert.deepEqual(roots, [path.join(extensionPath, 'dist', 'webview'), path.join(extensionPath, 'media')].sort());
     const html = panel.panel.webview.html;
     const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
@@ -166,7 +166,7 @@ describe('history: the view', () => {
 
   it('sends a new record to the open view as it is appended', async () => {
     const api = await creditMeter();
-    const ledger = await api.services.ledger();
+    const ledger = await api.ledger();
     const appends = panel.stats.appends;
     const shown = await until('the view to show the current rows', async () => {
       const expected = await defaultFilterRows();

@@ -104,7 +104,7 @@ describe('localisation: Credit Meter in the pseudo-locale (qps-ploc)', () => {
   it('shows the error message of a send it refuses, and its button, pseudo-translated', async () => {
     const api = await creditMeter();
     const draft: Draft = { prompt: 'Explain this.', contexts: [], modelRef: 'not-a-model-reference', kind: 'explain', source: 'compose' };
-    await assert.rejects(api.services.send(draft), (error: Error & { action?: { title: string } }) => {
+    await assert.rejects(api.send(draft), (error: Error & { action?: { title: string } }) => {
       assert.equal(error.message, t('"{0}" is not a model reference like "openai:gpt-4.1". Pick one with "Credit Meter: Select Model".', 'not-a-model-reference'));
       assert.equal(error.action?.title, t('Select Model'));
       return true;
@@ -125,9 +125,9 @@ describe('localisation: Credit Meter in the pseudo-locale (qps-ploc)', () => {
   it('shows the status bar tooltip\'s thread line, from the code outside the extension host (@vscode/l10n, configured at activation), pseudo-translated', async () => {
     const api = await creditMeter();
     const modelRef = 'openai:gpt-4.1';
-    const conversation = { thread: undefined, threadId: undefined, dialect: cacheDialectFor(api.services.config.settings.providers, modelRef) };
+    const conversation = { thread: undefined, threadId: undefined, dialect: cacheDialectFor(api.config.settings.providers, modelRef) };
     try {
-      api.services.liveEstimate.update({ source: 'compose', prompt: 'Explain what this function does and why.', contexts: [], modelRef, kind: 'explain', conversation });
+      api.liveEstimate.update({ source: 'compose', prompt: 'Explain what this function does and why.', contexts: [], modelRef, kind: 'explain', conversation });
       await until('the status bar tooltip to hold the thread line', () => {
         const view = api.statusBar();
         assert.equal(view.mode, 'draft');
@@ -135,7 +135,7 @@ describe('localisation: Credit Meter in the pseudo-locale (qps-ploc)', () => {
         return true;
       });
     } finally {
-      api.services.liveEstimate.clear();
+      api.liveEstimate.clear();
     }
   });
 

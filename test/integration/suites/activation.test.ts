@@ -25,9 +25,9 @@ describe('harness: activation', () => {
 
   it('creates its log output channel', async () => {
     const extension = await activeExtension();
-    const exported = extension.exports as { services?: { log?: vscode.LogOutputChannel } } | undefined;
-    const log = exported?.services?.log;
-    assert.ok(log, 'activate() exports services.log');
+    const exported = extension.exports as { getApi?: (version: number) => { log?: Pick<vscode.LogOutputChannel, 'name' | 'logLevel'> } } | undefined;
+    const log = exported?.getApi?.(1).log;
+    assert.ok(log, 'getApi(1) has the log channel');
     assert.equal(log.name, 'Credit Meter');
     // A log channel (createOutputChannel(name, { log: true })) has a level; a plain one does not.
     assert.equal(typeof log.logLevel, 'number');

@@ -2,11 +2,13 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import { activeExtension } from '../support/extension';
 
-/** The extension context, which Credit Meter exports as services.context. */
-async function extensionContext(): Promise<vscode.ExtensionContext> {
+type Storage = Pick<vscode.ExtensionContext, 'storageUri' | 'globalStorageUri' | 'workspaceState' | 'globalState' | 'secrets'>;
+
+/** Where Credit Meter keeps state, as its API (`getApi(1).storage`) gives it. */
+async function extensionContext(): Promise<Storage> {
   const extension = await activeExtension();
-  const context = (extension.exports as { services?: { context?: vscode.ExtensionContext } } | undefined)?.services?.context;
-  assert.ok(context, 'activate() exports services.context');
+  const context = (extension.exports as { getApi?: (version: number) => { storage?: Storage } } | undefined)?.getApi?.(1).storage;
+  assert.ok(context, 'getApi(1) has the extension storage');
   return context;
 }
 

@@ -48,7 +48,7 @@ describe('telemetry: a request sent from Compose reaches the team collector as a
     const result = await vscode.commands.executeCommand<TurnResult | undefined>('creditMeter.askAboutSelection', { prompt: PROMPT, modelRef: 'otel-openai:o4-mini' });
     assert.ok(result, 'the command returns the turn');
     assert.equal(result.status, 'ok');
-    const ledger = await api.services.ledger();
+    const ledger = await api.ledger();
     const [record] = await ledger.query({ turnId: result.turnId });
     assert.ok(record, 'the request is in the ledger');
 

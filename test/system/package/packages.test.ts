@@ -155,6 +155,12 @@ describe('system: the packages as they ship', function () {
     }
   });
 
+  it('the production bundle registers no test-only command', () => {
+    const code = vsix.get('extension/dist/extension.js')?.toString('utf8') ?? '';
+    assert.ok(code.includes('creditMeter.compose.send'), 'the bundle is the extension (its own commands are in it)');
+    assert.ok(!code.includes('creditMeter.compose.snapshot'), 'the snapshot command is for tests only');
+  });
+
   it('the .vsix icon is a 128 px PNG, and every file the manifest names is in it', () => {
     const packaged = JSON.parse(vsix.get('extension/package.json')?.toString('utf8') ?? '{}') as Manifest;
     assert.equal(packaged.icon, 'media/icon.png');

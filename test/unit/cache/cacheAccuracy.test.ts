@@ -9,8 +9,6 @@
  * error measured is the input side: token counts, and which part is read, written or fresh.
  */
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import {
   type BlockCounting,
   type CacheRequest,
@@ -33,31 +31,7 @@ import { createOpenAiCompatibleProvider } from '../../../src/providers/openAiCom
 import { openAiDialect } from '../../../src/providers/openAiDialect';
 import type { ChatRequest } from '../../../src/providers/types';
 import { type CachingUpstream, startCachingUpstream } from '../../support/cachingUpstream';
-
-const root = path.resolve(__dirname, '..', '..', '..');
-const T0 = Date.UTC(2026, 2, 12, 14, 0, 0);
-const SYSTEM = 'You are a concise coding assistant. Answer with the code change and a short explanation.';
-const CONTEXT_FILES = ['src/core/estimate/estimateSession.ts', 'src/core/pricing/price.ts', 'src/core/tokens/bpeCounter.ts'];
-const TURNS = [
-  { minute: 0, prompt: 'Explain how the estimate avoids recounting the context on every keystroke, and what invalidates the counts.' },
-  { minute: 1.5, prompt: 'Which part would break if two context items had the same key but different text? Point at the lines.' },
-  { minute: 3.5, prompt: 'Write a mocha test that shows that case, in the style of the existing unit tests.' },
-];
-const ANSWERS = [
-  'The session keeps one raw count per part. The prompt lives in a DocumentCounter, so an edit recounts only the blocks it '
-  + 'touched; system messages and tools are counted once when they are set; context items are cached by their content key '
-  + '(or their text when there is none) in a small map per encoding, so setting the same items again costs a lookup. estimate() '
-  + 'then only adds numbers and prices three scenarios with a pricing resolved once per model. Counts are invalidated when the '
-  + 'model switches to another encoding (retokenize recounts everything), when the calibration changes (the scale factor), and '
-  + 'when an item with a new key or text arrives; the map keeps 64 entries and drops the oldest.',
-  'countContext looks items up by `item.key` first and trusts it: if two items share a key, the second gets the first one\'s count '
-  + 'even when its text differs, because the text is never compared on that path. See `const cache = item.key === undefined ? '
-  + 'caches.byText : caches.byKey;` and the early return on `cached !== undefined`. The fix is to make keys include a version.',
-  '```ts\nit(\'recounts an item whose key is reused for other text\', () => {\n  const session = new EstimateSession({ model: \'gpt-4o\' });\n'
-  + '  session.setContext([{ kind: \'file\', label: \'a\', text: \'one two\', key: \'k\' }]);\n  const before = session.estimate().inputTokens;\n'
-  + '  session.setContext([{ kind: \'file\', label: \'a\', text: \'one two three four five\', key: \'k\' }]);\n'
-  + '  assert.notEqual(session.estimate().inputTokens, before);\n});\n```\nThis fails today: the count is taken from the cache.',
-];
+import { ANSWERS, type CacheFigures, SYSTEM, T0, TURNS, contextFiles, reportCacheFigures } from '../../support/cachedConversation';
 
 /** The user message as Compose writes it: each context in a labelled block, blank-line separated, then the prompt. */
 const userMessageParts: UserMessageParts = (prompt, contexts) => [
@@ -68,23 +42,13 @@ const userMessageParts: UserMessageParts = (prompt, contexts) => [
 /** The estimator's message framing: OpenAI's documented 3 + 1 per message and 3 to prime the reply; Claude's approximate 2 and 1. */
 const FRAMING = { openai: { perMessageTokens: 4, replyPrimingTokens: 3 }, anthropic: { perMessageTokens: 2, replyPrimingTokens: 1 } } as const;
 
-interface TurnFigures {
-  readonly turn: number;
-  readonly predicted: string;
-  readonly reported: string;
-  readonly estimateUsd: number;
-  readonly chargeUsd: number;
-  readonly uncachedUsd: number;
-  readonly error: number;
-  readonly errorWithoutCacheModel: number;
-}
 
 function usdOf(quote: CreditQuote): number {
   assert.equal(quote.kind, 'priced');
   return quote.usd as number;
 }
 
-async function runThread(dialect: 'anthropic' | 'openai', server: CachingUpstream, setClock: (ms: number) => void): Promise<TurnFigures[]> {
+async function runThread(dialect: 'anthropic' | 'openai', server: CachingUpstream, setClock: (ms: number) => void): Promise<CacheFigures[]> {
   const model = dialect === 'anthropic' ? 'claude-sonnet-4-5' : 'gpt-4.1';
   const wire = dialect === 'anthropic' ? anthropicDialect() : openAiDialect();
   const provider = dialect === 'anthropic'
@@ -93,8 +57,8 @@ async function runThread(dialect: 'anthropic' | 'openai', server: CachingUpstrea
   const calibration = new CalibrationTable();
   const { store } = await ThreadStore.open(memoryThreadStorage(), { storeText: true });
   const { id } = await store.create();
-  const contexts = CONTEXT_FILES.map((file) => ({ kind: 'file', label: file, text: fs.readFileSync(path.join(root, file), 'utf8') }));
-  const figures: TurnFigures[] = [];
+  const contexts = contextFiles();
+  const figures: CacheFigures[] = [];
 
   for (const [index, turn] of TURNS.entries()) {
     const at = T0 + turn.minute * 60_000;
@@ -144,12 +108,6 @@ async function runThread(dialect: 'anthropic' | 'openai', server: CachingUpstrea
   return figures;
 }
 
-function report(dialect: string, figures: readonly TurnFigures[]): void {
-  const pct = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)} %`;
-  const lines = figures.map((f) => `      ${dialect} turn ${f.turn}: read/write/fresh predicted ${f.predicted}, reported ${f.reported}; `
-    + `estimate $${f.estimateUsd.toFixed(5)} vs charge $${f.chargeUsd.toFixed(5)}: ${pct(f.error)} (without the cache model ${pct(f.errorWithoutCacheModel)})`);
-  process.stdout.write(lines.join('\n') + '\n');
-}
 
 describe('cache-aware estimate accuracy against a caching upstream (three-message thread)', () => {
   let server: CachingUpstream | undefined;
@@ -163,7 +121,7 @@ describe('cache-aware estimate accuracy against a caching upstream (three-messag
 
   it('Anthropic (breakpoints placed by the policy): every cached follow-up is estimated within 10 % of its charge', async () => {
     const figures = await runThread('anthropic', server as CachingUpstream, (ms) => (clock = ms));
-    report('anthropic', figures);
+    reportCacheFigures('anthropic turn', figures);
     const [first, ...followUps] = figures;
     assert.equal(first.predicted.split('/')[0], '0', 'nothing to read on the first message');
     for (const turn of followUps) {
@@ -175,7 +133,7 @@ describe('cache-aware estimate accuracy against a caching upstream (three-messag
 
   it('OpenAI (automatic prefix caching): every cached follow-up is estimated within 10 % of its charge', async () => {
     const figures = await runThread('openai', server as CachingUpstream, (ms) => (clock = ms));
-    report('openai', figures);
+    reportCacheFigures('openai turn', figures);
     for (const turn of figures.slice(1)) {
       assert.ok(Number(turn.reported.split('/')[0]) >= 1024, `turn ${turn.turn} read from the cache`);
       assert.ok(Math.abs(turn.error) < 0.1, `turn ${turn.turn}: ${(turn.error * 100).toFixed(1)} % off`);

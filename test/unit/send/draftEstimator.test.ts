@@ -70,7 +70,7 @@ describe('draft estimator and what is sent', () => {
     const next = random(9);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)];
     const provider = capturingProvider();
-    const runner = new TurnRunner({ ledger: { append: () => Promise.resolve() }, charges: { fromUsage: () => ({ usd: 0, credits: 0, profileVersion: null }), fromUsd: () => ({ usd: 0, credits: 0, profileVersion: null }), fromCredits: () => ({ usd: 0, credits: 0, profileVersion: null }) } });
+    const runner = new TurnRunner({ ledger: { append: () => Promise.resolve() }, pricing: () => ({ profile: DEFAULT_PROFILE }) });
     const live = estimator();
     let checked = 0;
     for (let round = 0; round < 400; round++) {

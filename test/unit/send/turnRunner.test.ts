@@ -5,7 +5,6 @@ import * as path from 'node:path';
 import { Ledger } from '../../../src/core/ledger/ledger';
 import type { UsageRecord } from '../../../src/core/ledger/usageRecord';
 import { creditsFor, DEFAULT_PROFILE, quoteCredits } from '../../../src/core/pricing';
-import { profileCharges } from '../../../src/send/profileCharges';
 import { TurnRunner } from '../../../src/send/turnRunner';
 import type { Draft, SendTimeEstimate } from '../../../src/send/turnTypes';
 import { createAnthropicProvider, createOpenAiCompatibleProvider } from '../../../src/providers';
@@ -52,7 +51,7 @@ describe('turn runner', () => {
   }
 
   function runner(): TurnRunner {
-    return new TurnRunner({ ledger, charges: profileCharges(DEFAULT_PROFILE) });
+    return new TurnRunner({ ledger, pricing: () => ({ profile: DEFAULT_PROFILE }) });
   }
 
   function ledgerText(): string {
@@ -235,7 +234,7 @@ describe('turn runner', () => {
   it('still returns the answer when the ledger cannot be written', async () => {
     const { url } = await serve([{ body: readStreamFixture('openai-chat-usage.sse') }]);
     const provider = createOpenAiCompatibleProvider({ baseUrl: url, apiKey: API_KEY, ...fastRetry });
-    const failing = new TurnRunner({ ledger: { append: () => Promise.reject(new Error('ENOSPC: no space left on device')) }, charges: profileCharges(DEFAULT_PROFILE) });
+    const failing = new TurnRunner({ ledger: { append: () => Promise.reject(new Error('ENOSPC: no space left on device')) }, pricing: () => ({ profile: DEFAULT_PROFILE }) });
     const result = await failing.run({ provider, baseUrl: url, model: 'o4-mini', draft, system: 'S', estimate, storePrompts: true });
     assert.equal(result.status, 'ok');
     assert.match(result.ledgerError?.message ?? '', /ENOSPC/);
