@@ -19,7 +19,7 @@ import { TurnRunner } from '../send/turnRunner';
 import type { Draft } from '../send/turnTypes';
 import { Budgets } from './budgets';
 import { CalibrationStore } from './calibrationStore';
-import { tipText } from './compose/composeText';
+import { tipText } from '../views/composeText';
 import { Config } from './config';
 import { showSendError } from './errorDisplay';
 import { Disposable } from './lifecycle';

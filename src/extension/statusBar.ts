@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { statusText, statusTooltip, statusWarns, type StatusMode, type StatusSnapshot, type TipSummary } from '../core/format/statusView';
-import { cacheText, threadText } from './compose/composeText';
+import { cacheText, threadText } from '../views/composeText';
 import type { ComposeThreads } from './compose/composeThreads';
 import { FrameDebouncer } from '../core/frameDebouncer';
 import { Disposable } from './lifecycle';

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { Disposable } from '../lifecycle';
-import { applyText } from './composeText';
+import { applyText } from '../../views/composeText';
 
 export type ApplyMode = 'insert' | 'replace' | 'diff';
 

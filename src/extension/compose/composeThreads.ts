@@ -17,7 +17,7 @@ import {
 } from '../../core/threads';
 import type { Config } from '../config';
 import { Disposable } from '../lifecycle';
-import { threadText } from './composeText';
+import { threadText } from '../../views/composeText';
 
 const ACTIVE_KEY = 'creditMeter.compose.activeThread';
 

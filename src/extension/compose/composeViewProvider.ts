@@ -41,7 +41,7 @@ import { selectionContext } from '../statusBar';
 import { renderWebviewHtml, WEBVIEW_COMMAND_LINKS, webviewResourceRoots } from '../webview/webviewHtml';
 import { type ApplyMode, type ApplyResult, CodeApplier } from './applyCode';
 import { ComposeDraft } from '../../views/composeDraft';
-import { applyText, cacheText, summaryText, threadText, tipText } from './composeText';
+import { applyText, cacheText, summaryText, threadText, tipText } from '../../views/composeText';
 import type { ComposeThreads } from './composeThreads';
 import { pickWorkspaceFiles, readWorkspaceFile } from './workspaceFiles';
 

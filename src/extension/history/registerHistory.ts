@@ -1,7 +1,7 @@
 /** Wires the usage history view to the extension's services: the panel serializer and the show command. */
 import * as vscode from 'vscode';
 import { HISTORY_VIEW_TYPE } from '../../protocol/history';
-import { threadText } from '../compose/composeText';
+import { threadText } from '../../views/composeText';
 import type { ComposeThreads } from '../compose/composeThreads';
 import type { Services } from '../services';
 import { HistoryPanel, HistorySerializer, type HistoryHost } from './historyPanel';

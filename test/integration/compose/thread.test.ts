@@ -11,7 +11,7 @@ import { summarize } from '../../../src/core/ledger/recordSummary';
 import type { UsageRecord } from '../../../src/core/ledger/usageRecord';
 import { type CreditProfile, modelPricing } from '../../../src/core/pricing';
 import { CalibrationTable } from '../../../src/core/tokens';
-import { summaryText } from '../../../src/extension/compose/composeText';
+import { summaryText } from '../../../src/views/composeText';
 import type { ComposeSnapshot } from '../../../src/extension/compose/composeViewProvider';
 import type { TurnResult } from '../../../src/send/turnRunner';
 import { type CachingUpstream, startCachingUpstream } from '../../support/cachingUpstream';

@@ -6,9 +6,9 @@
  * or a function, so it is translated when shown, never when this module loads.
  */
 import * as l10n from '@vscode/l10n';
-import type { EstimateCache } from '../../core/estimate';
-import { formatCredits, formatTokens } from '../../core/format/credits';
-import type { LongThreadFacts } from '../../core/tips';
+import type { EstimateCache } from '../core/estimate';
+import { formatCredits, formatTokens } from '../core/format/credits';
+import type { LongThreadFacts } from '../core/tips';
 
 /** `14:32` (in the user's locale): when a cached prefix stops being read. */
 export function formatClock(ms: number): string {
